@@ -1,0 +1,112 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import cors from 'cors';
+import swaggerUi from 'swagger-ui-express';
+import type { Deps } from '../shared/container';
+import { MethodNotAllowedError, NotFoundError } from '../shared/errors';
+import { requestId } from './middleware/request-id';
+import { httpMetrics } from './middleware/http-metrics';
+import { requireJsonBody } from './middleware/content-type';
+import { errorHandler } from './middleware/error-handler';
+import { authenticate, type TokenVerifier } from './auth/authenticate';
+import { authorize } from './auth/authorize';
+import { ApiKeyStore } from './auth/api-key-store';
+import type { RouteClass, RouteSpec } from './http/route-spec';
+import { buildOpenApi } from './http/openapi';
+import { AuditTrail } from './services/audit-trail';
+import { CommandService } from './services/command-service';
+import { IdempotencyStore } from './services/idempotency';
+import { commandRoutes } from './routes/commands';
+import { operationRoutes } from './routes/operations';
+import { orderQueryRoutes } from './routes/orders';
+import { healthRoutes } from './routes/health';
+import { AuthenticationError } from '../shared/errors';
+
+type Middleware = (req: Request, res: Response, next: NextFunction) => void;
+
+export interface GatewayServices {
+  apiKeys: ApiKeyStore;
+  audit: AuditTrail;
+  commands: CommandService;
+  tokens: TokenVerifier;
+  /** Per route class; absent means no rate limiting (unit tests only). */
+  rateLimit?: (cls: RouteClass) => Middleware;
+  /** Charged on each authentication failure, for the per-IP brute-force limit. */
+  onAuthFailure?: (req: Request, err: AuthenticationError) => Promise<void>;
+}
+
+export function createGatewayServices(deps: Deps, overrides: Partial<GatewayServices> = {}): GatewayServices {
+  const { config } = deps;
+  const apiKeys = new ApiKeyStore(deps.orm, config.API_KEY_PEPPER, config.API_KEY_ENV, config.API_KEY_CACHE_TTL_MS);
+  const audit = new AuditTrail(deps.orm, deps.topics, deps.logger);
+  const idempotency = new IdempotencyStore(deps.orm, config.IDEMPOTENCY_TTL_H);
+  const commands = new CommandService(deps.orm, deps.publisher, deps.codec, deps.topics, deps.metrics, idempotency);
+  const tokens: TokenVerifier = { verify: async () => { throw new AuthenticationError('malformed', 'jwt'); } };
+  return { apiKeys, audit, commands, tokens, ...overrides };
+}
+
+export function routeSpecs(deps: Deps, services: GatewayServices): RouteSpec[] {
+  return [
+    ...healthRoutes(deps),
+    ...commandRoutes(services.commands, services.audit),
+    ...operationRoutes(deps.orm, deps.config.OPERATION_MAX_WAIT_S),
+    ...orderQueryRoutes(deps.orm),
+  ];
+}
+
+function pathPattern(path: string): RegExp {
+  return new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\?:[A-Za-z]+/g, '[^/]+')}/?$`);
+}
+
+/** The HTTP facade: a plain function of its dependencies, testable with supertest. */
+export function createApp(deps: Deps, services: GatewayServices = createGatewayServices(deps)) {
+  const { config, metrics } = deps;
+  const specs = routeSpecs(deps, services);
+  for (const s of specs) {
+    if (!s.permission) throw new Error(`route ${s.method.toUpperCase()} ${s.path} declares no permission`);
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false);
+  app.use(requestId());
+  app.use(httpMetrics(metrics));
+  app.use(helmet());
+  app.use(cors({ origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false, exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'RateLimit', 'RateLimit-Policy'] }));
+  app.use(requireJsonBody());
+  app.use(express.json({ limit: config.HTTP_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+
+  const auth = authenticate({ apiKeys: services.apiKeys, tokens: services.tokens, metrics, audit: services.audit, onFailure: services.onAuthFailure });
+  const router = express.Router({ strict: false, caseSensitive: true });
+  for (const spec of specs) {
+    const chain: Middleware[] = [
+      (_req, res, next) => { res.locals.routeTemplate = spec.path; next(); },
+    ];
+    if (spec.permission === 'public') {
+      if (services.rateLimit) chain.push(services.rateLimit('read'));
+    } else {
+      chain.push(auth);
+      if (services.rateLimit) chain.push(services.rateLimit(spec.rateClass));
+      chain.push(authorize(spec.permission, metrics, services.audit));
+    }
+    router[spec.method](spec.path, ...chain, async (req: Request, res: Response) => spec.handler(req, res));
+  }
+  app.use(router);
+
+  const openapi = buildOpenApi(specs, '1.0.0');
+  app.get('/v1/openapi.json', (_req, res) => { res.locals.routeTemplate = '/v1/openapi.json'; res.json(openapi); });
+  app.use('/docs', (_req: Request, res: Response, next: NextFunction) => { res.locals.routeTemplate = '/docs'; next(); }, swaggerUi.serve, swaggerUi.setup(openapi));
+
+  const patterns = specs.map((s) => ({ re: pathPattern(s.path), method: s.method.toUpperCase() }));
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const allowed = patterns.filter((p) => p.re.test(req.path)).map((p) => p.method);
+    if (allowed.length > 0) return next(new MethodNotAllowedError([...new Set(allowed)]));
+    next(new NotFoundError(`no resource at ${req.path}`));
+  });
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (err instanceof MethodNotAllowedError) res.setHeader('Allow', err.allowed.join(', '));
+    next(err);
+  });
+  app.use(errorHandler(deps.logger, metrics));
+  return { app, specs, openapi };
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { ApiKey, type ApiKeyRow } from '../../shared/orm';
+import { AuthenticationError, NotFoundError } from '../../shared/errors';
+import type { Permission } from '../../schemas/catalog';
+import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-secret';
+import type { Principal } from './principal';
+
+interface CacheEntry {
+  row: ApiKeyRow | null;
+  fetchedAt: number;
+}
+
+export interface CreatedApiKey {
+  row: ApiKeyRow;
+  /** The only time the full key exists outside the client. */
+  secret: string;
+}
+
+/**
+ * API keys in PostgreSQL. Lookups are cached for at most `cacheTtlMs` (≤ 5 s by config), so a
+ * revoked or expired key is refused by every gateway instance within that time.
+ */
+export class ApiKeyStore {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly lastUsedWritten = new Map<string, number>();
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly pepper: string,
+    private readonly env: 'live' | 'test',
+    private readonly cacheTtlMs: number,
+  ) {}
+
+  async authenticate(raw: string, now = new Date()): Promise<Principal> {
+    const parsed = parseApiKey(raw);
+    if (!parsed) throw new AuthenticationError('malformed', 'api_key');
+    const row = await this.lookup(parsed.keyId);
+    if (!row) throw new AuthenticationError('unknown_key', 'api_key', parsed.keyId);
+    if (!secretMatches(this.pepper, parsed.secret, row.secretHash)) throw new AuthenticationError('unknown_key', 'api_key', parsed.keyId);
+    if (row.revokedAt && row.revokedAt <= now) throw new AuthenticationError('revoked', 'api_key', parsed.keyId);
+    if (row.expiresAt && row.expiresAt <= now) throw new AuthenticationError('expired', 'api_key', parsed.keyId);
+    this.touch(row.id, now);
+    return {
+      tenantId: row.tenantId,
+      id: `api-key:${row.keyId}`,
+      scheme: 'api_key',
+      keyId: row.keyId,
+      permissions: new Set(row.permissions as Permission[]),
+    };
+  }
+
+  private async lookup(keyId: string): Promise<ApiKeyRow | null> {
+    const hit = this.cache.get(keyId);
+    if (hit && Date.now() - hit.fetchedAt < this.cacheTtlMs) return hit.row;
+    const row = await this.orm.em.fork().findOne(ApiKey, { keyId });
+    this.cache.set(keyId, { row, fetchedAt: Date.now() });
+    if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value as string);
+    return row;
+  }
+
+  /** Last-use time is written at most once a minute per key, off the request path. */
+  private touch(id: string, now: Date): void {
+    const last = this.lastUsedWritten.get(id) ?? 0;
+    if (now.getTime() - last < 60_000) return;
+    this.lastUsedWritten.set(id, now.getTime());
+    void this.orm.em.fork().nativeUpdate(ApiKey, { id }, { lastUsedAt: now }).catch(() => undefined);
+  }
+
+  async create(input: {
+    tenantId: string;
+    name: string;
+    role: string;
+    permissions: readonly Permission[];
+    createdBy: string;
+    expiresAt?: Date | null;
+    rotatedFrom?: string | null;
+  }): Promise<CreatedApiKey> {
+    const key = generateApiKey(this.env);
+    const row: ApiKeyRow = {
+      id: randomUUID(),
+      tenantId: input.tenantId,
+      keyId: key.keyId,
+      secretHash: hashSecret(this.pepper, key.secret),
+      name: input.name,
+      role: input.role,
+      permissions: [...input.permissions],
+      createdBy: input.createdBy,
+      redacted: key.redacted,
+      createdAt: new Date(),
+      expiresAt: input.expiresAt ?? null,
+      revokedAt: null,
+      lastUsedAt: null,
+      rotatedFrom: input.rotatedFrom ?? null,
+    };
+    await this.orm.em.fork().insert(ApiKey, row);
+    return { row, secret: key.raw };
+  }
+
+  async get(tenantId: string, id: string): Promise<ApiKeyRow> {
+    const row = await this.orm.em.fork().findOne(ApiKey, { id, tenantId });
+    if (!row) throw new NotFoundError('api key not found');
+    return row;
+  }
+
+  async list(tenantId: string, limit: number, after?: { createdAt: Date; id: string }): Promise<ApiKeyRow[]> {
+    const where = after
+      ? { tenantId, $or: [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, id: { $gt: after.id } }] }
+      : { tenantId };
+    return this.orm.em.fork().find(ApiKey, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit });
+  }
+
+  /** Revokes at `at` (now, or later for a rotation overlap). Revoking twice keeps the earlier time. */
+  async revoke(tenantId: string, id: string, at = new Date()): Promise<ApiKeyRow> {
+    const row = await this.get(tenantId, id);
+    if (!row.revokedAt || row.revokedAt > at) {
+      await this.orm.em.fork().nativeUpdate(ApiKey, { id, tenantId }, { revokedAt: at });
+      row.revokedAt = at;
+    }
+    this.cache.delete(row.keyId);
+    return row;
+  }
+}

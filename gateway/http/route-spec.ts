@@ -1,0 +1,28 @@
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import type { Permission } from '../../schemas/catalog';
+
+export type RouteClass = 'read' | 'write' | 'auth';
+
+/**
+ * A route and everything the edge needs to know about it. Every route names its permission
+ * (or `public`, deliberately); the app refuses to start with one that does not.
+ */
+export interface RouteSpec {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  path: string;
+  permission: Permission | 'public';
+  rateClass: RouteClass;
+  summary: string;
+  tag: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** HTTP statuses of success responses, for the OpenAPI document. */
+  success: number;
+  handler(req: Request, res: Response): Promise<void> | void;
+}
+
+export function defineRoute(spec: RouteSpec): RouteSpec {
+  return spec;
+}

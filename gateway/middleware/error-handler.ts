@@ -1,0 +1,35 @@
+import type { NextFunction, Request, Response } from 'express';
+import { InputError, PayloadTooLargeError, problemFor, type Problem } from '../../shared/errors';
+import type { Logger } from '../../shared/logger';
+import type { Metrics } from '../../shared/metrics';
+import { DependencyUnavailableError, RateLimitedError } from '../../shared/errors';
+import { sendProblem } from '../http/send';
+
+/** Errors raised by body-parser carry a `type`; they are client mistakes, not server faults. */
+function fromBodyParser(err: unknown): Error | null {
+  const t = (err as { type?: string }).type;
+  if (t === 'entity.too.large') return new PayloadTooLargeError('request body is larger than the limit');
+  if (t === 'entity.parse.failed') return new InputError('request body is not valid JSON');
+  if (t === 'encoding.unsupported' || t === 'charset.unsupported') return new InputError('unsupported body encoding');
+  if (t === 'request.aborted' || t === 'request.size.invalid') return new InputError('request body incomplete');
+  return null;
+}
+
+/** The one place where an error becomes an HTTP answer. */
+export function errorHandler(logger: Logger, metrics: Metrics) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const error = fromBodyParser(err) ?? err;
+    const problem: Problem = { ...problemFor(error), instance: req.originalUrl.split('?')[0], requestId: res.locals.requestId as string };
+    if (problem.status >= 500) {
+      logger.error({ err: error, requestId: problem.requestId }, 'request failed');
+    }
+    if (error instanceof DependencyUnavailableError) {
+      metrics.dependencyUnavailable.inc({ dependency: error.dependency });
+      res.setHeader('Retry-After', '1');
+    }
+    if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterS));
+    if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="stateset", ApiKey header="X-API-Key"');
+    if (res.headersSent) return;
+    sendProblem(res, problem);
+  };
+}

@@ -1,0 +1,67 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { commands, type CommandDefinition } from '../../schemas/catalog';
+import { defineRoute, type RouteSpec } from '../http/route-spec';
+import { parseInput } from '../http/validate';
+import type { CommandService } from '../services/command-service';
+import type { AuditTrail } from '../services/audit-trail';
+import { validateIdempotencyKey } from '../services/idempotency';
+import type { Principal } from '../auth/principal';
+import { InputError } from '../../shared/errors';
+
+const idParams = z.strictObject({ id: z.string().uuid() });
+
+/** One route per catalog command: validate → publish → 202 with the operation. */
+export function commandRoutes(service: CommandService, audit: AuditTrail): RouteSpec[] {
+  return (commands as readonly CommandDefinition[]).map((def) => {
+    const hasId = def.route.path.includes(':id');
+    return defineRoute({
+      method: def.route.method,
+      path: def.route.path,
+      permission: def.permission,
+      rateClass: 'write',
+      summary: def.summary,
+      tag: def.domain,
+      body: def.body,
+      ...(hasId ? { params: idParams } : {}),
+      success: 202,
+      async handler(req: Request, res: Response) {
+        const principal = res.locals.principal as Principal;
+        let body: unknown;
+        let pathId: string | undefined;
+        try {
+          const key = validateIdempotencyKey(req.get('idempotency-key'));
+          pathId = hasId ? parseInput(idParams, req.params, 'params').id : undefined;
+          body = parseInput(def.body, req.body ?? {}, 'body');
+          const result = await service.accept({
+            def, body, pathId, principal,
+            requestId: res.locals.requestId as string,
+            method: req.method,
+            path: req.path,
+            idempotencyKey: key,
+            traceparent: req.get('traceparent'),
+          });
+          if (!result.replayed) {
+            await audit.forRequest(req, res, {
+              action: 'command.accepted', outcome: 'success', operationId: result.body.id,
+              resourceType: def.resourceType, resourceId: result.body.resource?.id ?? pathId ?? null,
+              details: { commandType: def.type },
+            });
+          }
+          res.status(result.statusCode)
+            .setHeader('Location', `/v1/operations/${result.body.id}`)
+            .setHeader('Retry-After', '1')
+            .json(result.body);
+        } catch (err) {
+          if (err instanceof InputError) {
+            await audit.forRequest(req, res, {
+              action: 'command.rejected', outcome: 'failure', resourceType: def.resourceType, resourceId: pathId ?? null,
+              details: { commandType: def.type, reason: 'invalid_input', fields: err.issues.map((i) => i.path).slice(0, 10) },
+            });
+          }
+          throw err;
+        }
+      },
+    });
+  });
+}

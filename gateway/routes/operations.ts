@@ -1,0 +1,47 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Operation, type OperationRow } from '../../shared/orm';
+import { NotFoundError } from '../../shared/errors';
+import { defineRoute, type RouteSpec } from '../http/route-spec';
+import { parseInput } from '../http/validate';
+import { operationView } from '../services/operation-view';
+import type { Principal } from '../auth/principal';
+
+const params = z.strictObject({ id: z.string().uuid() });
+const PREFER_WAIT = /(?:^|[,;\s])wait=(\d+)/i;
+
+function isDone(op: OperationRow): boolean {
+  return op.status === 'succeeded' || op.status === 'failed';
+}
+
+export function operationRoutes(orm: MikroORM, maxWaitS: number): RouteSpec[] {
+  const find = (tenantId: string, id: string) => orm.em.fork().findOne(Operation, { id, tenantId });
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/operations/:id',
+      permission: 'operations:read',
+      rateClass: 'read',
+      summary: 'Status of an accepted command; `Prefer: wait=N` (N ≤ 30) long-polls until it is done',
+      tag: 'operations',
+      params,
+      success: 200,
+      async handler(req: Request, res: Response) {
+        const { id } = parseInput(params, req.params, 'params');
+        const { tenantId } = res.locals.principal as Principal;
+        const waitS = Math.min(Number(PREFER_WAIT.exec(req.get('prefer') ?? '')?.[1] ?? 0), maxWaitS);
+        const deadline = Date.now() + waitS * 1000;
+        let op = await find(tenantId, id);
+        if (!op) throw new NotFoundError('operation not found');
+        while (!isDone(op) && Date.now() < deadline && !req.socket.destroyed) {
+          await new Promise((r) => setTimeout(r, 100));
+          op = (await find(tenantId, id)) ?? op;
+        }
+        if (waitS > 0) res.setHeader('Preference-Applied', `wait=${waitS}`);
+        if (!isDone(op)) res.setHeader('Retry-After', '1');
+        res.json(operationView(op));
+      },
+    }),
+  ];
+}

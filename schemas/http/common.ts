@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code, e.g. EUR');
+export const identifier = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : -');
+export const sku = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits and . _ -');
+
+export const address = z.strictObject({
+  line1: z.string().min(1).max(200),
+  line2: z.string().max(200).nullable().optional(),
+  city: z.string().min(1).max(100),
+  postalCode: z.string().min(1).max(20),
+  country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code'),
+});
+
+export const orderLine = z.strictObject({
+  sku,
+  quantity: z.number().int().min(1).max(10_000),
+  unitPriceMinor: z.number().int().min(0).max(1_000_000_000),
+});

@@ -1,0 +1,2 @@
+export { loadConfig } from './load';
+export { envSchema, type Config } from './schema';

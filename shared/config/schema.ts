@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+const DEV_JWT_SIGNING_SEED = 'dev-only-jwt-signing-seed-change-me';
+const DEV_API_KEY_PEPPER = 'dev-only-api-key-pepper-change-me';
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+/**
+ * Every environment variable the platform reads, in one place. Defaults are the ones that work
+ * for `npm start` on a developer machine; secrets have no production default (see refine below).
+ */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    SERVICE_NAME: z.string().min(1).default('stateset'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    HTTP_HOST: z.string().default('127.0.0.1'),
+    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HTTP_BODY_LIMIT: z.string().default('64kb'),
+    TRUST_PROXY: csv.default([]),
+    CORS_ORIGINS: csv.default([]),
+    PUBLIC_BASE_URL: z.string().url().optional(),
+
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    METRICS_HOST: z.string().default('127.0.0.1'),
+
+    DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/test'),
+    DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('stateset'),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    REDIS_KEY_PREFIX: z.string().default('stateset:'),
+
+    KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
+    KAFKA_CLIENT_ID: z.string().default('stateset'),
+    KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
+    KAFKA_PARTITIONS_COMMANDS: z.coerce.number().int().min(1).max(256).default(3),
+    KAFKA_PARTITIONS_EVENTS: z.coerce.number().int().min(1).max(256).default(3),
+    KAFKA_PARTITIONS_AUDIT: z.coerce.number().int().min(1).max(256).default(1),
+    KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
+    KAFKA_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+    SCHEMA_REGISTRY_URL: z.string().url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
+
+    API_KEY_PEPPER: z.string().min(32).default(DEV_API_KEY_PEPPER),
+    API_KEY_ENV: z.enum(['live', 'test']).default('live'),
+    API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5000).default(2000),
+    API_KEY_ROTATION_OVERLAP_S: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(3600),
+    JWT_ISSUER: z.string().default('stateset'),
+    JWT_AUDIENCE: z.string().default('stateset-api'),
+    JWT_TTL_S: z.coerce.number().int().min(30).max(3600).default(900),
+    JWT_SIGNING_SEED: z.string().min(32).default(DEV_JWT_SIGNING_SEED),
+    JWT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(300).default(30),
+    JWT_EXTERNAL_ISSUERS: z.string().default('[]'),
+
+    RATE_LIMIT_READ_PER_MIN: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_WRITE_PER_MIN: z.coerce.number().int().min(1).default(120),
+    RATE_LIMIT_AUTH_PER_MIN: z.coerce.number().int().min(1).default(30),
+    RATE_LIMIT_IP_FAILURES_PER_MIN: z.coerce.number().int().min(1).default(10),
+    RATE_LIMIT_TENANT_OVERRIDES: z.string().default('{}'),
+    RATE_LIMIT_REDIS_DOWN_WRITES: z.enum(['fail-closed', 'fail-open']).default('fail-closed'),
+    RATE_LIMIT_REDIS_DOWN_READS: z.enum(['fail-closed', 'fail-open']).default('fail-open'),
+
+    IDEMPOTENCY_TTL_H: z.coerce.number().int().min(24).max(24 * 30).default(24),
+    OPERATION_MAX_WAIT_S: z.coerce.number().int().min(0).max(30).default(30),
+
+    WORKER_DOMAINS: csv.default(['orders', 'inventory', 'returns', 'shipments', 'warranties']),
+    WORKER_RETRY_MAX_MS: z.coerce.number().int().min(100).default(30000),
+    OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(200),
+    RESERVATION_TTL_S: z.coerce.number().int().min(1).default(900),
+
+    AUDIT_STORE: z.enum(['fs', 's3']).default('fs'),
+    AUDIT_DIR: z.string().default('.data/audit'),
+    AUDIT_CHECKPOINT_DIR: z.string().default('.data/audit-checkpoints'),
+    AUDIT_SIGNING_KEY_PATH: z.string().optional(),
+    AUDIT_SEGMENT_MAX_RECORDS: z.coerce.number().int().min(1).default(1000),
+    AUDIT_SEGMENT_MAX_AGE_MS: z.coerce.number().int().min(1000).default(60000),
+    S3_ENDPOINT: z.string().url().optional(),
+    S3_REGION: z.string().default('us-east-1'),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    S3_BUCKET: z.string().default('stateset-audit'),
+    S3_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
+
+    DEMO_SEED: bool.default(false),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (env.API_KEY_PEPPER === DEV_API_KEY_PEPPER) {
+      ctx.addIssue({ code: 'custom', path: ['API_KEY_PEPPER'], message: 'the development default is refused in production; set a random value of at least 32 characters' });
+    }
+    if (env.JWT_SIGNING_SEED === DEV_JWT_SIGNING_SEED) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SIGNING_SEED'], message: 'the development default is refused in production; set a random value of at least 32 characters' });
+    }
+    if (env.AUDIT_STORE === 's3' && (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY || !env.S3_ENDPOINT)) {
+      ctx.addIssue({ code: 'custom', path: ['AUDIT_STORE'], message: 'AUDIT_STORE=s3 needs S3_ENDPOINT, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY' });
+    }
+  });
+
+export type Config = z.infer<typeof envSchema>;

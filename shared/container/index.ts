@@ -1,0 +1,58 @@
+import type { Kafka } from 'kafkajs';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config';
+import { createLogger, type Logger } from '../logger';
+import { createMetrics, type Metrics } from '../metrics';
+import { createKafka, Publisher } from '../kafka';
+import { SchemaCodec } from '../registry';
+import { initORM } from '../orm';
+import { createRedis } from '../redis';
+import { topicNames, type TopicNames } from '../../schemas/topics';
+
+/** Every client a process needs, made once and handed down; no module-level singletons. */
+export interface Deps {
+  config: Config;
+  service: string;
+  logger: Logger;
+  metrics: Metrics;
+  orm: MikroORM;
+  redis: Redis;
+  kafka: Kafka;
+  publisher: Publisher;
+  codec: SchemaCodec;
+  topics: TopicNames;
+  close(): Promise<void>;
+}
+
+export async function createContainer(config: Config, service: string): Promise<Deps> {
+  const logger = createLogger(service, config.LOG_LEVEL);
+  const metrics = createMetrics(service);
+  const orm = await initORM(config);
+  const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis error'));
+  redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'redis not reachable at start'));
+  const kafka = createKafka(
+    { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${service}`, requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS },
+    logger,
+  );
+  const publisher = new Publisher(kafka, config.KAFKA_REQUEST_TIMEOUT_MS);
+  const codec = SchemaCodec.create(config.SCHEMA_REGISTRY_URL);
+  return {
+    config,
+    service,
+    logger,
+    metrics,
+    orm,
+    redis,
+    kafka,
+    publisher,
+    codec,
+    topics: topicNames(config.KAFKA_TOPIC_PREFIX),
+    async close() {
+      await publisher.close();
+      redis.disconnect();
+      await orm.close(true);
+    },
+  };
+}

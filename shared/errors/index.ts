@@ -1,0 +1,4 @@
+export * from './base';
+export * from './domain';
+export * from './infra';
+export * from './problem';

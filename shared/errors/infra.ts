@@ -1,0 +1,25 @@
+import { StatesetError } from './base';
+
+export type Dependency = 'kafka' | 'registry' | 'postgres' | 'redis' | 's3';
+
+/** A dependency is unreachable or timed out; the same call may succeed later. */
+export class DependencyUnavailableError extends StatesetError {
+  constructor(readonly dependency: Dependency, message: string, cause?: unknown) {
+    super(`${dependency} unavailable: ${message}`, { retriable: true, cause });
+  }
+}
+
+/** A message that can never be processed: undecodable, schema-invalid, missing headers. */
+export class PoisonMessageError extends StatesetError {
+  constructor(readonly reason: string, cause?: unknown) {
+    super(`poison message: ${reason}`, { retriable: false, cause });
+  }
+}
+
+export class ConfigError extends StatesetError {}
+
+/** Decides retry from the error itself, never from the call site. */
+export function isRetriable(err: unknown): boolean {
+  if (err instanceof StatesetError) return err.retriable;
+  return false;
+}

@@ -1,0 +1,31 @@
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import type { Logger } from '../logger';
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+export interface KafkaOptions {
+  brokers: string[];
+  clientId: string;
+  requestTimeoutMs: number;
+}
+
+/** One Kafka client per process; kafkajs log lines go to pino (info and below only in debug). */
+export function createKafka(opts: KafkaOptions, logger: Logger): Kafka {
+  return new Kafka({
+    clientId: opts.clientId,
+    brokers: opts.brokers,
+    connectionTimeout: 3000,
+    requestTimeout: opts.requestTimeoutMs,
+    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+    logLevel: logLevel.WARN,
+    logCreator: () => ({ namespace, level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      logger[LEVELS[level] ?? 'info']({ namespace, ...extra }, `kafka: ${message}`);
+    },
+  });
+}

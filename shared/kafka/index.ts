@@ -1,0 +1,4 @@
+export * from './client';
+export * from './headers';
+export * from './publisher';
+export * from './provision';

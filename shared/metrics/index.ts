@@ -1,0 +1,59 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * One registry per process with the `service` label on every series. Names and labels here are
+ * the contract that ops/prometheus rules and ops/grafana dashboards are written against.
+ */
+export function createMetrics(service: string) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  const r = [registry];
+
+  return {
+    registry,
+    // gateway
+    httpRequests: new Counter({ name: 'stateset_http_requests_total', help: 'HTTP requests by route template, method and status', labelNames: ['route', 'method', 'status'], registers: r }),
+    httpDuration: new Histogram({ name: 'stateset_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['route', 'method'], buckets: LATENCY_BUCKETS, registers: r }),
+    authFailures: new Counter({ name: 'stateset_auth_failures_total', help: 'Authentication failures by scheme and reason', labelNames: ['scheme', 'reason'], registers: r }),
+    authFailuresBySource: new Counter({ name: 'stateset_auth_failures_by_source_total', help: 'Authentication failures by client network (/24 or /64)', labelNames: ['source'], registers: r }),
+    authzFailures: new Counter({ name: 'stateset_authz_failures_total', help: 'Authorization failures by missing permission', labelNames: ['permission'], registers: r }),
+    rateLimited: new Counter({ name: 'stateset_rate_limited_total', help: 'Requests refused by a rate-limit policy', labelNames: ['policy'], registers: r }),
+    rateLimiterUnavailable: new Counter({ name: 'stateset_rate_limiter_unavailable_total', help: 'Requests decided without the rate limiter because Redis was unavailable', labelNames: ['decision'], registers: r }),
+    idempotentReplays: new Counter({ name: 'stateset_idempotent_replays_total', help: 'Requests answered from a stored idempotent response', registers: r }),
+    commandsPublished: new Counter({ name: 'stateset_commands_published_total', help: 'Commands acknowledged by Kafka', labelNames: ['type'], registers: r }),
+    publishDuration: new Histogram({ name: 'stateset_command_publish_duration_seconds', help: 'Time from publish to broker acknowledgement', labelNames: ['type'], buckets: LATENCY_BUCKETS, registers: r }),
+    dependencyUnavailable: new Counter({ name: 'stateset_dependency_unavailable_total', help: 'Calls that failed because a dependency was unavailable', labelNames: ['dependency'], registers: r }),
+    // workers
+    workerCommands: new Counter({ name: 'stateset_worker_commands_total', help: 'Commands handled by type and outcome', labelNames: ['type', 'outcome'], registers: r }),
+    workerDuration: new Histogram({ name: 'stateset_worker_command_duration_seconds', help: 'Command handling duration including the transaction', labelNames: ['type'], buckets: LATENCY_BUCKETS, registers: r }),
+    consumerLag: new Gauge({ name: 'stateset_consumer_lag', help: 'Messages behind the partition high watermark', labelNames: ['topic', 'partition'], registers: r }),
+    dlqMessages: new Counter({ name: 'stateset_dlq_messages_total', help: 'Messages sent to a dead-letter topic', labelNames: ['topic'], registers: r }),
+    outboxBacklog: new Gauge({ name: 'stateset_outbox_backlog', help: 'Outbox rows not yet published', registers: r }),
+    outboxOldestAge: new Gauge({ name: 'stateset_outbox_oldest_age_seconds', help: 'Age of the oldest unpublished outbox row', registers: r }),
+    workerRetries: new Counter({ name: 'stateset_worker_retries_total', help: 'Retries after transient failures', labelNames: ['type'], registers: r }),
+    // audit sink
+    auditRecordsWritten: new Counter({ name: 'stateset_audit_records_written_total', help: 'Audit records made durable in the WORM store', labelNames: ['store'], registers: r }),
+    auditPersistDuration: new Histogram({ name: 'stateset_audit_persist_duration_seconds', help: 'Batch fsync or upload latency', labelNames: ['store'], buckets: LATENCY_BUCKETS, registers: r }),
+    auditSinkLag: new Gauge({ name: 'stateset_audit_sink_lag', help: 'Audit messages not yet stored', labelNames: ['partition'], registers: r }),
+    auditLastSealed: new Gauge({ name: 'stateset_audit_last_sealed_segment_timestamp_seconds', help: 'Unix time of the last sealed segment', registers: r }),
+    auditVerificationFailures: new Counter({ name: 'stateset_audit_verification_failures_total', help: 'Audit verifications that found a problem', registers: r }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Bounded-cardinality bucket of a client address: /24 for IPv4, /64 for IPv6. */
+export function sourceBucket(ip: string | undefined): string {
+  if (!ip) return 'unknown';
+  const v4 = ip.replace(/^::ffff:/, '');
+  const m = /^(\d+)\.(\d+)\.(\d+)\.\d+$/.exec(v4);
+  if (m) return `${m[1]}.${m[2]}.${m[3]}.0/24`;
+  if (ip.includes(':')) {
+    const groups = ip.split(':').slice(0, 4).map((g) => g || '0');
+    return `${groups.join(':')}::/64`;
+  }
+  return 'unknown';
+}

@@ -1,0 +1,46 @@
+import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { Config } from '../config';
+import { allEntities } from './entities';
+import { migrationsList } from './migrations';
+
+export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_MAX'>): Options {
+  const schema = config.DATABASE_SCHEMA;
+  return {
+    driver: PostgreSqlDriver,
+    schema,
+    clientUrl: config.DATABASE_URL,
+    entities: allEntities,
+    extensions: [Migrator],
+    discovery: { warnWhenNoEntities: true },
+    allowGlobalContext: false,
+    debug: false,
+    pool: {
+      min: 0,
+      max: config.DATABASE_POOL_MAX,
+      // Every connection works inside the configured schema, so tests can use a schema of their own.
+      afterCreate: (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, c: unknown) => void) => {
+        conn.query(`set search_path to "${schema}"`, (err) => done(err, conn));
+      },
+    },
+    migrations: {
+      migrationsList,
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+  };
+}
+
+/** Builds the ORM once per process; callers fork an EntityManager per unit of work. */
+export async function initORM(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_MAX'>): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(config));
+}
+
+/** Creates the schema if needed and applies pending migrations (never schema sync). */
+export async function migrate(orm: MikroORM, schema: string): Promise<string[]> {
+  await orm.em.getConnection().execute(`create schema if not exists "${schema}"`);
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}

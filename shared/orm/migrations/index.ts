@@ -1,0 +1,6 @@
+import { Migration20261129000100_platform } from './Migration20261129000100_platform';
+
+/** Every migration in order; listed explicitly so the same code runs under tsx and compiled JS. */
+export const migrationsList = [
+  { name: 'Migration20261129000100_platform', class: Migration20261129000100_platform },
+];

@@ -1,0 +1,67 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Outbox, type OutboxRow } from '../orm';
+import { AUDIT_SCHEMA_FILE, findEvent } from '../../schemas/catalog';
+import type { TopicNames } from '../../schemas/topics';
+import { buildAuditRecord, type AuditInput, type AuditRecord } from '../audit';
+
+export interface EventEnvelope {
+  tenantId: string;
+  principal: string;
+  operationId: string;
+  requestId: string;
+  traceparent?: string;
+}
+
+/**
+ * Adds messages to the outbox inside the caller's transaction, so that a committed change always
+ * has its events and audit records, and a rolled-back one has none.
+ */
+export class OutboxWriter {
+  constructor(private readonly em: EntityManager, private readonly topics: TopicNames) {}
+
+  event(type: string, payload: Record<string, unknown>, env: EventEnvelope): void {
+    const def = findEvent(type);
+    if (!def) throw new Error(`unknown event type ${type}`);
+    const key = String(payload[def.keyField]);
+    this.add({
+      topic: this.topics.events(def.domain),
+      messageKey: key,
+      recordName: type,
+      schemaFile: def.schemaFile,
+      payload,
+      headers: {
+        'event-type': type,
+        'operation-id': env.operationId,
+        'tenant-id': env.tenantId,
+        principal: env.principal,
+        'request-id': env.requestId,
+        'occurred-at': new Date().toISOString(),
+        ...(env.traceparent ? { traceparent: env.traceparent } : {}),
+      },
+    });
+  }
+
+  audit(input: AuditInput): AuditRecord {
+    const record = buildAuditRecord(input);
+    this.add({
+      topic: this.topics.audit,
+      messageKey: record.tenantId ?? record.eventId,
+      recordName: 'audit',
+      schemaFile: AUDIT_SCHEMA_FILE,
+      payload: record as unknown as Record<string, unknown>,
+      headers: {
+        'event-type': `audit.${record.action}`,
+        'operation-id': record.operationId ?? '',
+        'tenant-id': record.tenantId ?? '',
+        principal: record.principal ?? '',
+        'request-id': record.requestId ?? '',
+        'occurred-at': record.occurredAt,
+      },
+    });
+    return record;
+  }
+
+  private add(row: Omit<OutboxRow, 'id' | 'createdAt' | 'publishedAt'>): void {
+    this.em.create(Outbox, { ...row, createdAt: new Date(), publishedAt: null } as OutboxRow);
+  }
+}
