@@ -1,0 +1,29 @@
+import { loadConfig } from '../shared/config';
+import { createContainer } from '../shared/container';
+import { onShutdown, startMetricsServer } from '../shared/process';
+import { OutboxRelay } from '../shared/outbox';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const deps = await createContainer(config, 'gateway');
+  const { app } = createApp(deps);
+  const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, config.METRICS_PORT);
+  // The gateway's own audit records (auth failures, key actions) leave through the outbox.
+  const relay = new OutboxRelay(deps.orm, deps.publisher, deps.codec, deps.logger, deps.metrics, config.OUTBOX_POLL_MS);
+  relay.start();
+  const server = app.listen(config.HTTP_PORT, config.HTTP_HOST, () => {
+    deps.logger.info({ host: config.HTTP_HOST, port: config.HTTP_PORT }, 'gateway listening');
+  });
+  onShutdown(deps.logger, async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    metricsServer.close();
+    await relay.stop();
+    await deps.close();
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+import type { Config } from '../../shared/config';
+import { initORM, Tenant } from '../../shared/orm';
+import { ApiKeyStore } from '../../gateway/auth/api-key-store';
+import { ROLE_PERMISSIONS, isRole, type Role } from '../../gateway/auth/permissions';
+import { OutboxWriter } from '../../shared/outbox';
+import { topicNames } from '../../schemas/topics';
+
+function store(config: Config, orm: Awaited<ReturnType<typeof initORM>>) {
+  return new ApiKeyStore(orm, config.API_KEY_PEPPER, config.API_KEY_ENV, 0);
+}
+
+async function audited(orm: Awaited<ReturnType<typeof initORM>>, config: Config, action: string, tenantId: string, resourceId: string, details: Record<string, unknown>) {
+  const em = orm.em.fork();
+  new OutboxWriter(em, topicNames(config.KAFKA_TOPIC_PREFIX)).audit({
+    tenantId, principal: 'cli', action, outcome: 'success', resourceType: 'api_key', resourceId, details,
+  });
+  await em.flush();
+}
+
+/** Creates the tenant if needed and a key for it: the way to the first admin key. */
+export async function createKey(config: Config, opts: { tenant: string; name: string; role: string; expiresInDays?: number }) {
+  if (!isRole(opts.role)) throw new Error(`unknown role ${opts.role}; one of admin, manager, operator, viewer`);
+  const orm = await initORM(config);
+  try {
+    const em = orm.em.fork();
+    if (!(await em.findOne(Tenant, { id: opts.tenant }))) {
+      await em.insert(Tenant, { id: opts.tenant, name: opts.tenant, createdAt: new Date() });
+    }
+    const created = await store(config, orm).create({
+      tenantId: opts.tenant,
+      name: opts.name,
+      role: opts.role,
+      permissions: ROLE_PERMISSIONS[opts.role as Role],
+      createdBy: 'cli',
+      expiresAt: opts.expiresInDays ? new Date(Date.now() + opts.expiresInDays * 86400_000) : null,
+    });
+    await audited(orm, config, 'api_key.created', opts.tenant, created.row.id, { role: opts.role, via: 'cli', keyId: created.row.keyId });
+    return created;
+  } finally {
+    await orm.close(true);
+  }
+}
+
+export async function listKeys(config: Config, tenant: string) {
+  const orm = await initORM(config);
+  try {
+    return await store(config, orm).list(tenant, 1000);
+  } finally {
+    await orm.close(true);
+  }
+}
+
+export async function revokeKey(config: Config, tenant: string, id: string) {
+  const orm = await initORM(config);
+  try {
+    const row = await store(config, orm).revoke(tenant, id);
+    await audited(orm, config, 'api_key.revoked', tenant, id, { via: 'cli', keyId: row.keyId });
+    return row;
+  } finally {
+    await orm.close(true);
+  }
+}

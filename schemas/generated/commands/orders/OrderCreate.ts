@@ -1,0 +1,25 @@
+// Generated from schemas/commands/orders/OrderCreate.avsc by ops/schemas/generate-types.ts. Do not edit.
+
+export interface OrderLine {
+	sku: string;
+	quantity: number;
+	unitPriceMinor: number;
+}
+
+export interface Address {
+	line1: string;
+	line2?: null | undefined | string;
+	city: string;
+	postalCode: string;
+	country: string;
+}
+
+export interface OrderCreate {
+	orderId: string;
+	customerId: string;
+	currency: string;
+	items: OrderLine[];
+	shippingAddress?: null | undefined | Address;
+	billingAddress?: null | undefined | Address;
+	notes?: null | undefined | string;
+}

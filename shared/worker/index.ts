@@ -1,0 +1,3 @@
+export * from './handler';
+export * from './run-worker';
+export * from './classify';

@@ -1,0 +1,3 @@
+import { orderCreate } from './order-create';
+
+export const orderHandlers = [orderCreate];

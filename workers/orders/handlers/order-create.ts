@@ -1,0 +1,36 @@
+import { defineHandler } from '../../../shared/worker';
+import { Order, type OrderRow } from '../../../shared/orm';
+import { ConflictError } from '../../../shared/errors';
+import type { OrderCreate } from '../../../schemas/generated';
+
+/** order.create.v1 → a pending order with its total computed here, never taken from the client. */
+export const orderCreate = defineHandler<OrderCreate>({
+  command: 'order.create.v1',
+  async handle(cmd, ctx) {
+    if (await ctx.em.findOne(Order, { id: cmd.orderId })) throw new ConflictError(`order ${cmd.orderId} already exists`);
+    const totalMinor = cmd.items.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
+    const now = new Date();
+    ctx.em.create(Order, {
+      id: cmd.orderId,
+      tenantId: ctx.tenantId,
+      status: 'pending',
+      customerId: cmd.customerId,
+      currency: cmd.currency,
+      items: cmd.items,
+      shippingAddress: cmd.shippingAddress ?? null,
+      billingAddress: cmd.billingAddress ?? null,
+      notes: cmd.notes ?? null,
+      totalMinor,
+      holdReason: null,
+      archivedAt: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    } satisfies OrderRow);
+    ctx.emit('order.created.v1', {
+      orderId: cmd.orderId, customerId: cmd.customerId, currency: cmd.currency, items: cmd.items, totalMinor, status: 'pending',
+    });
+    ctx.stateChanged('order', cmd.orderId, null, 'pending');
+    return { type: 'order', id: cmd.orderId };
+  },
+});
