@@ -59,7 +59,7 @@ export class OutboxRelay {
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      let sent = 0;
+      let sent: number;
       try {
         sent = await this.publishBatch();
       } catch (err) {
