@@ -1,0 +1,5 @@
+/** The processes of the platform, their entry files and their metrics ports (METRICS_PORT + offset). */
+export const PROCESSES = [
+  { name: 'gateway', entry: 'gateway/main.ts', metricsOffset: 0 },
+  { name: 'worker-orders', entry: 'workers/orders/main.ts', metricsOffset: 1 },
+] as const;

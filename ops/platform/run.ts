@@ -1,0 +1,57 @@
+/**
+ * Runs every platform process as a child, prefixes their output, and on Ctrl-C (SIGINT/SIGTERM)
+ * stops them all with SIGTERM so each finishes its work in hand. One dying stops the rest.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { PROCESSES } from './processes';
+
+const root = path.resolve(__dirname, '..', '..');
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function stopAll(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children.values()) c.kill('SIGTERM');
+  const force = setTimeout(() => {
+    for (const c of children.values()) c.kill('SIGKILL');
+  }, 15_000);
+  const check = setInterval(() => {
+    if ([...children.values()].every((c) => c.exitCode !== null || c.signalCode !== null)) {
+      clearInterval(check);
+      clearTimeout(force);
+      process.exit(code);
+    }
+  }, 100);
+}
+
+for (const p of PROCESSES) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, p.entry)], {
+    cwd: root,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.set(p.name, child);
+  const prefix = `[${p.name}] `;
+  const pipe = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
+    let buf = '';
+    stream.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop() ?? '';
+      for (const l of lines) out.write(prefix + l + '\n');
+    });
+  };
+  pipe(child.stdout!, process.stdout);
+  pipe(child.stderr!, process.stderr);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`${prefix}exited (${signal ?? code}); stopping the platform`);
+      stopAll(1);
+    }
+  });
+}
+
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));

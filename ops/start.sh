@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# `npm start`: infrastructure, migrations, topics, schemas, a demo tenant with an admin key, then
+# the gateway and every worker. Ctrl-C stops the processes and the infrastructure this started.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+
+bash ops/infra/up.sh
+# shellcheck disable=SC1091
+source .infra/env
+export LOG_LEVEL="${LOG_LEVEL:-info}"
+
+npx tsx ops/cli/main.ts setup
+TENANT="${DEMO_TENANT:-demo}"
+KEY_JSON="$(npx tsx ops/cli/main.ts keys create --tenant "$TENANT" --role admin --name "npm start demo key" --json)"
+KEY="$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).key)' "$KEY_JSON")"
+PORT="${HTTP_PORT:-3000}"
+
+cat <<MSG
+
+StateSet is starting on http://127.0.0.1:${PORT}  (docs: http://127.0.0.1:${PORT}/docs)
+Demo tenant: ${TENANT}
+Admin API key (shown once; a new one is made at every start):
+  ${KEY}
+
+Create an order:
+  curl -si -X POST http://127.0.0.1:${PORT}/v1/orders \\
+    -H 'X-API-Key: ${KEY}' -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' \\
+    -d '{"customerId":"cust-1","currency":"EUR","items":[{"sku":"SKU-1","quantity":2,"unitPriceMinor":1250}]}'
+Poll its operation (use the Location header of the answer above):
+  curl -s http://127.0.0.1:${PORT}/v1/operations/<operation-id> -H 'X-API-Key: ${KEY}' -H 'Prefer: wait=10'
+
+Ctrl-C stops everything.
+MSG
+
+cleanup() {
+  if [ "${STATESET_KEEP_INFRA:-0}" != "1" ]; then bash ops/infra/down.sh || true; fi
+}
+trap cleanup EXIT
+node --import tsx ops/platform/run.ts &
+PLATFORM_PID=$!
+# Ctrl-C reaches the supervisor too; it stops the processes, then we stop the infrastructure.
+trap 'kill -TERM "$PLATFORM_PID" 2>/dev/null || true' INT TERM
+while kill -0 "$PLATFORM_PID" 2>/dev/null; do wait "$PLATFORM_PID" || true; done

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `npm test`: installs and starts what the tests need (Kafka, schema registry, Ceph radosgw,
+# promtool/amtool; PostgreSQL and Redis must already run), then lint, schema checks, the unit tier,
+# the integration + e2e tiers against the real services, and the Prometheus rule tests.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+started=$(date +%s)
+step() { printf '\n=== %s (%ss)\n' "$1" "$(( $(date +%s) - started ))"; }
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+step "infrastructure"
+bash ops/infra/up.sh --with-s3 --with-promtool
+# shellcheck disable=SC1091
+source .infra/env
+
+step "lint"
+npm run --silent lint
+
+step "schema contracts"
+npm run --silent schemas:check
+
+step "unit tier"
+npm run --silent test:unit
+
+step "integration and e2e tiers (real Kafka, registry, PostgreSQL, Redis, S3)"
+npm run --silent test:integration
+
+step "Prometheus rules and Alertmanager routes"
+bash test/ops/prometheus-rules.sh
+
+step "all tests passed"
