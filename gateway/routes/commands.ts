@@ -9,12 +9,13 @@ import { validateIdempotencyKey } from '../services/idempotency';
 import type { Principal } from '../auth/principal';
 import { InputError } from '../../shared/errors';
 
-const idParams = z.strictObject({ id: z.string().uuid() });
+const uuidId = z.string().uuid();
 
 /** One route per catalog command: validate → publish → 202 with the operation. */
 export function commandRoutes(service: CommandService, audit: AuditTrail): RouteSpec[] {
-  return (commands as readonly CommandDefinition[]).map((def) => {
+  return commands.map((def) => {
     const hasId = def.route.path.includes(':id');
+    const idParams = z.strictObject({ id: def.idParam ?? uuidId });
     return defineRoute({
       method: def.route.method,
       path: def.route.path,

@@ -1,0 +1,21 @@
+/**
+ * The one table of commands and events. Gateway routes, worker subscriptions, topic provisioning
+ * and schema registration are all derived from it: a new command is one .avsc file, one entry in
+ * its domain's file here and one handler file.
+ */
+import type { CommandDefinition, EventDefinition } from './types';
+import { orderCommands, orderEvents } from './orders';
+
+export * from './types';
+
+export const commands: readonly CommandDefinition[] = [...orderCommands];
+export const events: readonly EventDefinition[] = [...orderEvents];
+
+export const AUDIT_SCHEMA_FILE = 'audit/AuditRecord.avsc';
+
+export function findCommand(type: string): CommandDefinition | undefined {
+  return commands.find((c) => c.type === type);
+}
+export function findEvent(type: string): EventDefinition | undefined {
+  return events.find((e) => e.type === type);
+}
