@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Outbox, type OutboxRow } from '../orm';
 import { AUDIT_SCHEMA_FILE, findEvent } from '../../schemas/catalog';
@@ -30,6 +31,7 @@ export class OutboxWriter {
       schemaFile: def.schemaFile,
       payload,
       headers: {
+        'event-id': randomUUID(),
         'event-type': type,
         'operation-id': env.operationId,
         'tenant-id': env.tenantId,
@@ -50,6 +52,7 @@ export class OutboxWriter {
       schemaFile: AUDIT_SCHEMA_FILE,
       payload: record as unknown as Record<string, unknown>,
       headers: {
+        'event-id': record.eventId,
         'event-type': `audit.${record.action}`,
         'operation-id': record.operationId ?? '',
         'tenant-id': record.tenantId ?? '',

@@ -6,6 +6,7 @@ export interface HandlerContext {
   em: EntityManager;
   tenantId: string;
   principal: string;
+  /** The operation the message belongs to (for an event: the operation that caused it). */
   operationId: string;
   requestId: string;
   logger: Logger;
@@ -30,6 +31,19 @@ export interface CommandHandler<P = Record<string, unknown>> {
   handle(cmd: P, ctx: HandlerContext): Promise<HandlerResult>;
 }
 
-export function defineHandler<P>(h: CommandHandler<P>): CommandHandler<P> {
-  return h;
+/**
+ * A reaction to another domain's event (the flows between domains). A domain error means the
+ * reaction does not apply (e.g. the order was cancelled meanwhile): it is audited, not retried.
+ */
+export interface EventHandler<P = Record<string, unknown>> {
+  event: string;
+  handle(evt: P, ctx: HandlerContext): Promise<void>;
+}
+
+export function defineHandler<P>(h: CommandHandler<P>): CommandHandler<never> {
+  return h as unknown as CommandHandler<never>;
+}
+
+export function defineEventHandler<P>(h: EventHandler<P>): EventHandler<never> {
+  return h as unknown as EventHandler<never>;
 }

@@ -9,15 +9,22 @@ import {
   BusinessRuleError, ConflictError, InputError, InvalidTransitionError, NotFoundError, PoisonMessageError,
   StatesetError, isRetriable, problemFor,
 } from '../errors';
-import type { CommandHandler, HandlerContext } from './handler';
+import type { CommandHandler, EventHandler, HandlerContext } from './handler';
+import { findEvent } from '../../schemas/catalog';
 import { classifyWorkerError } from './classify';
 
 export interface WorkerOptions {
   domain: Domain;
   handlers: CommandHandler<never>[];
+  eventHandlers?: EventHandler<never>[];
+  /** Periodic work inside the worker (e.g. expiring reservations), each in its own transaction. */
+  timers?: { name: string; everyMs: number; run(deps: Deps): Promise<void> }[];
 }
 
 interface Envelope {
+  kind: 'command' | 'event';
+  /** Inbox key: the operation id of a command, the event id of an event. */
+  messageId: string;
   operationId: string;
   commandType: string;
   tenantId: string;
@@ -26,19 +33,26 @@ interface Envelope {
   occurredAt: Date;
 }
 
-const REQUIRED_HEADERS = ['operation-id', 'command-type', 'tenant-id', 'principal', 'request-id', 'occurred-at'] as const;
+const COMMAND_HEADERS = ['operation-id', 'command-type', 'tenant-id', 'principal', 'request-id', 'occurred-at'] as const;
+const EVENT_HEADERS = ['event-id', 'event-type', 'operation-id', 'tenant-id', 'principal', 'request-id', 'occurred-at'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Unexpected (non-domain, non-infrastructure) errors get this many tries before the DLQ. */
 const MAX_UNEXPECTED_ATTEMPTS = 5;
 
 function envelopeOf(m: KafkaMessage): Envelope {
-  const h = Object.fromEntries(REQUIRED_HEADERS.map((n) => [n, readHeader(m.headers, n)]));
-  const missing = REQUIRED_HEADERS.filter((n) => !h[n]);
+  const kind = readHeader(m.headers, 'event-type') !== undefined ? 'event' : 'command';
+  const required = kind === 'event' ? EVENT_HEADERS : COMMAND_HEADERS;
+  const h: Record<string, string | undefined> = Object.fromEntries(required.map((n) => [n, readHeader(m.headers, n)]));
+  const missing = required.filter((n) => !h[n]);
   if (missing.length > 0) throw new PoisonMessageError(`missing headers: ${missing.join(', ')}`);
-  if (!/^[0-9a-f-]{36}$/i.test(h['operation-id']!)) throw new PoisonMessageError('operation-id is not a UUID');
+  const messageId = kind === 'event' ? h['event-id']! : h['operation-id']!;
+  if (!UUID.test(messageId) || !UUID.test(h['operation-id']!)) throw new PoisonMessageError('operation-id or event-id is not a UUID');
   const occurredAt = new Date(h['occurred-at']!);
   return {
+    kind,
+    messageId,
     operationId: h['operation-id']!,
-    commandType: h['command-type']!,
+    commandType: (kind === 'event' ? h['event-type'] : h['command-type'])!,
     tenantId: h['tenant-id']!,
     principal: h.principal!,
     requestId: h['request-id']!,
@@ -59,13 +73,22 @@ export class Worker {
   private readonly consumer: Consumer;
   private readonly relay: OutboxRelay;
   private readonly handlers: Map<string, CommandHandler<never>>;
+  private readonly eventHandlers: Map<string, EventHandler<never>>;
+  private readonly timers: NodeJS.Timeout[] = [];
   private stopping = false;
   readonly topic: string;
+  readonly eventTopics: string[];
 
   constructor(private readonly deps: Deps, private readonly opts: WorkerOptions) {
     const { config } = deps;
     this.topic = deps.topics.commands(opts.domain);
     this.handlers = new Map(opts.handlers.map((h) => [h.command, h]));
+    this.eventHandlers = new Map((opts.eventHandlers ?? []).map((h) => [h.event, h]));
+    this.eventTopics = [...new Set((opts.eventHandlers ?? []).map((h) => {
+      const def = findEvent(h.event);
+      if (!def) throw new Error(`event handler for unknown event ${h.event}`);
+      return deps.topics.events(def.domain);
+    }))];
     this.consumer = deps.kafka.consumer({
       groupId: `${config.KAFKA_TOPIC_PREFIX}stateset.worker.${opts.domain}`,
       allowAutoTopicCreation: false,
@@ -81,19 +104,25 @@ export class Worker {
 
   async start(): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.topic], fromBeginning: true });
+    await this.consumer.subscribe({ topics: [this.topic, ...this.eventTopics], fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: 1,
       eachMessage: (p) => this.onMessage(p),
     });
     this.relay.start();
-    this.deps.logger.info({ topic: this.topic }, 'worker started');
+    for (const t of this.opts.timers ?? []) {
+      this.timers.push(setInterval(() => {
+        t.run(this.deps).catch((err: unknown) => this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err), timer: t.name }, 'timer failed; will run again'));
+      }, t.everyMs));
+    }
+    this.deps.logger.info({ topics: [this.topic, ...this.eventTopics] }, 'worker started');
   }
 
   /** Finishes the message in hand, commits, leaves the group, flushes the outbox. */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const t of this.timers) clearInterval(t);
     await this.consumer.disconnect();
     await this.relay.stop();
   }
@@ -125,6 +154,7 @@ export class Worker {
 
   private async process(topic: string, partition: number, message: KafkaMessage): Promise<void> {
     const env = envelopeOf(message);
+    if (env.kind === 'event') return this.processEvent(env, message);
     const handler = this.handlers.get(env.commandType);
     if (!handler) throw new PoisonMessageError(`no handler for command type ${env.commandType}`);
     const payload = await this.deps.codec.decode(message.value);
@@ -142,10 +172,42 @@ export class Worker {
     this.deps.logger.debug({ topic, partition, offset: message.offset, operationId: env.operationId, outcome }, 'command handled');
   }
 
+  /** Events of other domains: another domain's outcome to react to, never an operation of ours. */
+  private async processEvent(env: Envelope, message: KafkaMessage): Promise<void> {
+    const handler = this.eventHandlers.get(env.commandType);
+    if (!handler) return; // the topic carries event types this domain does not react to
+    const payload = await this.deps.codec.decode(message.value);
+    const end = this.deps.metrics.workerDuration.startTimer({ type: env.commandType });
+    let outcome: 'succeeded' | 'failed' | 'duplicate';
+    try {
+      outcome = await this.deps.orm.em.fork().transactional(async (tx) => {
+        if (!(await this.claimInbox(tx, env))) return 'duplicate' as const;
+        const outbox = new OutboxWriter(tx, this.deps.topics);
+        await handler.handle(payload as never, this.context(tx, env, outbox));
+        await tx.flush();
+        return 'succeeded' as const;
+      });
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+      outcome = await this.deps.orm.em.fork().transactional(async (tx) => {
+        if (!(await this.claimInbox(tx, env))) return 'duplicate' as const;
+        new OutboxWriter(tx, this.deps.topics).audit({
+          tenantId: env.tenantId, principal: env.principal, operationId: env.operationId, requestId: env.requestId,
+          action: 'event.not_applied', outcome: 'failure',
+          details: { eventType: env.commandType, consumer: this.opts.domain, reason: (err as Error).message },
+        });
+        await tx.flush();
+        return 'failed' as const;
+      });
+    }
+    end();
+    this.deps.metrics.workerCommands.inc({ type: env.commandType, outcome });
+  }
+
   private async claimInbox(tx: EntityManager, env: Envelope): Promise<boolean> {
     const res = await tx.createQueryBuilder(Inbox)
-      .insert({ operationId: env.operationId, commandType: env.commandType, processedAt: new Date() })
-      .onConflict('operationId').ignore().execute('run');
+      .insert({ consumer: this.opts.domain, messageId: env.messageId, messageType: env.commandType, processedAt: new Date() })
+      .onConflict(['consumer', 'messageId']).ignore().execute('run');
     return (res.affectedRows ?? 0) === 1;
   }
 

@@ -12,7 +12,7 @@ import { Tenant } from '../../shared/orm';
 import { ROLE_PERMISSIONS, type Role } from '../../gateway/auth/permissions';
 
 export const HANDLERS: Partial<Record<Domain, CommandHandler<never>[]>> = {
-  orders: orderHandlers as CommandHandler<never>[],
+  orders: orderHandlers,
 };
 
 export function testConfig(overrides: Record<string, string> = {}): Config {

@@ -111,17 +111,20 @@ export const IdempotencyKey = new EntitySchema<IdempotencyKeyRow>({
   },
 });
 
+/** One row per message a consumer has applied: commands by operation id, events by event id. */
 export interface InboxRow {
-  operationId: string;
-  commandType: string;
+  consumer: string;
+  messageId: string;
+  messageType: string;
   processedAt: Date;
 }
 export const Inbox = new EntitySchema<InboxRow>({
   name: 'Inbox',
   tableName: 'inbox',
   properties: {
-    operationId: { type: 'uuid', primary: true },
-    commandType: { type: 'string' },
+    consumer: { type: 'string', primary: true },
+    messageId: { type: 'uuid', primary: true },
+    messageType: { type: 'string' },
     processedAt: { type: 'Date' },
   },
 });

@@ -23,7 +23,8 @@ export class Migration20261129000100_platform extends Migration {
       primary key (tenant_id, principal, key))`);
     this.addSql(`create index idempotency_keys_expiry_idx on idempotency_keys (expires_at)`);
     this.addSql(`create table inbox (
-      operation_id uuid primary key, command_type text not null, processed_at timestamptz not null)`);
+      consumer text not null, message_id uuid not null, message_type text not null,
+      processed_at timestamptz not null, primary key (consumer, message_id))`);
     this.addSql(`create table outbox (
       id bigserial primary key, topic text not null, message_key text not null, record_name text not null,
       schema_file text not null, payload jsonb not null, headers jsonb not null,
