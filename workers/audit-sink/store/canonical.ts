@@ -1,0 +1,82 @@
+/**
+ * Canonical JSON: object keys sorted by UTF-16 code units (as Array.prototype.sort does),
+ * no insignificant whitespace, strings escaped as JSON.stringify does, only finite numbers.
+ * Equal values always produce identical bytes, so the output can be hashed and signed.
+ */
+import { AUDIT_NULLABLE_FIELDS, AUDIT_OUTCOMES, type AuditOutcome, type AuditRecord } from './types';
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export function canonicalJson(value: unknown): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('canonicalJson: non-finite number');
+      return JSON.stringify(value);
+    case 'string':
+      return JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
+      const obj = value as Record<string, unknown>;
+      const keys = Object.keys(obj)
+        .filter((k) => obj[k] !== undefined)
+        .sort();
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+    }
+    default:
+      throw new TypeError(`canonicalJson: unsupported type ${typeof value}`);
+  }
+}
+
+function reqString(input: Record<string, unknown>, field: string): string {
+  const v = input[field];
+  if (typeof v !== 'string') throw new TypeError(`AuditRecord.${field} must be a string`);
+  return v;
+}
+
+function optString(input: Record<string, unknown>, field: string): string | null {
+  const v = input[field];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') throw new TypeError(`AuditRecord.${field} must be a string or null`);
+  return v;
+}
+
+/**
+ * Validates a value against the AuditRecord schema and returns a record with exactly the schema
+ * fields (absent nullable fields become null, unknown fields are dropped). Throws TypeError.
+ */
+export function normalizeRecord(value: unknown): AuditRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError('AuditRecord must be an object');
+  }
+  const input = value as Record<string, unknown>;
+  const outcome = input.outcome;
+  if (typeof outcome !== 'string' || !(AUDIT_OUTCOMES as readonly string[]).includes(outcome)) {
+    throw new TypeError(`AuditRecord.outcome must be one of ${AUDIT_OUTCOMES.join('|')}`);
+  }
+  const out: AuditRecord = {
+    eventId: reqString(input, 'eventId'),
+    occurredAt: reqString(input, 'occurredAt'),
+    tenantId: null,
+    principal: null,
+    action: reqString(input, 'action'),
+    resourceType: null,
+    resourceId: null,
+    outcome: outcome as AuditOutcome,
+    requestId: null,
+    operationId: null,
+    sourceIp: null,
+    userAgent: null,
+    details: null,
+  };
+  for (const f of AUDIT_NULLABLE_FIELDS) out[f] = optString(input, f);
+  if (out.eventId.length === 0) throw new TypeError('AuditRecord.eventId must not be empty');
+  return out;
+}
+
+/** Canonical JSON of a record (after normalisation). */
+export function canonicalRecord(record: AuditRecord): string {
+  return canonicalJson(normalizeRecord(record));
+}
