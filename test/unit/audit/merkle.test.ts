@@ -118,7 +118,8 @@ describe('audit merkle (RFC 6962)', () => {
     expect(verifyInclusion(idx, 8, leaf, path.slice(0, -1), root)).to.equal(false);
     for (let i = 0; i < path.length; i += 1) {
       const bad = path.map((h) => Buffer.from(h));
-      (bad[i] as Buffer)[0] ^= 8;
+      const b = bad[i] as Buffer;
+      b[0] = (b[0] as number) ^ 8;
       expect(verifyInclusion(idx, 8, leaf, bad, root)).to.equal(false);
     }
     expect(verifyInclusion(0, 0, leaf, [], root)).to.equal(false);
@@ -158,7 +159,8 @@ describe('audit merkle (RFC 6962)', () => {
           if (path.length > 0) {
             const bad = path.map((h) => Buffer.from(h));
             const j = byte % bad.length;
-            (bad[j] as Buffer)[byte % 32] ^= 1;
+            const b = bad[j] as Buffer;
+            b[byte % 32] = (b[byte % 32] as number) ^ 1;
             expect(verifyInclusion(i, leaves.length, leaves[i] as Buffer, bad, root)).to.equal(false);
           }
         },
