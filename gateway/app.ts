@@ -19,6 +19,7 @@ import { IdempotencyStore } from './services/idempotency';
 import { commandRoutes } from './routes/commands';
 import { operationRoutes } from './routes/operations';
 import { orderQueryRoutes } from './routes/orders';
+import { inventoryQueryRoutes } from './routes/inventory';
 import { healthRoutes } from './routes/health';
 import { AuthenticationError } from '../shared/errors';
 
@@ -51,6 +52,7 @@ export function routeSpecs(deps: Deps, services: GatewayServices): RouteSpec[] {
     ...commandRoutes(services.commands, services.audit),
     ...operationRoutes(deps.orm, deps.config.OPERATION_MAX_WAIT_S),
     ...orderQueryRoutes(deps.orm),
+    ...inventoryQueryRoutes(deps.orm),
   ];
 }
 

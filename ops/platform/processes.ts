@@ -2,4 +2,5 @@
 export const PROCESSES = [
   { name: 'gateway', entry: 'gateway/main.ts', metricsOffset: 0 },
   { name: 'worker-orders', entry: 'workers/orders/main.ts', metricsOffset: 1 },
+  { name: 'worker-inventory', entry: 'workers/inventory/main.ts', metricsOffset: 2 },
 ] as const;

@@ -5,11 +5,12 @@
  */
 import type { CommandDefinition, EventDefinition } from './types';
 import { orderCommands, orderEvents } from './orders';
+import { inventoryCommands, inventoryEvents } from './inventory';
 
 export * from './types';
 
-export const commands: readonly CommandDefinition[] = [...orderCommands];
-export const events: readonly EventDefinition[] = [...orderEvents];
+export const commands: readonly CommandDefinition[] = [...orderCommands, ...inventoryCommands];
+export const events: readonly EventDefinition[] = [...orderEvents, ...inventoryEvents];
 
 export const AUDIT_SCHEMA_FILE = 'audit/AuditRecord.avsc';
 

@@ -1,15 +1,14 @@
-import { orderCreateBody } from '../http/orders';
+import { emptyBody, orderCancelBody, orderCreateBody, orderTransitionBody, orderUpdateBody } from '../http/orders';
 import { command, type CommandDefinition, type EventDefinition } from './types';
+
+const base = { domain: 'orders', keyField: 'orderId', permission: 'orders:write', resourceType: 'order' } as const;
 
 export const orderCommands: CommandDefinition[] = [
   command({
+    ...base,
     type: 'order.create.v1',
-    domain: 'orders',
     schemaFile: 'commands/orders/OrderCreate.avsc',
-    keyField: 'orderId',
     route: { method: 'post', path: '/v1/orders' },
-    permission: 'orders:write',
-    resourceType: 'order',
     summary: 'Create an order (status pending); totals are computed server-side',
     body: orderCreateBody,
     toPayload: (b, ctx) => ({
@@ -22,8 +21,57 @@ export const orderCommands: CommandDefinition[] = [
       notes: b.notes ?? null,
     }),
   }),
+  command({
+    ...base,
+    type: 'order.update.v1',
+    schemaFile: 'commands/orders/OrderUpdate.avsc',
+    route: { method: 'patch', path: '/v1/orders/:id' },
+    summary: 'Change an order while it is pending or confirmed',
+    body: orderUpdateBody,
+    toPayload: (b, ctx) => ({
+      orderId: ctx.id,
+      customerId: b.customerId ?? null,
+      items: b.items ?? null,
+      shippingAddress: b.shippingAddress ?? null,
+      billingAddress: b.billingAddress ?? null,
+      notes: b.notes ?? null,
+    }),
+  }),
+  command({
+    ...base,
+    type: 'order.transition.v1',
+    schemaFile: 'commands/orders/OrderTransition.avsc',
+    route: { method: 'post', path: '/v1/orders/:id/transitions' },
+    summary: 'Move an order to another status allowed by its state machine',
+    body: orderTransitionBody,
+    toPayload: (b, ctx) => ({ orderId: ctx.id, to: b.to, reason: b.reason ?? null }),
+  }),
+  command({
+    ...base,
+    type: 'order.cancel.v1',
+    schemaFile: 'commands/orders/OrderCancel.avsc',
+    route: { method: 'post', path: '/v1/orders/:id/cancel' },
+    summary: 'Cancel an order; its stock reservation is released',
+    body: orderCancelBody,
+    toPayload: (b, ctx) => ({ orderId: ctx.id, reason: b.reason ?? null }),
+  }),
+  command({
+    ...base,
+    type: 'order.archive.v1',
+    schemaFile: 'commands/orders/OrderArchive.avsc',
+    route: { method: 'post', path: '/v1/orders/:id/archive' },
+    summary: 'Archive a finished order (delivered, cancelled, refunded or exchanged)',
+    body: emptyBody,
+    toPayload: (_b, ctx) => ({ orderId: ctx.id }),
+  }),
 ];
 
+const ev = (type: string, file: string): EventDefinition => ({ type, domain: 'orders', schemaFile: `events/orders/${file}.avsc`, keyField: 'orderId' });
+
 export const orderEvents: EventDefinition[] = [
-  { type: 'order.created.v1', domain: 'orders', schemaFile: 'events/orders/OrderCreated.avsc', keyField: 'orderId' },
+  ev('order.created.v1', 'OrderCreated'),
+  ev('order.updated.v1', 'OrderUpdated'),
+  ev('order.status_changed.v1', 'OrderStatusChanged'),
+  ev('order.cancelled.v1', 'OrderCancelled'),
+  ev('order.archived.v1', 'OrderArchived'),
 ];

@@ -6,14 +6,25 @@ import { createApp, createGatewayServices, type GatewayServices } from '../../ga
 import { runWorker, type Worker } from '../../shared/worker';
 import type { Domain } from '../../schemas/catalog';
 import { orderHandlers } from '../../workers/orders/handlers';
-import type { CommandHandler } from '../../shared/worker';
+import { orderEventHandlers } from '../../workers/orders/wiring';
+import { inventoryHandlers } from '../../workers/inventory/handlers';
+import { inventoryEventHandlers, inventoryTimers } from '../../workers/inventory/wiring';
+import type { WorkerOptions } from '../../shared/worker';
 import { OutboxRelay } from '../../shared/outbox';
 import { Tenant } from '../../shared/orm';
 import { ROLE_PERMISSIONS, type Role } from '../../gateway/auth/permissions';
 
-export const HANDLERS: Partial<Record<Domain, CommandHandler<never>[]>> = {
-  orders: orderHandlers,
-};
+/** Each domain's handlers as its main.ts wires them (TTL from the test's config). */
+export function workerOptions(domain: Domain, config: Config): Omit<WorkerOptions, 'domain'> {
+  switch (domain) {
+    case 'orders':
+      return { handlers: orderHandlers, eventHandlers: orderEventHandlers };
+    case 'inventory':
+      return { handlers: inventoryHandlers(config.RESERVATION_TTL_S), eventHandlers: inventoryEventHandlers(config.RESERVATION_TTL_S), timers: inventoryTimers() };
+    default:
+      throw new Error(`no worker wiring for ${domain} yet`);
+  }
+}
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig(process.env, { METRICS_PORT: '0', ...overrides });
@@ -58,7 +69,7 @@ export interface RunningWorker {
 
 export async function startWorker(domain: Domain, overrides: Record<string, string> = {}): Promise<RunningWorker> {
   const deps = await createContainer(testConfig({ OUTBOX_POLL_MS: '50', ...overrides }), `worker-${domain}`);
-  const worker = await runWorker(deps, { domain, handlers: HANDLERS[domain] ?? [] });
+  const worker = await runWorker(deps, { domain, ...workerOptions(domain, deps.config) });
   return {
     deps, worker,
     async close() {

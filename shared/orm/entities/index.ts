@@ -1,7 +1,9 @@
 import { ApiKey, IdempotencyKey, Inbox, Operation, Outbox, Tenant } from './platform';
 import { Order } from './orders';
+import { InventoryAdjustment, InventoryBalance, InventoryItem, Reservation } from './inventory';
 
 export * from './platform';
 export * from './orders';
+export * from './inventory';
 
-export const allEntities = [Tenant, ApiKey, Operation, IdempotencyKey, Inbox, Outbox, Order];
+export const allEntities = [Tenant, ApiKey, Operation, IdempotencyKey, Inbox, Outbox, Order, InventoryItem, InventoryBalance, InventoryAdjustment, Reservation];

@@ -2,13 +2,14 @@ import { defineHandler } from '../../../shared/worker';
 import { Order, type OrderRow } from '../../../shared/orm';
 import { ConflictError } from '../../../shared/errors';
 import type { OrderCreate } from '../../../schemas/generated';
+import { orderTotal } from '../order-repository';
 
 /** order.create.v1 → a pending order with its total computed here, never taken from the client. */
 export const orderCreate = defineHandler<OrderCreate>({
   command: 'order.create.v1',
   async handle(cmd, ctx) {
     if (await ctx.em.findOne(Order, { id: cmd.orderId })) throw new ConflictError(`order ${cmd.orderId} already exists`);
-    const totalMinor = cmd.items.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
+    const totalMinor = orderTotal(cmd.items);
     const now = new Date();
     ctx.em.create(Order, {
       id: cmd.orderId,

@@ -1,0 +1,87 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { FilterQuery } from '@mikro-orm/core';
+import { InventoryBalance, InventoryItem, Reservation, type InventoryItemRow, type ReservationRow } from '../../shared/orm';
+import { NotFoundError } from '../../shared/errors';
+import { sku } from '../../schemas/http/common';
+import { defineRoute, type RouteSpec } from '../http/route-spec';
+import { parseInput } from '../http/validate';
+import { decodeCursor, page, pageQuery } from '../http/pagination';
+import type { Principal } from '../auth/principal';
+
+const skuParams = z.strictObject({ id: sku });
+const uuidParams = z.strictObject({ id: z.string().uuid() });
+const reservationQuery = pageQuery.extend({
+  status: z.enum(['pending', 'confirmed', 'released', 'expired', 'cancelled']).optional(),
+  orderId: z.string().max(128).optional(),
+});
+
+function reservationView(r: ReservationRow) {
+  return { id: r.id, orderId: r.orderId, status: r.status, lines: r.lines, expiresAt: r.expiresAt.toISOString(), version: r.version, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
+}
+
+export function inventoryQueryRoutes(orm: MikroORM): RouteSpec[] {
+  const tenantOf = (res: Response) => (res.locals.principal as Principal).tenantId;
+  const itemView = async (item: InventoryItemRow) => {
+    const balances = await orm.em.fork().find(InventoryBalance, { tenantId: item.tenantId, sku: item.sku }, { orderBy: { locationId: 'asc' } });
+    const locations = balances.map((b) => ({ locationId: b.locationId, onHand: b.onHand, reserved: b.reserved, available: b.onHand - b.reserved }));
+    return {
+      sku: item.sku, name: item.name, description: item.description,
+      onHand: locations.reduce((s, l) => s + l.onHand, 0),
+      reserved: locations.reduce((s, l) => s + l.reserved, 0),
+      available: locations.reduce((s, l) => s + l.available, 0),
+      locations, createdAt: item.createdAt.toISOString(), updatedAt: item.updatedAt.toISOString(),
+    };
+  };
+  return [
+    defineRoute({
+      method: 'get', path: '/v1/inventory/items', permission: 'inventory:read', rateClass: 'read', tag: 'inventory', success: 200,
+      summary: 'List inventory items with their stock', query: pageQuery,
+      async handler(req: Request, res: Response) {
+        const q = parseInput(pageQuery, req.query, 'query');
+        const cursor = decodeCursor(q.cursor);
+        const where: FilterQuery<InventoryItemRow> = { tenantId: tenantOf(res) };
+        if (cursor) where.$or = [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, sku: { $lt: cursor.id } }];
+        const rows = await orm.em.fork().find(InventoryItem, where, { orderBy: { createdAt: 'desc', sku: 'desc' }, limit: q.limit + 1 });
+        const p = page(rows.map((r) => ({ ...r, id: r.sku })), q.limit);
+        res.json({ data: await Promise.all(p.data.map(itemView)), nextCursor: p.nextCursor });
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/inventory/items/:id', permission: 'inventory:read', rateClass: 'read', tag: 'inventory', success: 200,
+      summary: 'One inventory item (by SKU) with balances per location', params: skuParams,
+      async handler(req: Request, res: Response) {
+        const { id } = parseInput(skuParams, req.params, 'params');
+        const item = await orm.em.fork().findOne(InventoryItem, { tenantId: tenantOf(res), sku: id });
+        if (!item) throw new NotFoundError('inventory item not found');
+        res.json(await itemView(item));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/inventory/reservations', permission: 'inventory:read', rateClass: 'read', tag: 'inventory', success: 200,
+      summary: 'List reservations', query: reservationQuery,
+      async handler(req: Request, res: Response) {
+        const q = parseInput(reservationQuery, req.query, 'query');
+        const cursor = decodeCursor(q.cursor);
+        const where: FilterQuery<ReservationRow> = { tenantId: tenantOf(res) };
+        if (q.status) where.status = q.status;
+        if (q.orderId) where.orderId = q.orderId;
+        if (cursor) where.$or = [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { $lt: cursor.id } }];
+        const rows = await orm.em.fork().find(Reservation, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: q.limit + 1 });
+        const p = page(rows, q.limit);
+        res.json({ data: p.data.map(reservationView), nextCursor: p.nextCursor });
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/inventory/reservations/:id', permission: 'inventory:read', rateClass: 'read', tag: 'inventory', success: 200,
+      summary: 'One reservation', params: uuidParams,
+      async handler(req: Request, res: Response) {
+        const { id } = parseInput(uuidParams, req.params, 'params');
+        const r = await orm.em.fork().findOne(Reservation, { tenantId: tenantOf(res), id });
+        if (!r) throw new NotFoundError('reservation not found');
+        res.json(reservationView(r));
+      },
+    }),
+  ];
+}

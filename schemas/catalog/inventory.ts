@@ -1,0 +1,75 @@
+import { inventoryAdjustBody, inventoryItemCreateBody, inventoryReserveBody, reservationReleaseBody } from '../http/inventory';
+import { sku } from '../http/common';
+import { emptyBody } from '../http/orders';
+import { command, type CommandDefinition, type EventDefinition } from './types';
+
+const base = { domain: 'inventory', permission: 'inventory:write' } as const;
+
+export const inventoryCommands: CommandDefinition[] = [
+  command({
+    ...base,
+    type: 'inventory.item.create.v1',
+    schemaFile: 'commands/inventory/InventoryItemCreate.avsc',
+    keyField: 'sku',
+    resourceType: 'inventory_item',
+    route: { method: 'post', path: '/v1/inventory/items' },
+    summary: 'Create an inventory item (a SKU)',
+    body: inventoryItemCreateBody,
+    toPayload: (b) => ({ sku: b.sku, name: b.name, description: b.description ?? null }),
+  }),
+  command({
+    ...base,
+    type: 'inventory.adjust.v1',
+    schemaFile: 'commands/inventory/InventoryAdjust.avsc',
+    keyField: 'sku',
+    resourceType: 'inventory_item',
+    route: { method: 'post', path: '/v1/inventory/items/:id/adjustments' },
+    idParam: sku,
+    summary: 'Add or remove stock of a SKU at a location (available never goes below zero)',
+    body: inventoryAdjustBody,
+    toPayload: (b, ctx) => ({ sku: ctx.id, locationId: b.locationId, delta: b.delta, reason: b.reason }),
+  }),
+  command({
+    ...base,
+    type: 'inventory.reserve.v1',
+    schemaFile: 'commands/inventory/InventoryReserve.avsc',
+    keyField: 'reservationId',
+    resourceType: 'reservation',
+    route: { method: 'post', path: '/v1/inventory/reservations' },
+    summary: 'Reserve stock for an order; pending reservations expire after their TTL',
+    body: inventoryReserveBody,
+    toPayload: (b, ctx) => ({ reservationId: ctx.newId(), orderId: b.orderId, lines: b.lines, ttlSeconds: b.ttlSeconds ?? null }),
+  }),
+  command({
+    ...base,
+    type: 'inventory.reservation.confirm.v1',
+    schemaFile: 'commands/inventory/ReservationConfirm.avsc',
+    keyField: 'reservationId',
+    resourceType: 'reservation',
+    route: { method: 'post', path: '/v1/inventory/reservations/:id/confirm' },
+    summary: 'Confirm a pending reservation (it no longer expires)',
+    body: emptyBody,
+    toPayload: (_b, ctx) => ({ reservationId: ctx.id }),
+  }),
+  command({
+    ...base,
+    type: 'inventory.reservation.release.v1',
+    schemaFile: 'commands/inventory/ReservationRelease.avsc',
+    keyField: 'reservationId',
+    resourceType: 'reservation',
+    route: { method: 'post', path: '/v1/inventory/reservations/:id/release' },
+    summary: 'Release a reservation; its stock becomes available again',
+    body: reservationReleaseBody,
+    toPayload: (b, ctx) => ({ reservationId: ctx.id, reason: b.reason ?? null }),
+  }),
+];
+
+const ev = (type: string, file: string, keyField: string): EventDefinition => ({ type, domain: 'inventory', schemaFile: `events/inventory/${file}.avsc`, keyField });
+
+export const inventoryEvents: EventDefinition[] = [
+  ev('inventory.item_created.v1', 'InventoryItemCreated', 'sku'),
+  ev('inventory.adjusted.v1', 'InventoryAdjusted', 'sku'),
+  ev('inventory.reserved.v1', 'InventoryReserved', 'orderId'),
+  ev('inventory.reservation_failed.v1', 'InventoryReservationFailed', 'orderId'),
+  ev('inventory.reservation_status_changed.v1', 'ReservationStatusChanged', 'orderId'),
+];

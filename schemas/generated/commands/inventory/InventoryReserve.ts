@@ -1,0 +1,14 @@
+// Generated from schemas/commands/inventory/InventoryReserve.avsc by ops/schemas/generate-types.ts. Do not edit.
+
+export interface ReservationLine {
+	sku: string;
+	locationId: string;
+	quantity: number;
+}
+
+export interface InventoryReserve {
+	reservationId: string;
+	orderId: string;
+	lines: ReservationLine[];
+	ttlSeconds?: null | undefined | number;
+}

@@ -1,0 +1,5 @@
+// Generated from schemas/commands/orders/OrderArchive.avsc by ops/schemas/generate-types.ts. Do not edit.
+
+export interface OrderArchive {
+	orderId: string;
+}

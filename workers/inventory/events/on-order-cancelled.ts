@@ -1,0 +1,13 @@
+import { defineEventHandler } from '../../../shared/worker';
+import { Reservation } from '../../../shared/orm';
+import type { OrderCancelled } from '../../../schemas/generated';
+import { endReservation } from '../stock';
+
+/** order.cancelled → every reservation still holding stock for it is cancelled. */
+export const onOrderCancelled = defineEventHandler<OrderCancelled>({
+  event: 'order.cancelled.v1',
+  async handle(evt, ctx) {
+    const holding = await ctx.em.find(Reservation, { tenantId: ctx.tenantId, orderId: evt.orderId, status: { $in: ['pending', 'confirmed'] } });
+    for (const r of holding) await endReservation(ctx, r, 'cancelled');
+  },
+});

@@ -1,0 +1,11 @@
+import { defineHandler } from '../../../shared/worker';
+import type { InventoryAdjust } from '../../../schemas/generated';
+import { adjustStock } from '../stock';
+
+export const inventoryAdjust = defineHandler<InventoryAdjust>({
+  command: 'inventory.adjust.v1',
+  async handle(cmd, ctx) {
+    await adjustStock(ctx, cmd.sku, cmd.locationId, cmd.delta, cmd.reason);
+    return { type: 'inventory_item', id: cmd.sku };
+  },
+});

@@ -1,0 +1,17 @@
+import { defineHandler } from '../../../shared/worker';
+import type { ReservationConfirm } from '../../../schemas/generated';
+import { loadReservation } from '../stock';
+import { reservationStates } from '../reservation-states';
+
+export const reservationConfirm = defineHandler<ReservationConfirm>({
+  command: 'inventory.reservation.confirm.v1',
+  async handle(cmd, ctx) {
+    const r = await loadReservation(ctx.em, ctx.tenantId, cmd.reservationId);
+    reservationStates.assert(r.status, 'confirmed');
+    const from = r.status;
+    r.status = 'confirmed';
+    ctx.emit('inventory.reservation_status_changed.v1', { reservationId: r.id, orderId: r.orderId, from, to: 'confirmed' });
+    ctx.stateChanged('reservation', r.id, from, 'confirmed', { orderId: r.orderId });
+    return { type: 'reservation', id: r.id };
+  },
+});

@@ -1,0 +1,13 @@
+import { StateMachine } from '../../shared/domain';
+import type { ReservationStatus } from '../../shared/orm';
+
+export const reservationStates = new StateMachine<ReservationStatus>('reservation', {
+  pending: ['confirmed', 'released', 'expired', 'cancelled'],
+  confirmed: ['released', 'cancelled'],
+  released: [],
+  expired: [],
+  cancelled: [],
+});
+
+/** States in which a reservation holds stock. */
+export const HOLDING: readonly ReservationStatus[] = ['pending', 'confirmed'];

@@ -1,0 +1,12 @@
+import { defineHandler } from '../../../shared/worker';
+import type { OrderCancel } from '../../../schemas/generated';
+import { loadOrder, transitionOrder } from '../order-repository';
+
+export const orderCancel = defineHandler<OrderCancel>({
+  command: 'order.cancel.v1',
+  async handle(cmd, ctx) {
+    const order = await loadOrder(ctx.em, ctx.tenantId, cmd.orderId);
+    transitionOrder(ctx, order, 'cancelled', cmd.reason ?? null);
+    return { type: 'order', id: order.id };
+  },
+});

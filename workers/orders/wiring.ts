@@ -1,0 +1,3 @@
+import { onReservationFailed } from './events/on-reservation-failed';
+
+export const orderEventHandlers = [onReservationFailed];
