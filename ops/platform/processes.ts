@@ -3,4 +3,5 @@ export const PROCESSES = [
   { name: 'gateway', entry: 'gateway/main.ts', metricsOffset: 0 },
   { name: 'worker-orders', entry: 'workers/orders/main.ts', metricsOffset: 1 },
   { name: 'worker-inventory', entry: 'workers/inventory/main.ts', metricsOffset: 2 },
+  { name: 'audit-sink', entry: 'workers/audit-sink/main.ts', metricsOffset: 6 },
 ] as const;

@@ -5,5 +5,7 @@ import { InventoryAdjustment, InventoryBalance, InventoryItem, Reservation } fro
 export * from './platform';
 export * from './orders';
 export * from './inventory';
+export * from './audit';
+import { AuditEvent } from './audit';
 
-export const allEntities = [Tenant, ApiKey, Operation, IdempotencyKey, Inbox, Outbox, Order, InventoryItem, InventoryBalance, InventoryAdjustment, Reservation];
+export const allEntities = [Tenant, ApiKey, Operation, IdempotencyKey, Inbox, Outbox, Order, InventoryItem, InventoryBalance, InventoryAdjustment, Reservation, AuditEvent];

@@ -1,8 +1,10 @@
 import { Migration20261129000100_platform } from './Migration20261129000100_platform';
 import { Migration20261129000200_inventory } from './Migration20261129000200_inventory';
+import { Migration20261129000300_audit } from './Migration20261129000300_audit';
 
 /** Every migration in order; listed explicitly so the same code runs under tsx and compiled JS. */
 export const migrationsList = [
   { name: 'Migration20261129000100_platform', class: Migration20261129000100_platform },
   { name: 'Migration20261129000200_inventory', class: Migration20261129000200_inventory },
+  { name: 'Migration20261129000300_audit', class: Migration20261129000300_audit },
 ];

@@ -1,0 +1,25 @@
+import { loadConfig } from '../../shared/config';
+import { createContainer } from '../../shared/container';
+import { onShutdown, startMetricsServer } from '../../shared/process';
+import { createWormStore } from './store';
+import { wormStoreConfig } from './store-config';
+import { AuditSink } from './sink';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const deps = await createContainer(config, 'audit-sink');
+  const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, config.METRICS_PORT === 0 ? 0 : config.METRICS_PORT + 6);
+  const sink = new AuditSink(deps, createWormStore(wormStoreConfig(config)), config.AUDIT_STORE);
+  await sink.start();
+  deps.logger.info({ store: config.AUDIT_STORE }, 'audit sink started');
+  onShutdown(deps.logger, async () => {
+    await sink.stop();
+    metricsServer.close();
+    await deps.close();
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
