@@ -4,17 +4,22 @@
  *   stateset keys create --tenant T --role admin [--name N] [--expires-in-days D]
  *   stateset keys list --tenant T
  *   stateset keys revoke --tenant T --id UUID
+ *   stateset audit verify [--store fs|s3] [--public-key PEM]
+ *   stateset audit proof <event-id> [--store fs|s3] [--public-key PEM]
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../shared/config';
 import { setupPlatform } from './setup';
 import { createKey, listKeys, revokeKey } from './keys';
+import { auditProof, auditVerify } from './audit';
 
 const USAGE = `usage:
   stateset setup
   stateset keys create --tenant <id> --role <admin|manager|operator|viewer> [--name <name>] [--expires-in-days <n>] [--json]
   stateset keys list --tenant <id>
-  stateset keys revoke --tenant <id> --id <uuid>`;
+  stateset keys revoke --tenant <id> --id <uuid>
+  stateset audit verify [--store fs|s3] [--public-key <pem path>] [--json]
+  stateset audit proof <event-id> [--store fs|s3] [--public-key <pem path>]`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -23,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       tenant: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, id: { type: 'string' },
       'expires-in-days': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      store: { type: 'string' }, 'public-key': { type: 'string' },
     },
   });
   const [cmd, sub] = positionals;
@@ -62,6 +68,28 @@ async function main(argv: string[]): Promise<number> {
     const row = await revokeKey(config, need('tenant'), need('id'));
     console.log(`revoked ${row.id} (${row.redacted})`);
     return 0;
+  }
+  if (cmd === 'audit' && (sub === 'verify' || sub === 'proof')) {
+    const kind = values.store ?? config.AUDIT_STORE;
+    if (kind !== 'fs' && kind !== 's3') throw new Error('--store must be fs or s3');
+    if (sub === 'verify') {
+      const { code, result } = await auditVerify(config, kind, { progress: !values.json, publicKey: values['public-key'] });
+      if (values.json) console.log(JSON.stringify(result));
+      else if (result.ok) {
+        console.log(`OK: ${result.records} records in ${result.segments} segments over ${result.partitions} partitions verified (chain, Merkle roots, signed checkpoints)`);
+        for (const g of result.gaps) console.log(`  recorded gap: partition ${g.partition} segment ${g.segment} before sequence ${g.sequence} (${g.bytes} torn bytes, ${g.kind})`);
+        for (const w of result.warnings) console.log(`  warning: ${w}`);
+      } else {
+        console.log(`TAMPERED: ${result.kind} in segment ${result.segment}${result.sequence !== null ? ` at sequence ${result.sequence}` : ''}: ${result.reason}`);
+      }
+      return code;
+    }
+    const eventId = positionals[2];
+    if (!eventId) throw new Error(`an event id is required\n${USAGE}`);
+    const { code, proof, check } = await auditProof(config, kind, eventId, values['public-key']);
+    if (proof) console.log(JSON.stringify(proof, null, 2));
+    console.error(check.ok ? 'proof verifies against the signed checkpoint' : `no valid proof: ${check.reason}`);
+    return code;
   }
   console.error(USAGE);
   return 2;
