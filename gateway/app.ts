@@ -20,6 +20,7 @@ import { commandRoutes } from './routes/commands';
 import { operationRoutes } from './routes/operations';
 import { orderQueryRoutes } from './routes/orders';
 import { inventoryQueryRoutes } from './routes/inventory';
+import { auditRoutes } from './routes/audit';
 import { healthRoutes } from './routes/health';
 import { AuthenticationError } from '../shared/errors';
 
@@ -53,6 +54,7 @@ export function routeSpecs(deps: Deps, services: GatewayServices): RouteSpec[] {
     ...operationRoutes(deps.orm, deps.config.OPERATION_MAX_WAIT_S),
     ...orderQueryRoutes(deps.orm),
     ...inventoryQueryRoutes(deps.orm),
+    ...auditRoutes(deps.orm),
   ];
 }
 
