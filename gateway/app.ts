@@ -8,10 +8,15 @@ import { requestId } from './middleware/request-id';
 import { httpMetrics } from './middleware/http-metrics';
 import { requireJsonBody } from './middleware/content-type';
 import { errorHandler } from './middleware/error-handler';
-import { authenticate, type TokenVerifier } from './auth/authenticate';
+import { authenticate } from './auth/authenticate';
 import { authorize } from './auth/authorize';
 import { ApiKeyStore } from './auth/api-key-store';
-import type { RouteClass, RouteSpec } from './http/route-spec';
+import type { RouteAccess, RouteClass, RouteSpec } from './http/route-spec';
+import { JwtService } from './auth/jwt';
+import { RateLimiter } from './services/rate-limiter';
+import { createRateLimiting } from './middleware/rate-limit';
+import { authRoutes } from './routes/auth';
+import { apiKeyRoutes } from './routes/api-keys';
 import { buildOpenApi } from './http/openapi';
 import { AuditTrail } from './services/audit-trail';
 import { CommandService } from './services/command-service';
@@ -22,7 +27,7 @@ import { orderQueryRoutes } from './routes/orders';
 import { inventoryQueryRoutes } from './routes/inventory';
 import { auditRoutes } from './routes/audit';
 import { healthRoutes } from './routes/health';
-import { AuthenticationError } from '../shared/errors';
+import type { AuthenticationError } from '../shared/errors';
 
 type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 
@@ -30,11 +35,12 @@ export interface GatewayServices {
   apiKeys: ApiKeyStore;
   audit: AuditTrail;
   commands: CommandService;
-  tokens: TokenVerifier;
+  /** Issues and verifies bearer tokens (own keys and external issuers). */
+  tokens: JwtService;
   /** Per route class; absent means no rate limiting (unit tests only). */
   rateLimit?: (cls: RouteClass) => Middleware;
   /** Charged on each authentication failure, for the per-IP brute-force limit. */
-  onAuthFailure?: (req: Request, err: AuthenticationError) => Promise<void>;
+  onAuthFailure?: (req: Request, res: Response, err: AuthenticationError) => Promise<void>;
 }
 
 export function createGatewayServices(deps: Deps, overrides: Partial<GatewayServices> = {}): GatewayServices {
@@ -43,13 +49,16 @@ export function createGatewayServices(deps: Deps, overrides: Partial<GatewayServ
   const audit = new AuditTrail(deps.orm, deps.topics, deps.logger);
   const idempotency = new IdempotencyStore(deps.orm, config.IDEMPOTENCY_TTL_H);
   const commands = new CommandService(deps.orm, deps.publisher, deps.codec, deps.topics, deps.metrics, idempotency);
-  const tokens: TokenVerifier = { verify: async () => { throw new AuthenticationError('malformed', 'jwt'); } };
-  return { apiKeys, audit, commands, tokens, ...overrides };
+  const tokens = new JwtService(config, (keyId) => apiKeys.status(keyId), deps.logger);
+  const limiting = createRateLimiting(new RateLimiter(deps.redis, config), deps.metrics, config);
+  return { apiKeys, audit, commands, tokens, rateLimit: limiting.forClass, onAuthFailure: limiting.onAuthFailure, ...overrides };
 }
 
 export function routeSpecs(deps: Deps, services: GatewayServices): RouteSpec[] {
   return [
     ...healthRoutes(deps),
+    ...authRoutes(services.tokens, services.audit),
+    ...apiKeyRoutes(services.apiKeys, services.audit, deps.config.API_KEY_ROTATION_OVERLAP_S),
     ...commandRoutes(services.commands, services.audit),
     ...operationRoutes(deps.orm, deps.config.OPERATION_MAX_WAIT_S),
     ...orderQueryRoutes(deps.orm),
@@ -60,6 +69,11 @@ export function routeSpecs(deps: Deps, services: GatewayServices): RouteSpec[] {
 
 function pathPattern(path: string): RegExp {
   return new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\?:[A-Za-z]+/g, '[^/]+')}/?$`);
+}
+
+/** Marks a route's first middleware with what it demands, so a test can walk the mounted router. */
+export function tagAccess<T extends Middleware>(fn: T, access: RouteAccess): T & { access: RouteAccess } {
+  return Object.assign(fn, { access });
 }
 
 /** The HTTP facade: a plain function of its dependencies, testable with supertest. */
@@ -84,22 +98,24 @@ export function createApp(deps: Deps, services: GatewayServices = createGatewayS
   const router = express.Router({ strict: false, caseSensitive: true });
   for (const spec of specs) {
     const chain: Middleware[] = [
-      (_req, res, next) => { res.locals.routeTemplate = spec.path; next(); },
+      tagAccess((_req, res, next) => { res.locals.routeTemplate = spec.path; next(); }, spec.permission),
     ];
     if (spec.permission === 'public') {
-      if (services.rateLimit) chain.push(services.rateLimit('read'));
+      if (services.rateLimit) chain.push(services.rateLimit(spec.rateClass));
     } else {
       chain.push(auth);
       if (services.rateLimit) chain.push(services.rateLimit(spec.rateClass));
-      chain.push(authorize(spec.permission, metrics, services.audit));
+      if (spec.permission !== 'authenticated') chain.push(authorize(spec.permission, metrics, services.audit));
     }
     router[spec.method](spec.path, ...chain, async (req: Request, res: Response) => spec.handler(req, res));
   }
   app.use(router);
 
   const openapi = buildOpenApi(specs, '1.0.0');
-  app.get('/v1/openapi.json', (_req, res) => { res.locals.routeTemplate = '/v1/openapi.json'; res.json(openapi); });
-  app.use('/docs', (_req: Request, res: Response, next: NextFunction) => { res.locals.routeTemplate = '/docs'; next(); }, swaggerUi.serve, swaggerUi.setup(openapi));
+  // The API description is public by design.
+  const publicRead: Middleware[] = services.rateLimit ? [services.rateLimit('read')] : [];
+  app.get('/v1/openapi.json', tagAccess((_req, res, next) => { res.locals.routeTemplate = '/v1/openapi.json'; next(); }, 'public'), ...publicRead, (_req: Request, res: Response) => { res.json(openapi); });
+  app.use('/docs', tagAccess((_req, res, next) => { res.locals.routeTemplate = '/docs'; next(); }, 'public'), ...publicRead, swaggerUi.serve, swaggerUi.setup(openapi));
 
   const patterns = specs.map((s) => ({ re: pathPattern(s.path), method: s.method.toUpperCase() }));
   app.use((req: Request, _res: Response, next: NextFunction) => {

@@ -50,6 +50,14 @@ export class ApiKeyStore {
     };
   }
 
+  /** Whether a key (by its public id) may still be used: tokens exchanged for it follow its fate. */
+  async status(keyId: string, now = new Date()): Promise<{ status: 'active' | 'revoked' | 'expired'; permissions: readonly string[] }> {
+    const row = await this.lookup(keyId);
+    if (!row || (row.revokedAt && row.revokedAt <= now)) return { status: 'revoked', permissions: [] };
+    if (row.expiresAt && row.expiresAt <= now) return { status: 'expired', permissions: [] };
+    return { status: 'active', permissions: row.permissions };
+  }
+
   private async lookup(keyId: string): Promise<ApiKeyRow | null> {
     const hit = this.cache.get(keyId);
     if (hit && Date.now() - hit.fetchedAt < this.cacheTtlMs) return hit.row;

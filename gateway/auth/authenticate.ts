@@ -19,7 +19,7 @@ export interface AuthDeps {
   metrics: Metrics;
   audit: AuditTrail;
   /** Called on every failure, e.g. to charge the per-IP failed-auth rate limit. */
-  onFailure?: (req: Request, err: AuthenticationError) => Promise<void>;
+  onFailure?: (req: Request, res: Response, err: AuthenticationError) => Promise<void>;
 }
 
 function passportWith(deps: AuthDeps) {
@@ -53,7 +53,7 @@ export function authenticate(deps: AuthDeps) {
       outcome: 'failure',
       details: { reason: err.reason, scheme: err.scheme, ...(err.keyHint ? { keyHint: err.keyHint } : {}), route: res.locals.routeTemplate },
     });
-    await deps.onFailure?.(req, err);
+    await deps.onFailure?.(req, res, err);
   };
 
   return (req: Request, res: Response, next: NextFunction) => {

@@ -38,9 +38,10 @@ export function buildOpenApi(specs: RouteSpec[], version: string): Record<string
       '500': problem('Internal error'),
     };
     if (spec.permission !== 'public') {
-      responses['401'] = problem('Authentication required');
-      responses['403'] = problem(`Missing permission ${spec.permission}`);
+      responses['401'] = problem('Authentication required (the same answer whatever the reason)');
+      responses['403'] = problem(spec.permission === 'authenticated' ? 'The credential may not do this' : `Missing permission ${spec.permission}`);
     }
+    if (spec.rateClass === 'write' || spec.rateClass === 'auth') responses['503'] ??= problem('Rate limiter (Redis) unavailable; retry after Retry-After');
     if (spec.path.includes(':id')) responses['404'] = problem('Not found (also for another tenant\'s resources)');
     if (spec.body) {
       responses['413'] = problem('Body too large');

@@ -5,13 +5,19 @@ import type { Permission } from '../../schemas/catalog';
 export type RouteClass = 'read' | 'write' | 'auth';
 
 /**
+ * What a route demands, always declared: a permission; `authenticated` (any valid principal, the
+ * handler itself narrows what it may do, e.g. token exchange); or `public`, deliberately.
+ */
+export type RouteAccess = Permission | 'authenticated' | 'public';
+
+/**
  * A route and everything the edge needs to know about it. Every route names its permission
  * (or `public`, deliberately); the app refuses to start with one that does not.
  */
 export interface RouteSpec {
   method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
-  permission: Permission | 'public';
+  permission: RouteAccess;
   rateClass: RouteClass;
   summary: string;
   tag: string;

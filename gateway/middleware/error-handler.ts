@@ -25,9 +25,9 @@ export function errorHandler(logger: Logger, metrics: Metrics) {
     }
     if (error instanceof DependencyUnavailableError) {
       metrics.dependencyUnavailable.inc({ dependency: error.dependency });
-      res.setHeader('Retry-After', '1');
+      if (!res.getHeader('Retry-After')) res.setHeader('Retry-After', '1');
     }
-    if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterS));
+    if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterS))));
     if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="stateset", ApiKey header="X-API-Key"');
     if (res.headersSent) return;
     sendProblem(res, problem);

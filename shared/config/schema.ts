@@ -88,6 +88,14 @@ export const envSchema = z
     S3_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
 
     DEMO_SEED: bool.default(false),
+
+    // Gateway security (issue 3). JSON list of signing keys: [{kid, status: current|previous|revoked,
+    // privateKey?: PEM (ES256), publicKey?: PEM, seed?: string}]; empty = one key derived from JWT_SIGNING_SEED.
+    JWT_SIGNING_KEYS: z.string().default('[]'),
+    JWT_JWKS_CACHE_S: z.coerce.number().int().min(10).max(86400).default(300),
+    RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(3600).default(60),
+    RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(1).default(300),
+    RATE_LIMIT_REDIS_DOWN_RETRY_AFTER_S: z.coerce.number().int().min(1).max(300).default(5),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;

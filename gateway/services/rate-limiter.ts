@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Redis } from 'ioredis';
+import { ConfigError } from '../../shared/errors';
+import type { RouteClass } from '../http/route-spec';
+
+/**
+ * Sliding-window-log rate limiting in Redis: ONE atomic Lua script per request decides over every
+ * bucket that applies (e.g. "this IP is not banned for failed logins" + "this principal has write
+ * budget left") and records the hit only if all of them allow it. The clock is Redis's own (TIME),
+ * so any number of gateway instances share one exact count.
+ *
+ * KEYS[i]   bucket (a sorted set of hit ids scored by ms)
+ * ARGV[1]   window in ms;  ARGV[2] member id of this hit
+ * ARGV[2+2i-1], ARGV[2+2i]  limit of bucket i, mode (1 = consume, 0 = only check)
+ * returns   { allowed, blockingIndex (0 = none), nowMs, count_1, resetMs_1, count_2, resetMs_2, ... }
+ *           where count is after this request and resetMs is when the next slot frees up.
+ */
+const SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+local member = ARGV[2]
+local n = #KEYS
+local counts = {}
+local allowed = 1
+local blocking = 0
+for i = 1, n do
+  local limit = tonumber(ARGV[1 + 2 * i])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+  counts[i] = redis.call('ZCARD', KEYS[i])
+  if counts[i] >= limit then
+    allowed = 0
+    if blocking == 0 then blocking = i end
+  end
+end
+local out = { allowed, blocking, now }
+for i = 1, n do
+  local limit = tonumber(ARGV[1 + 2 * i])
+  local mode = tonumber(ARGV[2 + 2 * i])
+  if allowed == 1 and mode == 1 then
+    redis.call('ZADD', KEYS[i], now, member)
+    redis.call('PEXPIRE', KEYS[i], window)
+    counts[i] = counts[i] + 1
+  end
+  local reset = now + window
+  if counts[i] >= limit then
+    local idx = counts[i] - limit
+    local hit = redis.call('ZRANGE', KEYS[i], idx, idx, 'WITHSCORES')
+    if hit[2] then reset = tonumber(hit[2]) + window end
+  elseif counts[i] > 0 then
+    local first = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+    if first[2] then reset = tonumber(first[2]) + window end
+  end
+  out[#out + 1] = counts[i]
+  out[#out + 1] = reset
+end
+return out
+`;
+
+export interface Bucket {
+  /** Policy name for headers and the `stateset_rate_limited_total{policy}` label. */
+  policy: string;
+  key: string;
+  limit: number;
+  mode: 'consume' | 'check';
+}
+
+export interface BucketState {
+  policy: string;
+  limit: number;
+  remaining: number;
+  /** Seconds until the next slot frees up (the whole window when the bucket is empty). */
+  resetS: number;
+}
+
+export interface Decision {
+  allowed: boolean;
+  /** The bucket that refused, if any. */
+  blockedBy?: BucketState;
+  buckets: BucketState[];
+  nowMs: number;
+}
+
+type Policies = Record<RouteClass, number>;
+
+const overridesSchema = z.record(
+  z.string().min(1),
+  z.strictObject({ read: z.number().int().min(1).optional(), write: z.number().int().min(1).optional(), auth: z.number().int().min(1).optional() }),
+);
+
+export interface RateLimitConfig {
+  RATE_LIMIT_READ_PER_MIN: number;
+  RATE_LIMIT_WRITE_PER_MIN: number;
+  RATE_LIMIT_AUTH_PER_MIN: number;
+  RATE_LIMIT_IP_PER_MIN: number;
+  RATE_LIMIT_IP_FAILURES_PER_MIN: number;
+  RATE_LIMIT_TENANT_OVERRIDES: string;
+  RATE_LIMIT_WINDOW_S: number;
+  DATABASE_SCHEMA: string;
+}
+
+type RedisWithScript = Redis & { statesetRateLimit(...args: (string | number)[]): Promise<number[]> };
+
+export class RateLimiter {
+  readonly windowS: number;
+  private readonly defaults: Policies;
+  private readonly overrides: Record<string, Partial<Policies>>;
+  /** Keys are namespaced by the database schema, so deployments (and test runs) sharing a Redis never share counts. */
+  private readonly ns: string;
+
+  constructor(private readonly redis: Redis, private readonly config: RateLimitConfig) {
+    this.windowS = config.RATE_LIMIT_WINDOW_S;
+    this.defaults = { read: config.RATE_LIMIT_READ_PER_MIN, write: config.RATE_LIMIT_WRITE_PER_MIN, auth: config.RATE_LIMIT_AUTH_PER_MIN };
+    let raw: unknown;
+    try {
+      raw = JSON.parse(config.RATE_LIMIT_TENANT_OVERRIDES);
+    } catch {
+      throw new ConfigError('RATE_LIMIT_TENANT_OVERRIDES is not valid JSON');
+    }
+    const parsed = overridesSchema.safeParse(raw);
+    if (!parsed.success) throw new ConfigError(`RATE_LIMIT_TENANT_OVERRIDES: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    this.overrides = parsed.data;
+    this.ns = `rl:${config.DATABASE_SCHEMA}:`;
+    if (!(redis as unknown as Partial<RedisWithScript>).statesetRateLimit) redis.defineCommand('statesetRateLimit', { lua: SCRIPT });
+  }
+
+  limitFor(tenantId: string, cls: RouteClass): number {
+    return this.overrides[tenantId]?.[cls] ?? this.defaults[cls];
+  }
+
+  principalBucket(tenantId: string, principalId: string, cls: RouteClass): Bucket {
+    return { policy: cls, key: `${this.ns}p:${tenantId}:${principalId}:${cls}`, limit: this.limitFor(tenantId, cls), mode: 'consume' };
+  }
+
+  ipBucket(ip: string, cls: RouteClass): Bucket {
+    return { policy: `ip-${cls}`, key: `${this.ns}ip:${ip}:${cls}`, limit: this.config.RATE_LIMIT_IP_PER_MIN, mode: 'consume' };
+  }
+
+  ipFailureBucket(ip: string, mode: 'consume' | 'check'): Bucket {
+    return { policy: 'ip-auth-failures', key: `${this.ns}ipfail:${ip}`, limit: this.config.RATE_LIMIT_IP_FAILURES_PER_MIN, mode };
+  }
+
+  /** One script call: decides over every bucket atomically. Throws when Redis is unreachable. */
+  async hit(buckets: Bucket[]): Promise<Decision> {
+    const args: (string | number)[] = [buckets.length, ...buckets.map((b) => b.key), this.windowS * 1000, randomUUID()];
+    for (const b of buckets) args.push(b.limit, b.mode === 'consume' ? 1 : 0);
+    const out = await (this.redis as unknown as RedisWithScript).statesetRateLimit(...args);
+    const [allowed, blocking, nowMs] = out as [number, number, number];
+    const states = buckets.map((b, i): BucketState => {
+      const count = Number(out[3 + 2 * i]);
+      const resetMs = Number(out[4 + 2 * i]);
+      return { policy: b.policy, limit: b.limit, remaining: Math.max(0, b.limit - count), resetS: Math.max(1, Math.ceil((resetMs - nowMs) / 1000)) };
+    });
+    return { allowed: allowed === 1, ...(blocking > 0 ? { blockedBy: states[blocking - 1] } : {}), buckets: states, nowMs };
+  }
+}
