@@ -13,6 +13,7 @@ import { authorize } from './auth/authorize';
 import { ApiKeyStore } from './auth/api-key-store';
 import type { RouteAccess, RouteClass, RouteSpec } from './http/route-spec';
 import { JwtService } from './auth/jwt';
+import { PERMISSIONS } from '../schemas/catalog';
 import { RateLimiter } from './services/rate-limiter';
 import { createRateLimiting } from './middleware/rate-limit';
 import { authRoutes } from './routes/auth';
@@ -71,6 +72,16 @@ function pathPattern(path: string): RegExp {
   return new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\?:[A-Za-z]+/g, '[^/]+')}/?$`);
 }
 
+const ACCESS = new Set<string>([...PERMISSIONS, 'public', 'authenticated']);
+
+/** Deny by default: the app refuses to start with a route that does not declare a known permission. */
+export function assertDeclared(specs: readonly RouteSpec[]): void {
+  for (const s of specs) {
+    if (!s.permission) throw new Error(`route ${s.method.toUpperCase()} ${s.path} declares no permission`);
+    if (!ACCESS.has(s.permission)) throw new Error(`route ${s.method.toUpperCase()} ${s.path} declares unknown permission ${String(s.permission)}`);
+  }
+}
+
 /** Marks a route's first middleware with what it demands, so a test can walk the mounted router. */
 export function tagAccess<T extends Middleware>(fn: T, access: RouteAccess): T & { access: RouteAccess } {
   return Object.assign(fn, { access });
@@ -80,9 +91,7 @@ export function tagAccess<T extends Middleware>(fn: T, access: RouteAccess): T &
 export function createApp(deps: Deps, services: GatewayServices = createGatewayServices(deps)) {
   const { config, metrics } = deps;
   const specs = routeSpecs(deps, services);
-  for (const s of specs) {
-    if (!s.permission) throw new Error(`route ${s.method.toUpperCase()} ${s.path} declares no permission`);
-  }
+  assertDeclared(specs);
 
   const app = express();
   app.disable('x-powered-by');

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import request from 'supertest';
+import { assertDeclared, createApp } from '../../../gateway/app';
+import type { RouteSpec } from '../../../gateway/http/route-spec';
+import { ROLES, ROLE_PERMISSIONS } from '../../../gateway/auth/permissions';
+import { PERMISSIONS } from '../../../schemas/catalog';
+import { InventoryItem, Operation, Order, Reservation, type ReservationRow } from '../../../shared/orm';
+import { createTenantKey, startWorker, type RunningGateway, type RunningWorker } from '../../support/platform';
+import { fillPath, gateway, isProblem, sampleId } from './support';
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean>; stack: { handle: { access?: string; name?: string } }[] };
+  handle: { stack?: Layer[]; access?: string };
+  name?: string;
+  matchers?: unknown;
+}
+
+/** Every route layer of the mounted express app, with what its first middleware declares. */
+function walk(stack: Layer[], out: { path: string; methods: string[]; access: string | undefined; chain: string[] }[] = []) {
+  for (const layer of stack) {
+    if (layer.route) {
+      const chain = layer.route.stack.map((l) => l.handle.name ?? '');
+      out.push({ path: layer.route.path, methods: Object.keys(layer.route.methods), access: layer.route.stack[0]?.handle.access, chain });
+    } else if (layer.handle.stack) {
+      walk(layer.handle.stack, out);
+    }
+  }
+  return out;
+}
+
+const KNOWN = new Set<string>([...PERMISSIONS, 'public', 'authenticated']);
+/** Deliberately public: health, the API description, the JWKS. Anything else public is a failure. */
+const PUBLIC_ALLOWED = new Set(['/healthz', '/readyz', '/v1/openapi.json', '/.well-known/jwks.json']);
+
+describe('gateway RBAC', function () {
+  this.timeout(120_000);
+  let gw: RunningGateway;
+  const keys: Record<string, string> = {};
+  let specs: RouteSpec[];
+
+  before(async () => {
+    gw = await gateway();
+    specs = createApp(gw.deps, gw.services).specs;
+    for (const role of ROLES) keys[role] = await createTenantKey(gw, 'tenant-rbac', role);
+  });
+  after(async () => gw?.close());
+
+  it('every mounted route declares a known permission, and only the allow-listed ones are public', () => {
+    const { app } = createApp(gw.deps, gw.services);
+    const routes = walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+    expect(routes.length).to.be.greaterThan(10);
+    for (const r of routes) {
+      const name = `${r.methods.join(',').toUpperCase()} ${r.path}`;
+      expect(r.access, `${name} declares no permission`).to.be.a('string');
+      expect(KNOWN.has(r.access!), `${name} declares unknown permission ${r.access}`).to.equal(true);
+      if (r.access === 'public') expect(PUBLIC_ALLOWED.has(r.path), `${name} is public but not on the allow-list`).to.equal(true);
+    }
+    // Every spec is mounted, and the walk saw them all.
+    for (const s of specs) expect(routes.some((r) => r.path === s.path && r.methods.includes(s.method)), `${s.method} ${s.path}`).to.equal(true);
+  });
+
+  it('an unannotated route makes the app refuse to start', () => {
+    const spec = { method: 'get', path: '/v1/x', rateClass: 'read', summary: '', tag: 'x', success: 200, handler() {} } as unknown as RouteSpec;
+    expect(() => assertDeclared([...specs, spec])).to.throw(/GET \/v1\/x declares no permission/);
+    expect(() => assertDeclared([...specs, { ...spec, permission: 'orders:destroy' } as unknown as RouteSpec])).to.throw(/unknown permission/);
+    expect(() => assertDeclared(specs)).to.not.throw();
+  });
+
+  it('role × route matrix: 403 exactly where the role lacks the permission', async () => {
+    const misses: string[] = [];
+    let checked = 0;
+    for (const spec of specs) {
+      if (spec.permission === 'public' || spec.permission === 'authenticated') continue;
+      for (const role of ROLES) {
+        const allowed = (ROLE_PERMISSIONS[role] as readonly string[]).includes(spec.permission);
+        const path = fillPath(spec.path, sampleId(spec.path));
+        let req = request(gw.url)[spec.method](path).set('X-API-Key', keys[role]!);
+        // An invalid body: an allowed request then stops at validation (400), never reaching Kafka.
+        if (spec.method !== 'get' && spec.method !== 'delete') req = req.send({ __rbac_probe: true });
+        const res = await req;
+        checked++;
+        const ok = allowed ? res.status !== 403 && res.status !== 401 && res.status < 500 : res.status === 403 && isProblem(res as never);
+        if (!ok) misses.push(`${role} ${spec.method.toUpperCase()} ${spec.path} (${spec.permission}) → ${res.status}`);
+      }
+    }
+    expect(misses, misses.join('\n')).to.deep.equal([]);
+    expect(checked).to.be.greaterThan(40);
+  });
+
+  it('routes that only need a principal answer every role (token exchange)', async () => {
+    for (const role of ROLES) {
+      const res = await request(gw.url).post('/v1/auth/token').set('X-API-Key', keys[role]!);
+      expect(res.status, role).to.equal(200);
+    }
+  });
+
+  describe('tenancy: another tenant\'s id answers 404 with the body of a missing one, on every :id route', () => {
+    let workers: RunningWorker[] = [];
+    let keyA: string;
+    let keyB: string;
+    const ids: Record<string, string> = {};
+
+    before(async () => {
+      workers = [await startWorker('orders'), await startWorker('inventory')];
+      keyA = await createTenantKey(gw, 'tenant-xa');
+      keyB = await createTenantKey(gw, 'tenant-xb');
+      const em = gw.deps.orm.em.fork();
+      const now = new Date();
+      ids.order = randomUUID();
+      await em.insert(Order, {
+        id: ids.order, tenantId: 'tenant-xa', status: 'pending', customerId: 'c1', currency: 'EUR',
+        items: [{ sku: 'SKU-X', quantity: 1, unitPriceMinor: 100 }], shippingAddress: null, billingAddress: null, notes: null,
+        totalMinor: 100, holdReason: null, archivedAt: null, version: 1, createdAt: now, updatedAt: now,
+      });
+      ids.operation = randomUUID();
+      await em.insert(Operation, {
+        id: ids.operation, tenantId: 'tenant-xa', type: 'order.create.v1', status: 'succeeded', principal: 'test', requestId: null,
+        resourceType: 'order', resourceId: ids.order, error: null, createdAt: now, updatedAt: now,
+      });
+      ids.sku = 'SKU-XTENANT-1';
+      await em.insert(InventoryItem, { tenantId: 'tenant-xa', sku: ids.sku, name: 'x', description: null, createdAt: now, updatedAt: now });
+      ids.reservation = randomUUID();
+      await em.insert(Reservation, <ReservationRow>{
+        id: ids.reservation, tenantId: 'tenant-xa', orderId: ids.order, status: 'pending' as const,
+        lines: [{ sku: ids.sku, locationId: 'default', quantity: 1 }], expiresAt: new Date(Date.now() + 3600_000), version: 1, createdAt: now, updatedAt: now,
+      });
+      const created = await request(gw.url).post('/v1/api-keys').set('X-API-Key', keyA).send({ name: 'victim', role: 'viewer' });
+      expect(created.status).to.equal(201);
+      ids.apiKey = created.body.id;
+    });
+    after(async () => {
+      for (const w of workers) await w.close();
+    });
+
+    /** The resource of tenant A each :id route can be pointed at; a new :id route must be added here. */
+    const foreignId = (path: string): string | undefined => ({
+      '/v1/orders/:id': ids.order,
+      '/v1/orders/:id/transitions': ids.order,
+      '/v1/orders/:id/cancel': ids.order,
+      '/v1/orders/:id/archive': ids.order,
+      '/v1/operations/:id': ids.operation,
+      '/v1/inventory/items/:id': ids.sku,
+      '/v1/inventory/items/:id/adjustments': ids.sku,
+      '/v1/inventory/reservations/:id': ids.reservation,
+      '/v1/inventory/reservations/:id/confirm': ids.reservation,
+      '/v1/inventory/reservations/:id/release': ids.reservation,
+      '/v1/api-keys/:id': ids.apiKey,
+      '/v1/api-keys/:id/rotate': ids.apiKey,
+    } as Record<string, string | undefined>)[path];
+
+    const BODIES: Record<string, object> = {
+      'patch /v1/orders/:id': { notes: 'changed' },
+      'post /v1/orders/:id/transitions': { to: 'confirmed' },
+      'post /v1/inventory/items/:id/adjustments': { delta: 5, reason: 'received' },
+    };
+    const validBody = (spec: RouteSpec): object => BODIES[`${spec.method} ${spec.path}`] ?? {};
+
+    const strip = (b: Record<string, unknown>) => ({ ...b, instance: undefined, requestId: undefined });
+
+    it('covers every :id route', async () => {
+      const idRoutes = specs.filter((s) => s.path.includes(':id'));
+      expect(idRoutes.length).to.be.greaterThan(8);
+      const failures: string[] = [];
+      for (const spec of idRoutes) {
+        const foreign = foreignId(spec.path);
+        if (!foreign) {
+          failures.push(`${spec.method.toUpperCase()} ${spec.path}: no cross-tenant case; add one to this test`);
+          continue;
+        }
+        const missing = spec.path.startsWith('/v1/inventory/items/') ? 'SKU-NOT-THERE-1' : randomUUID();
+        const send = (id: string) => {
+          const r = request(gw.url)[spec.method](fillPath(spec.path, id)).set('X-API-Key', keyB);
+          return spec.body ? r.send(validBody(spec)) : r;
+        };
+        const a = await send(foreign);
+        const b = await send(missing);
+        const name = `${spec.method.toUpperCase()} ${spec.path}`;
+        if (spec.success === 202) {
+          // Commands are accepted without revealing anything; the worker then finds nothing in tenant B.
+          if (a.status !== 202 || b.status !== 202) { failures.push(`${name}: ${a.status}/${b.status}`); continue; }
+          const wait = async (loc: string) => (await request(gw.url).get(loc).set('X-API-Key', keyB).set('Prefer', 'wait=20')).body;
+          const [opA, opB] = [await wait(a.headers.location!), await wait(b.headers.location!)];
+          const shape = (op: { status: string; error?: { type: string; status: number; title: string } }) =>
+            ({ status: op.status, type: op.error?.type, problemStatus: op.error?.status, title: op.error?.title });
+          if (JSON.stringify(shape(opA)) !== JSON.stringify(shape(opB))) failures.push(`${name}: foreign ${JSON.stringify(shape(opA))} ≠ missing ${JSON.stringify(shape(opB))}`);
+          if (opA.status !== 'failed') failures.push(`${name}: a command on another tenant's resource ended ${opA.status}`);
+        } else {
+          if (a.status !== 404 || b.status !== 404) failures.push(`${name}: ${a.status}/${b.status}`);
+          else if (JSON.stringify(strip(a.body)) !== JSON.stringify(strip(b.body))) failures.push(`${name}: bodies differ`);
+          else if (!isProblem(a as never)) failures.push(`${name}: not problem+json`);
+        }
+      }
+      expect(failures, failures.join('\n')).to.deep.equal([]);
+
+      // Tenant A's resources are untouched.
+      const em = gw.deps.orm.em.fork();
+      expect((await em.findOneOrFail(Order, { id: ids.order })).status).to.equal('pending');
+      expect((await em.findOneOrFail(Reservation, { id: ids.reservation })).status).to.equal('pending');
+      const list = await request(gw.url).get('/v1/api-keys').set('X-API-Key', keyA);
+      const victim = list.body.data.find((k: { id: string }) => k.id === ids.apiKey);
+      expect(victim.revokedAt).to.equal(null);
+    });
+  });
+});
