@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { commands, type CommandDefinition } from '../../schemas/catalog';
+import { commands } from '../../schemas/catalog';
 import { defineRoute, type RouteSpec } from '../http/route-spec';
 import { parseInput } from '../http/validate';
 import type { CommandService } from '../services/command-service';
