@@ -6,11 +6,14 @@
 import type { CommandDefinition, EventDefinition } from './types';
 import { orderCommands, orderEvents } from './orders';
 import { inventoryCommands, inventoryEvents } from './inventory';
+import { returnCommands, returnEvents } from './returns';
+import { shipmentCommands, shipmentEvents } from './shipments';
+import { warrantyCommands, warrantyEvents } from './warranties';
 
 export * from './types';
 
-export const commands: readonly CommandDefinition[] = [...orderCommands, ...inventoryCommands];
-export const events: readonly EventDefinition[] = [...orderEvents, ...inventoryEvents];
+export const commands: readonly CommandDefinition[] = [...orderCommands, ...inventoryCommands, ...returnCommands, ...shipmentCommands, ...warrantyCommands];
+export const events: readonly EventDefinition[] = [...orderEvents, ...inventoryEvents, ...returnEvents, ...shipmentEvents, ...warrantyEvents];
 
 export const AUDIT_SCHEMA_FILE = 'audit/AuditRecord.avsc';
 

@@ -1,0 +1,5 @@
+// Generated from schemas/commands/returns/ReturnApprove.avsc by ops/schemas/generate-types.ts. Do not edit.
+
+export interface ReturnApprove {
+	returnId: string;
+}

@@ -1,0 +1,5 @@
+// Generated from schemas/commands/returns/ReturnRefund.avsc by ops/schemas/generate-types.ts. Do not edit.
+
+export interface ReturnRefund {
+	returnId: string;
+}

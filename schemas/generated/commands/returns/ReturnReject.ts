@@ -1,0 +1,6 @@
+// Generated from schemas/commands/returns/ReturnReject.avsc by ops/schemas/generate-types.ts. Do not edit.
+
+export interface ReturnReject {
+	returnId: string;
+	reason: string;
+}

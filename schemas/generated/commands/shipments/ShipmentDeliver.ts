@@ -1,0 +1,5 @@
+// Generated from schemas/commands/shipments/ShipmentDeliver.avsc by ops/schemas/generate-types.ts. Do not edit.
+
+export interface ShipmentDeliver {
+	shipmentId: string;
+}

@@ -1,0 +1,5 @@
+// Generated from schemas/commands/shipments/ShipmentInTransit.avsc by ops/schemas/generate-types.ts. Do not edit.
+
+export interface ShipmentInTransit {
+	shipmentId: string;
+}

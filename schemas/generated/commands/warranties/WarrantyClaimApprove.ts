@@ -1,0 +1,6 @@
+// Generated from schemas/commands/warranties/WarrantyClaimApprove.avsc by ops/schemas/generate-types.ts. Do not edit.
+
+export interface WarrantyClaimApprove {
+	claimId: string;
+	note?: null | undefined | string;
+}

@@ -1,0 +1,11 @@
+// Generated from schemas/commands/warranties/WarrantyRegister.avsc by ops/schemas/generate-types.ts. Do not edit.
+
+export interface WarrantyRegister {
+	warrantyId: string;
+	customerId: string;
+	sku: string;
+	orderId?: null | undefined | string;
+	serialNumber?: null | undefined | string;
+	startsAt?: null | undefined | string;
+	months: number;
+}

@@ -1,0 +1,6 @@
+// Generated from schemas/commands/warranties/WarrantyVoid.avsc by ops/schemas/generate-types.ts. Do not edit.
+
+export interface WarrantyVoid {
+	warrantyId: string;
+	reason: string;
+}

@@ -1,0 +1,6 @@
+// Generated from schemas/events/shipments/ShipmentDelivered.avsc by ops/schemas/generate-types.ts. Do not edit.
+
+export interface ShipmentDelivered {
+	shipmentId: string;
+	orderId: string;
+}

@@ -1,0 +1,11 @@
+// Generated from schemas/events/shipments/ShipmentStatusChanged.avsc by ops/schemas/generate-types.ts. Do not edit.
+
+export interface ShipmentStatusChanged {
+	shipmentId: string;
+	orderId: string;
+	from: string;
+	to: string;
+	carrier?: null | undefined | string;
+	trackingNumber?: null | undefined | string;
+	reason?: null | undefined | string;
+}

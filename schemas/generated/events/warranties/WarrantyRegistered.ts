@@ -1,0 +1,11 @@
+// Generated from schemas/events/warranties/WarrantyRegistered.avsc by ops/schemas/generate-types.ts. Do not edit.
+
+export interface WarrantyRegistered {
+	warrantyId: string;
+	customerId: string;
+	sku: string;
+	orderId?: null | undefined | string;
+	serialNumber?: null | undefined | string;
+	startsAt: string;
+	endsAt: string;
+}
