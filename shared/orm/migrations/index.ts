@@ -1,10 +1,16 @@
 import { Migration20261129000100_platform } from './Migration20261129000100_platform';
 import { Migration20261129000200_inventory } from './Migration20261129000200_inventory';
 import { Migration20261129000300_audit } from './Migration20261129000300_audit';
+import { Migration20261129000400_returns } from './Migration20261129000400_returns';
+import { Migration20261129000500_shipments } from './Migration20261129000500_shipments';
+import { Migration20261129000600_warranties } from './Migration20261129000600_warranties';
 
 /** Every migration in order; listed explicitly so the same code runs under tsx and compiled JS. */
 export const migrationsList = [
   { name: 'Migration20261129000100_platform', class: Migration20261129000100_platform },
   { name: 'Migration20261129000200_inventory', class: Migration20261129000200_inventory },
   { name: 'Migration20261129000300_audit', class: Migration20261129000300_audit },
+  { name: 'Migration20261129000400_returns', class: Migration20261129000400_returns },
+  { name: 'Migration20261129000500_shipments', class: Migration20261129000500_shipments },
+  { name: 'Migration20261129000600_warranties', class: Migration20261129000600_warranties },
 ];
