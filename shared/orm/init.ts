@@ -29,6 +29,7 @@ export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEM
       transactional: true,
       allOrNothing: true,
       snapshot: false,
+      silent: true,
     },
   };
 }

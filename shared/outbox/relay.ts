@@ -26,6 +26,7 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private failures = 0;
 
   constructor(
     private readonly orm: MikroORM,
@@ -43,7 +44,8 @@ export class OutboxRelay {
       if (this.stopped) return;
       this.running = this.drain().then(() => undefined);
       await this.running;
-      if (!this.stopped) this.timer = setTimeout(loop, this.pollMs);
+      // Back off while Kafka or the registry is down, so the log is not flooded.
+      if (!this.stopped) this.timer = setTimeout(loop, Math.min(5000, this.pollMs * 2 ** Math.min(this.failures, 10)));
     };
     void loop();
   }
@@ -62,7 +64,9 @@ export class OutboxRelay {
       let sent: number;
       try {
         sent = await this.publishBatch();
+        this.failures = 0;
       } catch (err) {
+        this.failures++;
         const level = isRetriable(err) ? 'warn' : 'error';
         this.logger[level]({ err: err instanceof Error ? err.message : String(err) }, 'outbox relay: publish failed, will retry');
         break;
@@ -95,7 +99,7 @@ export class OutboxRelay {
         });
       }
       await this.publisher.send(messages);
-      await conn.execute('update outbox set published_at = now() where id = any(?::bigint[])', [rows.map((r) => r.id)]);
+      await conn.execute('update outbox set published_at = now() where id = any(?::bigint[])', [`{${rows.map((r) => r.id).join(',')}}`]);
       return rows.length;
     });
   }
