@@ -1,1 +1,2 @@
 export * from './state-machine';
+export * from './ids';

@@ -1,0 +1,12 @@
+import { defineHandler } from '../../../shared/worker';
+import type { ReturnReceive } from '../../../schemas/generated';
+import { loadReturn, transitionReturn } from '../return-repository';
+
+export const returnReceive = defineHandler<ReturnReceive>({
+  command: 'return.receive.v1',
+  async handle(cmd, ctx) {
+    const r = await loadReturn(ctx.em, ctx.tenantId, cmd.returnId);
+    transitionReturn(ctx, r, 'received');
+    return { type: 'return', id: r.id };
+  },
+});

@@ -1,0 +1,12 @@
+import { defineHandler } from '../../../shared/worker';
+import type { ReturnReject } from '../../../schemas/generated';
+import { loadReturn, transitionReturn } from '../return-repository';
+
+export const returnReject = defineHandler<ReturnReject>({
+  command: 'return.reject.v1',
+  async handle(cmd, ctx) {
+    const r = await loadReturn(ctx.em, ctx.tenantId, cmd.returnId);
+    transitionReturn(ctx, r, 'rejected', cmd.reason);
+    return { type: 'return', id: r.id };
+  },
+});

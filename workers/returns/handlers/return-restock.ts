@@ -1,0 +1,12 @@
+import { defineHandler } from '../../../shared/worker';
+import type { ReturnRestock } from '../../../schemas/generated';
+import { loadReturn, transitionReturn } from '../return-repository';
+
+export const returnRestock = defineHandler<ReturnRestock>({
+  command: 'return.restock.v1',
+  async handle(cmd, ctx) {
+    const r = await loadReturn(ctx.em, ctx.tenantId, cmd.returnId);
+    transitionReturn(ctx, r, 'restocked');
+    return { type: 'return', id: r.id };
+  },
+});

@@ -1,0 +1,12 @@
+import { StateMachine } from '../../shared/domain';
+import type { ReturnStatus } from '../../shared/orm';
+
+/** ARCHITECTURE.md: requested → approved | rejected; approved → received → restocked → refunded. */
+export const returnStates = new StateMachine<ReturnStatus>('return', {
+  requested: ['approved', 'rejected'],
+  approved: ['received'],
+  received: ['restocked'],
+  restocked: ['refunded'],
+  rejected: [],
+  refunded: [],
+});
