@@ -1,0 +1,12 @@
+import { defineHandler } from '../../../shared/worker';
+import type { ShipmentException } from '../../../schemas/generated';
+import { loadShipment, transitionShipment } from '../shipment-repository';
+
+export const shipmentException = defineHandler<ShipmentException>({
+  command: 'shipment.exception.v1',
+  async handle(cmd, ctx) {
+    const s = await loadShipment(ctx.em, ctx.tenantId, cmd.shipmentId);
+    transitionShipment(ctx, s, 'exception', { reason: cmd.reason });
+    return { type: 'shipment', id: s.id };
+  },
+});

@@ -1,0 +1,12 @@
+import { defineHandler } from '../../../shared/worker';
+import type { ShipmentInTransit } from '../../../schemas/generated';
+import { loadShipment, transitionShipment } from '../shipment-repository';
+
+export const shipmentInTransit = defineHandler<ShipmentInTransit>({
+  command: 'shipment.in_transit.v1',
+  async handle(cmd, ctx) {
+    const s = await loadShipment(ctx.em, ctx.tenantId, cmd.shipmentId);
+    transitionShipment(ctx, s, 'in_transit');
+    return { type: 'shipment', id: s.id };
+  },
+});

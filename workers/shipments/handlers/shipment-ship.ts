@@ -1,0 +1,12 @@
+import { defineHandler } from '../../../shared/worker';
+import type { ShipmentShip } from '../../../schemas/generated';
+import { loadShipment, transitionShipment } from '../shipment-repository';
+
+export const shipmentShip = defineHandler<ShipmentShip>({
+  command: 'shipment.ship.v1',
+  async handle(cmd, ctx) {
+    const s = await loadShipment(ctx.em, ctx.tenantId, cmd.shipmentId);
+    transitionShipment(ctx, s, 'shipped', { carrier: cmd.carrier, trackingNumber: cmd.trackingNumber });
+    return { type: 'shipment', id: s.id };
+  },
+});
