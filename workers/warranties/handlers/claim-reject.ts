@@ -1,0 +1,12 @@
+import { defineHandler } from '../../../shared/worker';
+import type { WarrantyClaimReject } from '../../../schemas/generated';
+import { loadClaim, transitionClaim } from '../warranty-repository';
+
+export const claimReject = defineHandler<WarrantyClaimReject>({
+  command: 'warranty.claim.reject.v1',
+  async handle(cmd, ctx) {
+    const c = await loadClaim(ctx.em, ctx.tenantId, cmd.claimId);
+    transitionClaim(ctx, c, 'rejected', cmd.reason);
+    return { type: 'warranty_claim', id: c.id };
+  },
+});

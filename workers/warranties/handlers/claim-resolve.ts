@@ -1,0 +1,13 @@
+import { defineHandler } from '../../../shared/worker';
+import type { WarrantyClaimResolve } from '../../../schemas/generated';
+import { loadClaim, transitionClaim } from '../warranty-repository';
+
+/** approved | rejected → resolved. */
+export const claimResolve = defineHandler<WarrantyClaimResolve>({
+  command: 'warranty.claim.resolve.v1',
+  async handle(cmd, ctx) {
+    const c = await loadClaim(ctx.em, ctx.tenantId, cmd.claimId);
+    transitionClaim(ctx, c, 'resolved', cmd.resolution ?? null);
+    return { type: 'warranty_claim', id: c.id };
+  },
+});

@@ -1,0 +1,19 @@
+import { defineHandler } from '../../../shared/worker';
+import type { WarrantyExtend } from '../../../schemas/generated';
+import { loadWarranty } from '../warranty-repository';
+import { addMonths, assertInForce, checkMonths } from '../warranty-rules';
+
+/** Adds months to an active, unexpired warranty; not a status change (warranty.extended.v1). */
+export const warrantyExtend = defineHandler<WarrantyExtend>({
+  command: 'warranty.extend.v1',
+  async handle(cmd, ctx) {
+    checkMonths(cmd.months);
+    const w = await loadWarranty(ctx.em, ctx.tenantId, cmd.warrantyId);
+    assertInForce(w, new Date());
+    const before = w.endsAt;
+    w.endsAt = addMonths(w.endsAt, cmd.months);
+    ctx.emit('warranty.extended.v1', { warrantyId: w.id, months: cmd.months, endsAt: w.endsAt.toISOString() });
+    ctx.stateChanged('warranty', w.id, w.status, w.status, { change: 'extended', months: cmd.months, from: before.toISOString(), endsAt: w.endsAt.toISOString() });
+    return { type: 'warranty', id: w.id };
+  },
+});

@@ -1,0 +1,12 @@
+import { defineHandler } from '../../../shared/worker';
+import type { WarrantyVoid } from '../../../schemas/generated';
+import { loadWarranty, transitionWarranty } from '../warranty-repository';
+
+export const warrantyVoid = defineHandler<WarrantyVoid>({
+  command: 'warranty.void.v1',
+  async handle(cmd, ctx) {
+    const w = await loadWarranty(ctx.em, ctx.tenantId, cmd.warrantyId);
+    transitionWarranty(ctx, w, 'void', cmd.reason);
+    return { type: 'warranty', id: w.id };
+  },
+});
