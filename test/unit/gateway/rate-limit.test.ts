@@ -1,0 +1,39 @@
+import { expect } from 'chai';
+import { clientKey } from '../../../gateway/middleware/rate-limit';
+import { RateLimiter } from '../../../gateway/services/rate-limiter';
+import { ConfigError } from '../../../shared/errors';
+import type { Redis } from 'ioredis';
+
+const fakeRedis = { defineCommand() {} } as unknown as Redis;
+const cfg = {
+  RATE_LIMIT_READ_PER_MIN: 600, RATE_LIMIT_WRITE_PER_MIN: 120, RATE_LIMIT_AUTH_PER_MIN: 30, RATE_LIMIT_IP_PER_MIN: 300,
+  RATE_LIMIT_IP_FAILURES_PER_MIN: 10, RATE_LIMIT_TENANT_OVERRIDES: '{}', RATE_LIMIT_WINDOW_S: 60, DATABASE_SCHEMA: 's',
+};
+
+describe('rate limiting: buckets', () => {
+  it('keys clients by IPv4 address and by IPv6 /64 (one host owns a /64)', () => {
+    expect(clientKey('203.0.113.7')).to.equal('203.0.113.7');
+    expect(clientKey('::ffff:203.0.113.7')).to.equal('203.0.113.7');
+    expect(clientKey('2001:db8:0:1:aaaa::1')).to.equal('2001:db8:0:1::/64');
+    expect(clientKey('2001:db8:0:1:bbbb:cccc:dddd:eeee')).to.equal('2001:db8:0:1::/64');
+    expect(clientKey('::1')).to.equal('0:0:0:0::/64');
+    expect(clientKey(undefined)).to.equal('unknown');
+    expect(clientKey('garbage')).to.equal('unknown');
+  });
+
+  it('takes limits per route class, with per-tenant overrides from config', () => {
+    const rl = new RateLimiter(fakeRedis, { ...cfg, RATE_LIMIT_TENANT_OVERRIDES: JSON.stringify({ big: { write: 1000 } }) });
+    expect(rl.limitFor('t', 'read')).to.equal(600);
+    expect(rl.limitFor('t', 'write')).to.equal(120);
+    expect(rl.limitFor('t', 'auth')).to.equal(30);
+    expect(rl.limitFor('big', 'write')).to.equal(1000);
+    expect(rl.limitFor('big', 'read')).to.equal(600);
+    expect(rl.principalBucket('t', 'api-key:k', 'write').key).to.equal('rl:s:p:t:api-key:k:write');
+    expect(rl.ipFailureBucket('1.2.3.4', 'check')).to.include({ limit: 10, mode: 'check' });
+  });
+
+  it('refuses malformed overrides at start', () => {
+    expect(() => new RateLimiter(fakeRedis, { ...cfg, RATE_LIMIT_TENANT_OVERRIDES: '{"t":{"read":-1}}' })).to.throw(ConfigError);
+    expect(() => new RateLimiter(fakeRedis, { ...cfg, RATE_LIMIT_TENANT_OVERRIDES: 'x' })).to.throw(ConfigError);
+  });
+});
