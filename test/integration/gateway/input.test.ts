@@ -16,7 +16,11 @@ function invalidBody(def: CommandDefinition): fc.Arbitrary<{ raw: string }> {
     // Looks like a real body but carries a field nobody declared (mass assignment).
     fc.record({ customerId: fc.string(), currency: fc.string(), tenantId: fc.string(), status: fc.string(), sku: fc.string(), delta: fc.integer(), reason: fc.string(), to: fc.string(), name: fc.string() }, { requiredKeys: ['tenantId'] }),
   ).filter((v) => !def.body.safeParse(v).success).map((v) => ({ raw: JSON.stringify(v) }));
-  const broken = fc.string({ maxLength: 50 }).filter((s) => { try { JSON.parse(s); return false; } catch { return true; } }).map((raw) => ({ raw }));
+  // Non-empty (an empty body is "no body", which a body-less command may legitimately accept).
+  const broken = fc.string({ minLength: 1, maxLength: 50 }).filter((s) => {
+    if (s.trim().length === 0) return false;
+    try { JSON.parse(s); return false; } catch { return true; }
+  }).map((raw) => ({ raw }));
   return fc.oneof({ arbitrary: json, weight: 9 }, { arbitrary: broken, weight: 1 });
 }
 
