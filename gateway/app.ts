@@ -26,6 +26,9 @@ import { commandRoutes } from './routes/commands';
 import { operationRoutes } from './routes/operations';
 import { orderQueryRoutes } from './routes/orders';
 import { inventoryQueryRoutes } from './routes/inventory';
+import { returnQueryRoutes } from './routes/returns';
+import { shipmentQueryRoutes } from './routes/shipments';
+import { warrantyQueryRoutes } from './routes/warranties';
 import { auditRoutes } from './routes/audit';
 import { healthRoutes } from './routes/health';
 import type { AuthenticationError } from '../shared/errors';
@@ -64,6 +67,9 @@ export function routeSpecs(deps: Deps, services: GatewayServices): RouteSpec[] {
     ...operationRoutes(deps.orm, deps.config.OPERATION_MAX_WAIT_S),
     ...orderQueryRoutes(deps.orm),
     ...inventoryQueryRoutes(deps.orm),
+    ...returnQueryRoutes(deps.orm),
+    ...shipmentQueryRoutes(deps.orm),
+    ...warrantyQueryRoutes(deps.orm),
     ...auditRoutes(deps.orm),
   ];
 }
