@@ -9,6 +9,12 @@ import { orderHandlers } from '../../workers/orders/handlers';
 import { orderEventHandlers } from '../../workers/orders/wiring';
 import { inventoryHandlers } from '../../workers/inventory/handlers';
 import { inventoryEventHandlers, inventoryTimers } from '../../workers/inventory/wiring';
+import { returnHandlers } from '../../workers/returns/handlers';
+import { returnEventHandlers } from '../../workers/returns/wiring';
+import { shipmentHandlers } from '../../workers/shipments/handlers';
+import { shipmentEventHandlers } from '../../workers/shipments/wiring';
+import { warrantyHandlers } from '../../workers/warranties/handlers';
+import { warrantyEventHandlers, warrantyTimers } from '../../workers/warranties/wiring';
 import type { WorkerOptions } from '../../shared/worker';
 import { OutboxRelay } from '../../shared/outbox';
 import { Tenant } from '../../shared/orm';
@@ -21,6 +27,12 @@ export function workerOptions(domain: Domain, config: Config): Omit<WorkerOption
       return { handlers: orderHandlers, eventHandlers: orderEventHandlers };
     case 'inventory':
       return { handlers: inventoryHandlers(config.RESERVATION_TTL_S), eventHandlers: inventoryEventHandlers(config.RESERVATION_TTL_S), timers: inventoryTimers() };
+    case 'returns':
+      return { handlers: returnHandlers, eventHandlers: returnEventHandlers };
+    case 'shipments':
+      return { handlers: shipmentHandlers, eventHandlers: shipmentEventHandlers };
+    case 'warranties':
+      return { handlers: warrantyHandlers, eventHandlers: warrantyEventHandlers, timers: warrantyTimers() };
     default:
       throw new Error(`no worker wiring for ${domain} yet`);
   }
