@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Start the local infrastructure (idempotent: reuses whatever these scripts already run) and write
+# .infra/env with the `export` lines the tests and services read.
+#   ops/infra/up.sh [--with-s3] [--with-promtool]
+#   source .infra/env
+# Kafka (127.0.0.1:9092) and the schema registry (127.0.0.1:8081) always; Ceph radosgw S3
+# (127.0.0.1:7480) with --with-s3; promtool/amtool installed with --with-promtool.
+# PostgreSQL and Redis are expected to be running already (checked, not started).
+set -euo pipefail
+# shellcheck source=ops/infra/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+with_s3=0
+with_promtool=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-s3) with_s3=1 ;;
+    --with-promtool) with_promtool=1 ;;
+    -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "usage: $0 [--with-s3] [--with-promtool]" >&2; exit 2 ;;
+  esac
+done
+
+t0=$SECONDS
+if ((with_promtool)); then bash "$INFRA_SCRIPTS_DIR/promtool.sh" install; fi
+
+# The components are independent: start them side by side (2 cores: the JVM starts dominate),
+# each one's messages buffered and printed when it is done.
+components=(kafka registry)
+if ((with_s3)); then components+=(s3); fi
+declare -A job
+for c in "${components[@]}"; do
+  bash "$INFRA_SCRIPTS_DIR/$c.sh" start >"$RUN_DIR/$c.start.out" 2>&1 &
+  job[$c]=$!
+done
+failed=()
+for c in "${components[@]}"; do
+  rc=0
+  wait "${job[$c]}" || rc=$?
+  cat "$RUN_DIR/$c.start.out" >&2
+  rm -f "$RUN_DIR/$c.start.out"
+  ((rc == 0)) || failed+=("$c")
+done
+if ((${#failed[@]})); then
+  die "${failed[*]}" - "failed to start (messages above name the log files); services that did start keep running, stop them with ops/infra/down.sh"
+fi
+
+# PostgreSQL / Redis: provided by the machine, only checked.
+port_open 127.0.0.1 5432 || warn "PostgreSQL is not answering on 127.0.0.1:5432 (DATABASE_URL will not work)"
+port_open 127.0.0.1 6379 || warn "Redis is not answering on 127.0.0.1:6379 (REDIS_URL will not work)"
+
+# S3 credentials: fixed, local-only test keys of the throw-away Ceph user created by s3.sh.
+tmp="$ENV_FILE.tmp.$$"
+{
+  echo "# Written by ops/infra/up.sh $(date -Is). Use: source .infra/env"
+  echo "export KAFKA_BROKERS=127.0.0.1:${KAFKA_PORT:-9092}"
+  echo "export SCHEMA_REGISTRY_URL=http://127.0.0.1:${REGISTRY_PORT:-8081}/apis/ccompat/v7"
+  echo "export DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
+  echo "export REDIS_URL=redis://127.0.0.1:6379"
+  if ((with_s3)) || pid_of ceph-rgw >/dev/null; then
+    echo "export S3_ENDPOINT=http://127.0.0.1:${S3_PORT:-7480}"
+    echo "export S3_ACCESS_KEY_ID=${S3_ACCESS_KEY_ID_LOCAL:-LOCALTESTACCESSKEY01}"
+    echo "export S3_SECRET_ACCESS_KEY=${S3_SECRET_ACCESS_KEY_LOCAL:-localTestSecretKey0000000000000000000000}"
+    echo "export S3_REGION=us-east-1"
+  fi
+} >"$tmp"
+mv "$tmp" "$ENV_FILE"
+
+log "all up in $((SECONDS - t0)) s; env written to $ENV_FILE:"
+sed 's/^/    /' "$ENV_FILE" >&2
