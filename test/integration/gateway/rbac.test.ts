@@ -4,8 +4,8 @@ import request from 'supertest';
 import { assertDeclared, createApp } from '../../../gateway/app';
 import type { RouteSpec } from '../../../gateway/http/route-spec';
 import { ROLES, ROLE_PERMISSIONS } from '../../../gateway/auth/permissions';
-import { PERMISSIONS } from '../../../schemas/catalog';
-import { InventoryItem, Operation, Order, Reservation, type ReservationRow } from '../../../shared/orm';
+import { commands, DOMAINS, PERMISSIONS } from '../../../schemas/catalog';
+import { InventoryItem, Operation, Order, Reservation, Return, Shipment, Warranty, WarrantyClaim, type ReservationRow } from '../../../shared/orm';
 import { createTenantKey, startWorker, type RunningGateway, type RunningWorker } from '../../support/platform';
 import { fillPath, gateway, isProblem, sampleId } from './support';
 
@@ -102,7 +102,7 @@ describe('gateway RBAC', function () {
     const ids: Record<string, string> = {};
 
     before(async () => {
-      workers = [await startWorker('orders'), await startWorker('inventory')];
+      for (const d of DOMAINS) workers.push(await startWorker(d));
       keyA = await createTenantKey(gw, 'tenant-xa');
       keyB = await createTenantKey(gw, 'tenant-xb');
       const em = gw.deps.orm.em.fork();
@@ -125,6 +125,26 @@ describe('gateway RBAC', function () {
         id: ids.reservation, tenantId: 'tenant-xa', orderId: ids.order, status: 'pending' as const,
         lines: [{ sku: ids.sku, locationId: 'default', quantity: 1 }], expiresAt: new Date(Date.now() + 3600_000), version: 1, createdAt: now, updatedAt: now,
       });
+      ids.ret = randomUUID();
+      await em.insert(Return, {
+        id: ids.ret, tenantId: 'tenant-xa', orderId: ids.order, status: 'requested', lines: [{ sku: ids.sku, quantity: 1 }],
+        reason: 'x', rejectionReason: null, version: 1, createdAt: now, updatedAt: now,
+      });
+      ids.shipment = randomUUID();
+      await em.insert(Shipment, {
+        id: ids.shipment, tenantId: 'tenant-xa', orderId: ids.order, status: 'created', carrier: null, trackingNumber: null,
+        lines: [{ sku: ids.sku, quantity: 1 }], exceptionReason: null, shippedAt: null, deliveredAt: null, version: 1, createdAt: now, updatedAt: now,
+      });
+      ids.warranty = randomUUID();
+      await em.insert(Warranty, {
+        id: ids.warranty, tenantId: 'tenant-xa', customerId: 'c1', sku: ids.sku, orderId: ids.order, serialNumber: null, status: 'active',
+        startsAt: now, endsAt: new Date(Date.now() + 365 * 86400_000), voidReason: null, version: 1, createdAt: now, updatedAt: now,
+      });
+      ids.claim = randomUUID();
+      await em.insert(WarrantyClaim, {
+        id: ids.claim, tenantId: 'tenant-xa', warrantyId: ids.warranty, status: 'submitted', description: 'x',
+        decisionNote: null, resolution: null, version: 1, createdAt: now, updatedAt: now,
+      });
       const created = await request(gw.url).post('/v1/api-keys').set('X-API-Key', keyA).send({ name: 'victim', role: 'viewer' });
       expect(created.status).to.equal(201);
       ids.apiKey = created.body.id;
@@ -133,28 +153,31 @@ describe('gateway RBAC', function () {
       for (const w of workers) await w.close();
     });
 
-    /** The resource of tenant A each :id route can be pointed at; a new :id route must be added here. */
+    /** The resource of tenant A each :id route can be pointed at, by the path before `:id`; a new resource must be added here. */
     const foreignId = (path: string): string | undefined => ({
-      '/v1/orders/:id': ids.order,
-      '/v1/orders/:id/transitions': ids.order,
-      '/v1/orders/:id/cancel': ids.order,
-      '/v1/orders/:id/archive': ids.order,
-      '/v1/operations/:id': ids.operation,
-      '/v1/inventory/items/:id': ids.sku,
-      '/v1/inventory/items/:id/adjustments': ids.sku,
-      '/v1/inventory/reservations/:id': ids.reservation,
-      '/v1/inventory/reservations/:id/confirm': ids.reservation,
-      '/v1/inventory/reservations/:id/release': ids.reservation,
-      '/v1/api-keys/:id': ids.apiKey,
-      '/v1/api-keys/:id/rotate': ids.apiKey,
-    } as Record<string, string | undefined>)[path];
+      '/v1/orders/': ids.order,
+      '/v1/operations/': ids.operation,
+      '/v1/inventory/items/': ids.sku,
+      '/v1/inventory/reservations/': ids.reservation,
+      '/v1/returns/': ids.ret,
+      '/v1/shipments/': ids.shipment,
+      '/v1/warranties/': ids.warranty,
+      '/v1/warranty-claims/': ids.claim,
+      '/v1/api-keys/': ids.apiKey,
+    } as Record<string, string | undefined>)[path.slice(0, path.indexOf(':id'))];
 
-    const BODIES: Record<string, object> = {
-      'patch /v1/orders/:id': { notes: 'changed' },
-      'post /v1/orders/:id/transitions': { to: 'confirmed' },
-      'post /v1/inventory/items/:id/adjustments': { delta: 5, reason: 'received' },
+    /** A body the command accepts, so the request reaches Kafka and the worker. */
+    const CANDIDATES: object[] = [
+      {}, { notes: 'changed' }, { to: 'confirmed' }, { delta: 5, reason: 'received' }, { reason: 'cross-tenant probe' },
+      { carrier: 'DHL', trackingNumber: 'T-1' }, { months: 6 }, { description: 'broken' },
+    ];
+    const validBody = (spec: RouteSpec): object => {
+      const def = commands.find((c) => c.route.method === spec.method && c.route.path === spec.path);
+      if (!def) return {};
+      const body = CANDIDATES.find((c) => def.body.safeParse(c).success);
+      if (!body) throw new Error(`no valid body for ${def.type} in CANDIDATES; add one`);
+      return body;
     };
-    const validBody = (spec: RouteSpec): object => BODIES[`${spec.method} ${spec.path}`] ?? {};
 
     const strip = (b: Record<string, unknown>) => ({ ...b, instance: undefined, requestId: undefined });
 
