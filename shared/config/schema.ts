@@ -80,6 +80,7 @@ export const envSchema = z
     AUDIT_SIGNING_KEY_PATH: z.string().optional(),
     AUDIT_SEGMENT_MAX_RECORDS: z.coerce.number().int().min(1).default(1000),
     AUDIT_SEGMENT_MAX_AGE_MS: z.coerce.number().int().min(1000).default(60000),
+    AUDIT_VERIFY_INTERVAL_MS: z.coerce.number().int().min(0).default(600000),
     S3_ENDPOINT: z.string().url().optional(),
     S3_REGION: z.string().default('us-east-1'),
     S3_ACCESS_KEY_ID: z.string().optional(),

@@ -2,3 +2,4 @@ export * from './client';
 export * from './headers';
 export * from './publisher';
 export * from './provision';
+export * from './lag-monitor';

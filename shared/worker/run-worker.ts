@@ -4,7 +4,7 @@ import type { Deps } from '../container';
 import type { Domain } from '../../schemas/catalog';
 import { Inbox, Operation, type OperationRow } from '../orm';
 import { OutboxRelay, OutboxWriter } from '../outbox';
-import { readHeader, toKafkaHeaders } from '../kafka';
+import { LagMonitor, readHeader, toKafkaHeaders } from '../kafka';
 import {
   BusinessRuleError, ConflictError, InputError, InvalidTransitionError, NotFoundError, PoisonMessageError,
   StatesetError, isRetriable, problemFor,
@@ -75,6 +75,7 @@ export class Worker {
   private readonly handlers: Map<string, CommandHandler<never>>;
   private readonly eventHandlers: Map<string, EventHandler<never>>;
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly lag: LagMonitor;
   private stopping = false;
   readonly topic: string;
   readonly eventTopics: string[];
@@ -96,9 +97,8 @@ export class Worker {
       heartbeatInterval: 3000,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
     });
-    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, (e) => {
-      deps.metrics.consumerLag.set({ topic: e.payload.topic, partition: String(e.payload.partition) }, Number(e.payload.offsetLag));
-    });
+    this.lag = new LagMonitor(deps.kafka, `${config.KAFKA_TOPIC_PREFIX}stateset.worker.${opts.domain}`, [this.topic, ...this.eventTopics],
+      deps.metrics.consumerLag, deps.logger, (topic, partition) => ({ topic, partition: String(partition) }));
     this.relay = new OutboxRelay(deps.orm, deps.publisher, deps.codec, deps.logger, deps.metrics, config.OUTBOX_POLL_MS);
   }
 
@@ -111,6 +111,7 @@ export class Worker {
       eachMessage: (p) => this.onMessage(p),
     });
     this.relay.start();
+    this.lag.start();
     for (const t of this.opts.timers ?? []) {
       this.timers.push(setInterval(() => {
         t.run(this.deps).catch((err: unknown) => this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err), timer: t.name }, 'timer failed; will run again'));
@@ -123,6 +124,7 @@ export class Worker {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
+    await this.lag.stop();
     await this.consumer.disconnect();
     await this.relay.stop();
   }

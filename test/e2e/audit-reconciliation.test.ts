@@ -45,7 +45,7 @@ describe('e2e: audit reconciliation (HTTP → Kafka → workers → outbox → s
     gw = await startGateway();
     workers.push(await startWorker('orders'), await startWorker('inventory'));
     sinkDeps = await createContainer(testConfig(), 'audit-sink');
-    sink = new AuditSink(sinkDeps, createWormStore(store), 'fs');
+    sink = new AuditSink(sinkDeps, createWormStore(store), store);
     await sink.start();
     key = await createTenantKey(gw, 'tenant-audit');
     viewerKey = await createTenantKey(gw, 'tenant-audit', 'viewer');
@@ -111,11 +111,26 @@ describe('e2e: audit reconciliation (HTTP → Kafka → workers → outbox → s
     await new Promise((r) => setTimeout(r, 1100));
     const result = await verifyStore(store);
     expect(result.ok, JSON.stringify(result)).to.equal(true);
+    expect(await sink.verify()).to.equal(true);
+    const failures = async () => (await sinkDeps.metrics.auditVerificationFailures.get()).values.reduce((n, v) => n + v.value, 0);
+    expect(await failures()).to.equal(0);
+
 
     // The query index serves the same trail to an auditor of this tenant.
     const listed = await request(gw.url).get(`/v1/audit/events?operationId=${ops[0]}`).set('X-API-Key', key);
     expect(listed.status).to.equal(200);
     // the operation's own records and those of the changes it caused (through the inventory flow)
     expect(listed.body.data.map((e: { action: string }) => e.action).sort()).to.deep.equal(['command.accepted', 'command.succeeded', 'order.state_changed', 'order.state_changed', 'reservation.failed']);
+
+    // Tampering with a sealed segment is caught by the sink's periodic verification and counted.
+    const sealed = fs.readdirSync(path.join(store.dir, 'p0')).filter((f) => f.endsWith('.seg')).sort()[0]!;
+    const file = path.join(store.dir, 'p0', sealed);
+    const bytes = fs.readFileSync(file);
+    const at = bytes.indexOf('"action":"') + 12;
+    bytes[at] = bytes[at]! ^ 0x01;
+    fs.chmodSync(file, 0o644);
+    fs.writeFileSync(file, bytes);
+    expect(await sink.verify()).to.equal(false);
+    expect(await failures()).to.equal(1);
   });
 });

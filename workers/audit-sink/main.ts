@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const deps = await createContainer(config, 'audit-sink');
   const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, config.METRICS_PORT === 0 ? 0 : config.METRICS_PORT + 6);
-  const sink = new AuditSink(deps, createWormStore(wormStoreConfig(config)), config.AUDIT_STORE);
+  const storeConfig = wormStoreConfig(config);
+  const sink = new AuditSink(deps, createWormStore(storeConfig), storeConfig);
   await sink.start();
   deps.logger.info({ store: config.AUDIT_STORE }, 'audit sink started');
   onShutdown(deps.logger, async () => {

@@ -2,7 +2,8 @@ import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { Deps } from '../../shared/container';
 import { AuditEvent, type AuditEventRow } from '../../shared/orm';
 import { isRetriable } from '../../shared/errors';
-import type { AuditEntry, AuditRecord, WormStore } from './store';
+import { LagMonitor } from '../../shared/kafka';
+import { verifyStore, type AuditEntry, type AuditRecord, type WormStore, type WormStoreConfig } from './store';
 
 /**
  * Consumes stateset.audit and makes each batch durable in the WORM store before committing its
@@ -11,17 +12,18 @@ import type { AuditEntry, AuditRecord, WormStore } from './store';
 export class AuditSink {
   private readonly consumer: Consumer;
   private sealTimer: NodeJS.Timeout | null = null;
+  private verifyTimer: NodeJS.Timeout | null = null;
+  private readonly lag: LagMonitor;
   private stopping = false;
 
-  constructor(private readonly deps: Deps, private readonly store: WormStore, private readonly storeKind: string) {
+  constructor(private readonly deps: Deps, private readonly store: WormStore, private readonly storeConfig: WormStoreConfig) {
     this.consumer = deps.kafka.consumer({
       groupId: `${deps.config.KAFKA_TOPIC_PREFIX}stateset.audit-sink`,
       allowAutoTopicCreation: false,
       sessionTimeout: 30000,
     });
-    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, (e) => {
-      deps.metrics.auditSinkLag.set({ partition: String(e.payload.partition) }, Number(e.payload.offsetLag));
-    });
+    this.lag = new LagMonitor(deps.kafka, `${deps.config.KAFKA_TOPIC_PREFIX}stateset.audit-sink`, [deps.topics.audit],
+      deps.metrics.auditSinkLag, deps.logger, (_topic, partition) => ({ partition: String(partition) }));
     store.onSealed = (info) => {
       deps.metrics.auditLastSealed.set(info.at.getTime() / 1000);
       deps.logger.info({ segment: info.segment, records: info.records }, 'audit segment sealed');
@@ -36,11 +38,37 @@ export class AuditSink {
     this.sealTimer = setInterval(() => {
       this.store.sealDue().catch((err: unknown) => this.deps.logger.error({ err: String(err) }, 'sealing failed; will retry'));
     }, Math.min(5000, this.deps.config.AUDIT_SEGMENT_MAX_AGE_MS));
+    this.lag.start();
+    if (this.deps.config.AUDIT_VERIFY_INTERVAL_MS > 0) {
+      this.verifyTimer = setInterval(() => void this.verify(), this.deps.config.AUDIT_VERIFY_INTERVAL_MS);
+    }
+  }
+
+  private get storeKind(): string {
+    return this.storeConfig.kind;
+  }
+
+  /** Re-verifies the whole store; a failure is counted (and alerted on), never repaired. */
+  async verify(): Promise<boolean> {
+    try {
+      const result = await verifyStore(this.storeConfig);
+      if (!result.ok) {
+        this.deps.metrics.auditVerificationFailures.inc();
+        this.deps.logger.error({ kind: result.kind, segment: result.segment, sequence: result.sequence, reason: result.reason }, 'AUDIT STORE VERIFICATION FAILED');
+      }
+      return result.ok;
+    } catch (err) {
+      this.deps.metrics.auditVerificationFailures.inc();
+      this.deps.logger.error({ err: String(err) }, 'audit store verification could not run');
+      return false;
+    }
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.sealTimer) clearInterval(this.sealTimer);
+    if (this.verifyTimer) clearInterval(this.verifyTimer);
+    await this.lag.stop();
     await this.consumer.disconnect();
     await this.store.close();
   }
