@@ -3,10 +3,12 @@ import { createContainer } from '../shared/container';
 import { onShutdown, startMetricsServer } from '../shared/process';
 import { OutboxRelay } from '../shared/outbox';
 import { createApp } from './app';
+import { primeCounters } from '../shared/metrics';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const deps = await createContainer(config, 'gateway');
+  primeCounters(deps.metrics, 'gateway');
   const { app } = createApp(deps);
   const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, config.METRICS_PORT);
   // The gateway's own audit records (auth failures, key actions) leave through the outbox.

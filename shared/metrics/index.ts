@@ -57,3 +57,20 @@ export function sourceBucket(ip: string | undefined): string {
   }
   return 'unknown';
 }
+
+const AUTH_REASONS = ['missing', 'malformed', 'unknown_key', 'revoked', 'expired', 'bad_signature', 'alg_not_allowed', 'wrong_audience', 'wrong_issuer', 'not_yet_valid'];
+
+/**
+ * Starts the known label combinations at 0: `increase()` cannot see the first increment of a
+ * series that did not exist, so an alert would otherwise need a second event to fire.
+ */
+export function primeCounters(metrics: Metrics, kind: 'gateway' | 'worker' | 'audit-sink'): void {
+  if (kind === 'gateway') {
+    for (const reason of AUTH_REASONS) for (const scheme of ['api_key', 'jwt']) metrics.authFailures.inc({ scheme, reason }, 0);
+    metrics.authFailures.inc({ scheme: 'none', reason: 'missing' }, 0);
+    for (const policy of ['read', 'write', 'auth', 'ip']) metrics.rateLimited.inc({ policy }, 0);
+    for (const decision of ['bypass', 'refuse']) metrics.rateLimiterUnavailable.inc({ decision }, 0);
+    for (const dependency of ['kafka', 'registry', 'redis', 'postgres']) metrics.dependencyUnavailable.inc({ dependency }, 0);
+  }
+  if (kind === 'audit-sink') metrics.auditVerificationFailures.inc(0);
+}

@@ -4,11 +4,13 @@ import { onShutdown, startMetricsServer } from '../../shared/process';
 import { createWormStore } from './store';
 import { wormStoreConfig } from './store-config';
 import { AuditSink } from './sink';
+import { primeCounters } from '../../shared/metrics';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const deps = await createContainer(config, 'audit-sink');
   const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, config.METRICS_PORT === 0 ? 0 : config.METRICS_PORT + 6);
+  primeCounters(deps.metrics, 'audit-sink');
   const storeConfig = wormStoreConfig(config);
   const sink = new AuditSink(deps, createWormStore(storeConfig), storeConfig);
   await sink.start();
