@@ -69,7 +69,6 @@ export const envSchema = z
     IDEMPOTENCY_TTL_H: z.coerce.number().int().min(24).max(24 * 30).default(24),
     OPERATION_MAX_WAIT_S: z.coerce.number().int().min(0).max(30).default(30),
 
-    WORKER_DOMAINS: csv.default(['orders', 'inventory', 'returns', 'shipments', 'warranties']),
     WORKER_RETRY_MAX_MS: z.coerce.number().int().min(100).default(30000),
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(200),
     RESERVATION_TTL_S: z.coerce.number().int().min(1).default(900),
@@ -88,7 +87,6 @@ export const envSchema = z
     S3_BUCKET: z.string().default('stateset-audit'),
     S3_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
 
-    DEMO_SEED: bool.default(false),
 
     // Gateway security (issue 3). JSON list of signing keys: [{kid, status: current|previous|revoked,
     // privateKey?: PEM (ES256), publicKey?: PEM, seed?: string}]; empty = one key derived from JWT_SIGNING_SEED.
