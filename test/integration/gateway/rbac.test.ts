@@ -96,7 +96,7 @@ describe('gateway RBAC', function () {
   });
 
   describe('tenancy: another tenant\'s id answers 404 with the body of a missing one, on every :id route', () => {
-    let workers: RunningWorker[] = [];
+    const workers: RunningWorker[] = [];
     let keyA: string;
     let keyB: string;
     const ids: Record<string, string> = {};
