@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Redis } from 'ioredis';
 import { ConfigError } from '../../shared/errors';
@@ -106,7 +106,12 @@ export class RateLimiter {
   readonly windowS: number;
   private readonly defaults: Policies;
   private readonly overrides: Record<string, Partial<Policies>>;
-  /** Keys are namespaced by the database schema, so deployments (and test runs) sharing a Redis never share counts. */
+  /**
+   * Keys are namespaced by the database schema (deployments and test runs sharing a Redis never
+   * share counts) and by a digest of the policy configuration: every instance running the same
+   * policies shares one count; a changed policy starts fresh windows instead of inheriting counts
+   * recorded under other limits (during a rolling change old and new instances count apart).
+   */
   private readonly ns: string;
 
   constructor(private readonly redis: Redis, private readonly config: RateLimitConfig) {
@@ -121,7 +126,10 @@ export class RateLimiter {
     const parsed = overridesSchema.safeParse(raw);
     if (!parsed.success) throw new ConfigError(`RATE_LIMIT_TENANT_OVERRIDES: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     this.overrides = parsed.data;
-    this.ns = `rl:${config.DATABASE_SCHEMA}:`;
+    const policy = createHash('sha256').update(JSON.stringify([
+      this.defaults, config.RATE_LIMIT_IP_PER_MIN, config.RATE_LIMIT_IP_FAILURES_PER_MIN, this.overrides, this.windowS,
+    ])).digest('hex').slice(0, 8);
+    this.ns = `rl:${config.DATABASE_SCHEMA}:${policy}:`;
     if (!(redis as unknown as Partial<RedisWithScript>).statesetRateLimit) redis.defineCommand('statesetRateLimit', { lua: SCRIPT });
   }
 

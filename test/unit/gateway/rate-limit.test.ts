@@ -28,7 +28,11 @@ describe('rate limiting: buckets', () => {
     expect(rl.limitFor('t', 'auth')).to.equal(30);
     expect(rl.limitFor('big', 'write')).to.equal(1000);
     expect(rl.limitFor('big', 'read')).to.equal(600);
-    expect(rl.principalBucket('t', 'api-key:k', 'write').key).to.equal('rl:s:p:t:api-key:k:write');
+    expect(rl.principalBucket('t', 'api-key:k', 'write').key).to.match(/^rl:s:[0-9a-f]{8}:p:t:api-key:k:write$/);
+    // Same policies → same namespace (instances share counts); other policies → another one.
+    const same = new RateLimiter(fakeRedis, { ...cfg, RATE_LIMIT_TENANT_OVERRIDES: JSON.stringify({ big: { write: 1000 } }) });
+    expect(same.principalBucket('t', 'p', 'read').key).to.equal(rl.principalBucket('t', 'p', 'read').key);
+    expect(new RateLimiter(fakeRedis, cfg).principalBucket('t', 'p', 'read').key).to.not.equal(rl.principalBucket('t', 'p', 'read').key);
     expect(rl.ipFailureBucket('1.2.3.4', 'check')).to.include({ limit: 10, mode: 'check' });
   });
 
