@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -122,6 +123,19 @@ describe('e2e: audit reconciliation (HTTP → Kafka → workers → outbox → s
     // the operation's own records and those of the changes it caused (through the inventory flow)
     expect(listed.body.data.map((e: { action: string }) => e.action).sort()).to.deep.equal(['command.accepted', 'command.succeeded', 'order.state_changed', 'order.state_changed', 'reservation.failed']);
 
+    // The admin CLI: verify (exit 0) and an inclusion proof for a stored event.
+    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', '..', 'ops/cli/main.ts'), 'audit', ...args], {
+      env: { ...process.env, AUDIT_DIR: store.dir, AUDIT_CHECKPOINT_DIR: store.checkpointDir, AUDIT_STORE: 'fs' }, encoding: 'utf8', timeout: 60_000,
+    });
+    const ok = cli('verify');
+    expect(ok.status, ok.stderr).to.equal(0);
+    expect(ok.stdout).to.match(/^OK: \d+ records in \d+ segments/);
+    const proven = mine.find((r) => r.action === 'command.accepted')!;
+    const proof = cli('proof', proven.eventId);
+    expect(proof.status, proof.stderr).to.equal(0);
+    expect(JSON.parse(proof.stdout)).to.include({ eventId: proven.eventId });
+    expect(proof.stderr).to.include('proof verifies against the signed checkpoint');
+
     // Tampering with a sealed segment is caught by the sink's periodic verification and counted.
     const sealed = fs.readdirSync(path.join(store.dir, 'p0')).filter((f) => f.endsWith('.seg')).sort()[0]!;
     const file = path.join(store.dir, 'p0', sealed);
@@ -132,5 +146,8 @@ describe('e2e: audit reconciliation (HTTP → Kafka → workers → outbox → s
     fs.writeFileSync(file, bytes);
     expect(await sink.verify()).to.equal(false);
     expect(await failures()).to.equal(1);
+    const tampered = cli('verify');
+    expect(tampered.status).to.equal(1);
+    expect(tampered.stdout).to.match(new RegExp(`^TAMPERED: .* segment p0/${sealed}`));
   });
 });

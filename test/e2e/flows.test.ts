@@ -27,7 +27,7 @@ describe('e2e: flows between domains', function () {
 
   before(async () => {
     gw = await startGateway();
-    workers.push(await startWorker('orders'), await startWorker('inventory'));
+    workers.push(await startWorker('orders'), await startWorker('inventory'), await startWorker('shipments'), await startWorker('returns'), await startWorker('warranties'));
     key = await createTenantKey(gw, 'tenant-flows');
     await succeed('post', '/v1/inventory/items', { sku: 'FLOW-1', name: 'Flow widget' });
     await succeed('post', '/v1/inventory/items/FLOW-1/adjustments', { delta: 10, reason: 'received' });
@@ -87,5 +87,37 @@ describe('e2e: flows between domains', function () {
     const late = await accept('patch', `/v1/orders/${order.id}`, { notes: 'too late' });
     expect(late.error?.status).to.equal(422);
     expect(await get(`/v1/orders/${order.id}`)).to.include({ status: 'processing', notes: 'gift wrap' });
+  });
+
+  it('shipment delivered → order delivered; return restocked → stock adjusted back', async () => {
+    const order = await succeed('post', '/v1/orders', { customerId: 'c4', currency: 'EUR', items: [{ sku: 'FLOW-1', quantity: 2, unitPriceMinor: 700 }] });
+    await waitFor('reserved', async () => (await item('FLOW-1')).reserved === 2);
+    await succeed('post', `/v1/orders/${order.id}/transitions`, { to: 'confirmed' });
+    await succeed('post', `/v1/orders/${order.id}/transitions`, { to: 'processing' });
+    const shipment = await succeed('post', '/v1/shipments', { orderId: order.id, carrier: 'DHL' });
+    await succeed('post', `/v1/shipments/${shipment.id}/ship`, { carrier: 'DHL', trackingNumber: 'TRACK-1' });
+    await succeed('post', `/v1/shipments/${shipment.id}/in-transit`, {});
+    await succeed('post', `/v1/shipments/${shipment.id}/deliver`, {});
+    await waitFor('order delivered', async () => (await get(`/v1/orders/${order.id}`)).status === 'delivered');
+
+    const before = await item('FLOW-1');
+    const ret = await succeed('post', '/v1/returns', { orderId: order.id, lines: [{ sku: 'FLOW-1', quantity: 2 }], reason: 'damaged box' });
+    for (const action of ['approve', 'receive', 'restock']) await succeed('post', `/v1/returns/${ret.id}/${action}`, {});
+    await waitFor('stock adjusted', async () => (await item('FLOW-1')).onHand === before.onHand + 2);
+    // A second return of the same lines exceeds what was ordered: refused, nothing changes.
+    const again = await accept('post', '/v1/returns', { orderId: order.id, lines: [{ sku: 'FLOW-1', quantity: 1 }], reason: 'again' });
+    expect(again.status).to.equal('failed');
+    expect(again.error?.status).to.equal(422);
+  });
+
+  it('warranty registered → claim submitted → approved → resolved', async () => {
+    const w = await succeed('post', '/v1/warranties', { customerId: 'c5', sku: 'FLOW-1', months: 12 });
+    const claim = await succeed('post', `/v1/warranties/${w.id}/claims`, { description: 'stopped working' });
+    await succeed('post', `/v1/warranty-claims/${claim.id}/approve`, {});
+    await succeed('post', `/v1/warranty-claims/${claim.id}/resolve`, {});
+    expect((await get(`/v1/warranty-claims/${claim.id}`)).status).to.equal('resolved');
+    await succeed('post', `/v1/warranties/${w.id}/void`, { reason: 'fraud' });
+    const late = await accept('post', `/v1/warranties/${w.id}/claims`, { description: 'again' });
+    expect(late.status).to.equal('failed');
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { loadConfig, type Config } from '../../shared/config';
@@ -53,7 +54,9 @@ export interface RunningGateway {
 
 /** A real gateway on an ephemeral port, wired to the real services of this run. */
 export async function startGateway(overrides: Record<string, string> = {}, services?: Partial<GatewayServices>): Promise<RunningGateway> {
-  const deps = await createContainer(testConfig(overrides), 'gateway');
+  // Rate-limit state of its own unless a test shares it on purpose (several instances, one limit).
+  const isolated = { REDIS_KEY_PREFIX: `test-${randomBytes(4).toString('hex')}:`, ...overrides };
+  const deps = await createContainer(testConfig(isolated), 'gateway');
   const svc = createGatewayServices(deps, services);
   const { app } = createApp(deps, svc);
   const server = await new Promise<Server>((resolve) => {
