@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { ConnectionException } from '@mikro-orm/core';
 import { InputError, PayloadTooLargeError, problemFor, type Problem } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import type { Metrics } from '../../shared/metrics';
@@ -15,10 +16,19 @@ function fromBodyParser(err: unknown): Error | null {
   return null;
 }
 
+/** A database that cannot be reached is a dependency outage (503), not a server bug (500). */
+function fromDatabase(err: unknown): Error | null {
+  if (err instanceof ConnectionException) return new DependencyUnavailableError('postgres', 'not reachable', err);
+  if (err instanceof Error && /ECONNREFUSED|Connection terminated|too many clients|the database system is (starting|shutting) up/i.test(err.message)) {
+    return new DependencyUnavailableError('postgres', 'not reachable', err);
+  }
+  return null;
+}
+
 /** The one place where an error becomes an HTTP answer. */
 export function errorHandler(logger: Logger, metrics: Metrics) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const error = fromBodyParser(err) ?? err;
+    const error = fromBodyParser(err) ?? fromDatabase(err) ?? err;
     const problem: Problem = { ...problemFor(error), instance: req.originalUrl.split('?')[0], requestId: res.locals.requestId as string };
     if (problem.status >= 500) {
       logger.error({ err: error, requestId: problem.requestId }, 'request failed');
