@@ -118,10 +118,14 @@ export async function snapshotFs(config: FsWormStoreConfig): Promise<StoreSnapsh
           },
           sealedHint: async () => {
             try {
-              return ((await fsp.stat(file)).mode & 0o222) === 0;
+              if (((await fsp.stat(file)).mode & 0o222) !== 0) return false;
             } catch {
               return false;
             }
+            // Read-only now, but the log was read before: if its checkpoint has been appended since,
+            // the sink sealed it while we were verifying (checkpoint first, then chmod) — not tampering.
+            const fresh = await readCheckpointLog(config.checkpointDir);
+            return !fresh.checkpoints.some((sc) => sc.checkpoint.segment === name);
           },
         };
       });
