@@ -8,14 +8,27 @@ export interface OutgoingMessage {
   headers: IHeaders;
 }
 
+interface Pending {
+  messages: OutgoingMessage[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** Most messages one produce request carries when many callers wait at once. */
+const MAX_BATCH_MESSAGES = 500;
+
 /**
  * Idempotent producer with acks=all. `send` resolves only once the broker acknowledged; any
  * failure becomes a retriable DependencyUnavailableError so callers never half-accept.
+ * The idempotent producer allows one request in flight, so callers that arrive while one is
+ * under way are sent together in the next request instead of queueing one by one.
  */
 export class Publisher {
   private producer: Producer;
   private connecting: Promise<void> | null = null;
   private connected = false;
+  private readonly queue: Pending[] = [];
+  private flushing = false;
 
   constructor(private readonly kafka: Kafka, private readonly timeoutMs: number) {
     this.producer = this.makeProducer();
@@ -51,6 +64,37 @@ export class Publisher {
 
   async send(messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    await new Promise<void>((resolve, reject) => {
+      this.queue.push({ messages, resolve, reject });
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch: Pending[] = [];
+        let size = 0;
+        while (this.queue.length > 0 && (batch.length === 0 || size + this.queue[0]!.messages.length <= MAX_BATCH_MESSAGES)) {
+          const next = this.queue.shift()!;
+          size += next.messages.length;
+          batch.push(next);
+        }
+        try {
+          await this.sendNow(batch.flatMap((b) => b.messages));
+          for (const b of batch) b.resolve();
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async sendNow(messages: OutgoingMessage[]): Promise<void> {
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
     let timer: NodeJS.Timeout | undefined;
