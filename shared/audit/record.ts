@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-/** TS shape of schemas/audit/AuditRecord.avsc. */
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+/** TS shape of schemas/audit/AuditRecord.avsc, with nullable fields as `string | null`. */
 export interface AuditRecord {
   eventId: string;
   occurredAt: string;
@@ -9,7 +11,7 @@ export interface AuditRecord {
   action: string;
   resourceType: string | null;
   resourceId: string | null;
-  outcome: 'success' | 'failure' | 'denied';
+  outcome: AuditOutcome;
   requestId: string | null;
   operationId: string | null;
   sourceIp: string | null;

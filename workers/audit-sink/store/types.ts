@@ -1,30 +1,13 @@
 /**
- * Types of the WORM audit store.
- *
- * `AuditRecord` is hand-written from schemas/audit/AuditRecord.avsc (the one place it is
- * declared for the store). Nullable Avro unions (`["null","string"]`) are `string | null`.
+ * Types of the WORM audit store. `AuditRecord` is the platform's one TS shape of
+ * schemas/audit/AuditRecord.avsc (shared/audit/record.ts).
  */
 
-export type AuditOutcome = 'success' | 'failure' | 'denied';
+import type { AuditOutcome, AuditRecord } from '../../../shared/audit/record';
+
+export type { AuditOutcome, AuditRecord } from '../../../shared/audit/record';
 
 export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['success', 'failure', 'denied'];
-
-/** TS shape of io.stateset.audit.v1.AuditRecord (schemas/audit/AuditRecord.avsc). */
-export interface AuditRecord {
-  eventId: string;
-  occurredAt: string;
-  tenantId: string | null;
-  principal: string | null;
-  action: string;
-  resourceType: string | null;
-  resourceId: string | null;
-  outcome: AuditOutcome;
-  requestId: string | null;
-  operationId: string | null;
-  sourceIp: string | null;
-  userAgent: string | null;
-  details: string | null;
-}
 
 /** Field names of AuditRecord in schema order. */
 export const AUDIT_RECORD_FIELDS = [
