@@ -25,6 +25,11 @@ Demo tenant: ${TENANT}
 Admin API key (shown once; a new one is made at every start):
   ${KEY}
 
+Stock a SKU (otherwise the order goes on hold: "unknown SKU"):
+  curl -s -X POST http://127.0.0.1:${PORT}/v1/inventory/items -H 'X-API-Key: ${KEY}' -H 'Content-Type: application/json' \
+    -d '{"sku":"SKU-1","name":"Demo widget"}'
+  curl -s -X POST http://127.0.0.1:${PORT}/v1/inventory/items/SKU-1/adjustments -H 'X-API-Key: ${KEY}' \
+    -H 'Content-Type: application/json' -d '{"delta":100,"reason":"received"}'
 Create an order:
   curl -si -X POST http://127.0.0.1:${PORT}/v1/orders \\
     -H 'X-API-Key: ${KEY}' -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' \\

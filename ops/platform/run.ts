@@ -31,6 +31,9 @@ for (const p of PROCESSES) {
     cwd: root,
     env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: Ctrl-C reaches only this supervisor, which then sends each child one
+    // SIGTERM (a second signal would make a child exit at once instead of finishing its work).
+    detached: true,
   });
   children.set(p.name, child);
   const prefix = `[${p.name}] `;
@@ -55,3 +58,6 @@ for (const p of PROCESSES) {
 
 process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
+process.on('exit', () => {
+  for (const c of children.values()) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
