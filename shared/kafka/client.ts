@@ -25,6 +25,9 @@ export function createKafka(opts: KafkaOptions, logger: Logger): Kafka {
     logLevel: logLevel.WARN,
     logCreator: () => ({ namespace, level, log }: LogEntry) => {
       const { message, ...extra } = log;
+      // Deliberate: the publisher caps retries so a request answers 503 instead of hanging; every
+      // new producer would otherwise repeat this warning.
+      if (message.startsWith('Limiting retries for the idempotent producer')) return;
       logger[LEVELS[level] ?? 'info']({ namespace, ...extra }, `kafka: ${message}`);
     },
   });
