@@ -4,6 +4,7 @@ import { onShutdown, startMetricsServer } from '../../shared/process';
 import { createWormStore } from './store';
 import { wormStoreConfig } from './store-config';
 import { AuditSink } from './sink';
+import { ensureObjectLockBucket } from './s3-bucket';
 import { primeCounters } from '../../shared/metrics';
 
 async function main(): Promise<void> {
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, config.METRICS_PORT === 0 ? 0 : config.METRICS_PORT + 6);
   primeCounters(deps.metrics, 'audit-sink');
   const storeConfig = wormStoreConfig(config);
+  if (storeConfig.kind === 's3') await ensureObjectLockBucket(storeConfig);
   const sink = new AuditSink(deps, createWormStore(storeConfig), storeConfig);
   await sink.start();
   deps.logger.info({ store: config.AUDIT_STORE }, 'audit sink started');

@@ -37,7 +37,7 @@ describe('queries: tenant-scoped lists with cursor pagination', function () {
     let cursor: string | null = null;
     const sizes: number[] = [];
     do {
-      const res = await request(gw.url).get('/v1/orders').query({ limit: 3, ...(cursor ? { cursor } : {}) }).set('X-API-Key', key);
+      const res: request.Response = await request(gw.url).get('/v1/orders').query({ limit: 3, ...(cursor ? { cursor } : {}) }).set('X-API-Key', key);
       expect(res.status).to.equal(200);
       sizes.push(res.body.data.length);
       seen.push(...res.body.data);
