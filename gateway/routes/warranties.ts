@@ -6,6 +6,7 @@ import { Warranty, WarrantyClaim, type WarrantyClaimRow, type WarrantyRow } from
 import { NotFoundError } from '../../shared/errors';
 import { identifier, sku } from '../../schemas/http/common';
 import { defineRoute, type RouteSpec } from '../http/route-spec';
+import { getRoute } from '../http/tenant-queries';
 import { parseInput } from '../http/validate';
 import { decodeCursor, page, pageQuery } from '../http/pagination';
 import type { Principal } from '../auth/principal';
@@ -80,16 +81,7 @@ export function warrantyQueryRoutes(orm: MikroORM): RouteSpec[] {
         res.json({ data: p.data.map(warrantyView), nextCursor: p.nextCursor });
       },
     }),
-    defineRoute({
-      method: 'get', path: '/v1/warranties/:id', permission: 'warranties:read', rateClass: 'read', tag: 'warranties', success: 200,
-      summary: 'One warranty', params,
-      async handler(req: Request, res: Response) {
-        const { id } = parseInput(params, req.params, 'params');
-        const w = await orm.em.fork().findOne(Warranty, { id, tenantId: tenantOf(res) });
-        if (!w) throw new NotFoundError('warranty not found');
-        res.json(warrantyView(w));
-      },
-    }),
+    getRoute({ orm, entity: Warranty, path: '/v1/warranties/:id', permission: 'warranties:read', tag: 'warranties', summary: 'One warranty', name: 'warranty', view: warrantyView }),
     defineRoute({
       method: 'get', path: '/v1/warranties/:id/claims', permission: 'warranties:read', rateClass: 'read', tag: 'warranties', success: 200,
       summary: 'The claims of one warranty, newest first', params, query: claimsOfWarrantyQuery,
@@ -114,15 +106,6 @@ export function warrantyQueryRoutes(orm: MikroORM): RouteSpec[] {
         res.json(await listClaims(where, q));
       },
     }),
-    defineRoute({
-      method: 'get', path: '/v1/warranty-claims/:id', permission: 'warranties:read', rateClass: 'read', tag: 'warranties', success: 200,
-      summary: 'One warranty claim', params,
-      async handler(req: Request, res: Response) {
-        const { id } = parseInput(params, req.params, 'params');
-        const c = await orm.em.fork().findOne(WarrantyClaim, { id, tenantId: tenantOf(res) });
-        if (!c) throw new NotFoundError('warranty claim not found');
-        res.json(warrantyClaimView(c));
-      },
-    }),
+    getRoute({ orm, entity: WarrantyClaim, path: '/v1/warranty-claims/:id', permission: 'warranties:read', tag: 'warranties', summary: 'One warranty claim', name: 'warranty claim', view: warrantyClaimView }),
   ];
 }
