@@ -6,16 +6,16 @@ import { InventoryBalance, InventoryItem, Reservation, type InventoryItemRow, ty
 import { NotFoundError } from '../../shared/errors';
 import { sku } from '../../schemas/http/common';
 import { defineRoute, type RouteSpec } from '../http/route-spec';
+import { getRoute, listRoute } from '../http/tenant-queries';
 import { parseInput } from '../http/validate';
 import { decodeCursor, page, pageQuery } from '../http/pagination';
 import type { Principal } from '../auth/principal';
 
 const skuParams = z.strictObject({ id: sku });
-const uuidParams = z.strictObject({ id: z.string().uuid() });
-const reservationQuery = pageQuery.extend({
+const reservationFilters = {
   status: z.enum(['pending', 'confirmed', 'released', 'expired', 'cancelled']).optional(),
   orderId: z.string().max(128).optional(),
-});
+};
 
 function reservationView(r: ReservationRow) {
   return { id: r.id, orderId: r.orderId, status: r.status, lines: r.lines, expiresAt: r.expiresAt.toISOString(), version: r.version, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
@@ -58,30 +58,7 @@ export function inventoryQueryRoutes(orm: MikroORM): RouteSpec[] {
         res.json(await itemView(item));
       },
     }),
-    defineRoute({
-      method: 'get', path: '/v1/inventory/reservations', permission: 'inventory:read', rateClass: 'read', tag: 'inventory', success: 200,
-      summary: 'List reservations', query: reservationQuery,
-      async handler(req: Request, res: Response) {
-        const q = parseInput(reservationQuery, req.query, 'query');
-        const cursor = decodeCursor(q.cursor);
-        const where: FilterQuery<ReservationRow> = { tenantId: tenantOf(res) };
-        if (q.status) where.status = q.status;
-        if (q.orderId) where.orderId = q.orderId;
-        if (cursor) where.$or = [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { $lt: cursor.id } }];
-        const rows = await orm.em.fork().find(Reservation, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: q.limit + 1 });
-        const p = page(rows, q.limit);
-        res.json({ data: p.data.map(reservationView), nextCursor: p.nextCursor });
-      },
-    }),
-    defineRoute({
-      method: 'get', path: '/v1/inventory/reservations/:id', permission: 'inventory:read', rateClass: 'read', tag: 'inventory', success: 200,
-      summary: 'One reservation', params: uuidParams,
-      async handler(req: Request, res: Response) {
-        const { id } = parseInput(uuidParams, req.params, 'params');
-        const r = await orm.em.fork().findOne(Reservation, { tenantId: tenantOf(res), id });
-        if (!r) throw new NotFoundError('reservation not found');
-        res.json(reservationView(r));
-      },
-    }),
+    listRoute({ orm, entity: Reservation, path: '/v1/inventory/reservations', permission: 'inventory:read', tag: 'inventory', summary: 'List reservations', filters: reservationFilters, view: reservationView }),
+    getRoute({ orm, entity: Reservation, path: '/v1/inventory/reservations/:id', permission: 'inventory:read', tag: 'inventory', summary: 'One reservation', name: 'reservation', view: reservationView }),
   ];
 }

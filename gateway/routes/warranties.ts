@@ -1,25 +1,24 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { FilterQuery, ObjectQuery } from '@mikro-orm/core';
+import type { ObjectQuery } from '@mikro-orm/core';
 import { Warranty, WarrantyClaim, type WarrantyClaimRow, type WarrantyRow } from '../../shared/orm';
 import { NotFoundError } from '../../shared/errors';
 import { identifier, sku } from '../../schemas/http/common';
 import { defineRoute, type RouteSpec } from '../http/route-spec';
-import { getRoute } from '../http/tenant-queries';
+import { getRoute, listRoute } from '../http/tenant-queries';
 import { parseInput } from '../http/validate';
 import { decodeCursor, page, pageQuery } from '../http/pagination';
 import type { Principal } from '../auth/principal';
 
 const params = z.strictObject({ id: z.string().uuid() });
-const warrantyQuery = pageQuery.extend({
+const warrantyFilters = {
   status: z.enum(['active', 'expired', 'void']).optional(),
   customerId: identifier.optional(),
   sku: sku.optional(),
   orderId: z.string().uuid().optional(),
-});
+};
 const claimStatus = z.enum(['submitted', 'approved', 'rejected', 'resolved']);
-const claimQuery = pageQuery.extend({ status: claimStatus.optional(), warrantyId: z.string().uuid().optional() });
 const claimsOfWarrantyQuery = pageQuery.extend({ status: claimStatus.optional() });
 
 export function warrantyView(w: WarrantyRow) {
@@ -64,23 +63,7 @@ export function warrantyQueryRoutes(orm: MikroORM): RouteSpec[] {
     return { data: p.data.map(warrantyClaimView), nextCursor: p.nextCursor };
   };
   return [
-    defineRoute({
-      method: 'get', path: '/v1/warranties', permission: 'warranties:read', rateClass: 'read', tag: 'warranties', success: 200,
-      summary: 'List warranties, newest first, with cursor pagination', query: warrantyQuery,
-      async handler(req: Request, res: Response) {
-        const q = parseInput(warrantyQuery, req.query, 'query');
-        const cursor = decodeCursor(q.cursor);
-        const where: FilterQuery<WarrantyRow> = { tenantId: tenantOf(res) };
-        if (q.status) where.status = q.status;
-        if (q.customerId) where.customerId = q.customerId;
-        if (q.sku) where.sku = q.sku;
-        if (q.orderId) where.orderId = q.orderId;
-        if (cursor) where.$or = [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { $lt: cursor.id } }];
-        const rows = await orm.em.fork().find(Warranty, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: q.limit + 1 });
-        const p = page(rows, q.limit);
-        res.json({ data: p.data.map(warrantyView), nextCursor: p.nextCursor });
-      },
-    }),
+    listRoute({ orm, entity: Warranty, path: '/v1/warranties', permission: 'warranties:read', tag: 'warranties', summary: 'List warranties, newest first, with cursor pagination', filters: warrantyFilters, view: warrantyView }),
     getRoute({ orm, entity: Warranty, path: '/v1/warranties/:id', permission: 'warranties:read', tag: 'warranties', summary: 'One warranty', name: 'warranty', view: warrantyView }),
     defineRoute({
       method: 'get', path: '/v1/warranties/:id/claims', permission: 'warranties:read', rateClass: 'read', tag: 'warranties', success: 200,
@@ -95,17 +78,7 @@ export function warrantyQueryRoutes(orm: MikroORM): RouteSpec[] {
         res.json(await listClaims(where, q));
       },
     }),
-    defineRoute({
-      method: 'get', path: '/v1/warranty-claims', permission: 'warranties:read', rateClass: 'read', tag: 'warranties', success: 200,
-      summary: 'List warranty claims, newest first, with cursor pagination', query: claimQuery,
-      async handler(req: Request, res: Response) {
-        const q = parseInput(claimQuery, req.query, 'query');
-        const where: ObjectQuery<WarrantyClaimRow> = { tenantId: tenantOf(res) };
-        if (q.status) where.status = q.status;
-        if (q.warrantyId) where.warrantyId = q.warrantyId;
-        res.json(await listClaims(where, q));
-      },
-    }),
+    listRoute({ orm, entity: WarrantyClaim, path: '/v1/warranty-claims', permission: 'warranties:read', tag: 'warranties', summary: 'List warranty claims, newest first, with cursor pagination', filters: { status: claimStatus.optional(), warrantyId: z.string().uuid().optional() }, view: warrantyClaimView }),
     getRoute({ orm, entity: WarrantyClaim, path: '/v1/warranty-claims/:id', permission: 'warranties:read', tag: 'warranties', summary: 'One warranty claim', name: 'warranty claim', view: warrantyClaimView }),
   ];
 }
