@@ -1,6 +1,6 @@
 import { loadConfig } from '../shared/config';
 import { createContainer } from '../shared/container';
-import { onShutdown, startMetricsServer } from '../shared/process';
+import { metricsPort, onShutdown, startMetricsServer } from '../shared/process';
 import { OutboxRelay } from '../shared/outbox';
 import { createApp } from './app';
 import { primeCounters } from '../shared/metrics';
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const deps = await createContainer(config, 'gateway');
   primeCounters(deps.metrics, 'gateway');
   const { app } = createApp(deps);
-  const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, config.METRICS_PORT);
+  const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, metricsPort(config.METRICS_PORT, 'gateway'));
   // The gateway's own audit records (auth failures, key actions) leave through the outbox.
   const relay = new OutboxRelay(deps.orm, deps.publisher, deps.codec, deps.logger, deps.metrics, config.OUTBOX_POLL_MS);
   relay.start();

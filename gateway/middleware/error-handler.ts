@@ -3,7 +3,7 @@ import { ConnectionException } from '@mikro-orm/core';
 import { InputError, PayloadTooLargeError, problemFor, type Problem } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import type { Metrics } from '../../shared/metrics';
-import { DependencyUnavailableError, RateLimitedError } from '../../shared/errors';
+import { DependencyUnavailableError, RateLimitedError, isUnreachable } from '../../shared/errors';
 import { sendProblem } from '../http/send';
 
 /** Errors raised by body-parser carry a `type`; they are client mistakes, not server faults. */
@@ -18,10 +18,7 @@ function fromBodyParser(err: unknown): Error | null {
 
 /** A database that cannot be reached is a dependency outage (503), not a server bug (500). */
 function fromDatabase(err: unknown): Error | null {
-  if (err instanceof ConnectionException) return new DependencyUnavailableError('postgres', 'not reachable', err);
-  if (err instanceof Error && /ECONNREFUSED|Connection terminated|too many clients|the database system is (starting|shutting) up/i.test(err.message)) {
-    return new DependencyUnavailableError('postgres', 'not reachable', err);
-  }
+  if (err instanceof ConnectionException || isUnreachable(err)) return new DependencyUnavailableError('postgres', 'not reachable', err);
   return null;
 }
 

@@ -6,7 +6,6 @@ import { Operation, type OperationRow } from '../../shared/orm';
 import { toKafkaHeaders, type Publisher } from '../../shared/kafka';
 import type { SchemaCodec } from '../../shared/registry';
 import type { Metrics } from '../../shared/metrics';
-import { DependencyUnavailableError } from '../../shared/errors';
 import type { Principal } from '../auth/principal';
 import { operationView, type OperationView } from './operation-view';
 import { IdempotencyStore, requestFingerprint, type IdempotencyScope } from './idempotency';
@@ -49,9 +48,7 @@ export class CommandService {
     let scope: IdempotencyScope | undefined;
     if (req.idempotencyKey) {
       scope = { tenantId: req.principal.tenantId, principal: req.principal.id, key: req.idempotencyKey };
-      const claim = await this.withPostgres(() =>
-        this.idempotency.claim(scope!, requestFingerprint(req.method, req.path, req.body), operationId),
-      );
+      const claim = await this.idempotency.claim(scope, requestFingerprint(req.method, req.path, req.body), operationId);
       if (claim.kind === 'replay') {
         this.metrics.idempotentReplays.inc();
         return { statusCode: claim.statusCode, body: claim.body as unknown as OperationView, replayed: true };
@@ -106,20 +103,11 @@ export class CommandService {
       createdAt: now,
       updatedAt: now,
     };
-    // The worker may have finished (and written the row) already: never overwrite its outcome.
+    // The worker may have finished (and written the row) already: never overwrite its outcome, and
+    // read the row back only then. A failed insert leaves the worker to write it; the command is accepted.
     const em = this.orm.em.fork();
-    await em.createQueryBuilder(Operation).insert(op).onConflict('id').ignore().execute().catch(() => undefined);
-    return (await em.findOne(Operation, { id: operationId })) ?? op;
-  }
-
-  private async withPostgres<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof Error && /ECONNREFUSED|Connection terminated|timeout/i.test(err.message)) {
-        throw new DependencyUnavailableError('postgres', 'not reachable', err);
-      }
-      throw err;
-    }
+    const inserted = await em.createQueryBuilder(Operation).insert(op).onConflict('id').ignore().execute('run')
+      .then((r) => (r.affectedRows ?? 0) === 1, () => false);
+    return inserted ? op : ((await em.findOne(Operation, { id: operationId }).catch(() => null)) ?? op);
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../shared/canonical-json';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ConflictError, IdempotencyMismatchError, InputError } from '../../shared/errors';
 
@@ -23,14 +24,6 @@ export function validateIdempotencyKey(key: string | undefined): string | undefi
 /** Fingerprint of what makes two requests "the same": method, path and the parsed body. */
 export function requestFingerprint(method: string, path: string, body: unknown): string {
   return createHash('sha256').update(`${method.toUpperCase()} ${path}\n${canonicalJson(body)}`).digest('hex');
-}
-
-function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v as object).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v ?? null);
 }
 
 /**

@@ -23,3 +23,10 @@ export function isRetriable(err: unknown): boolean {
   if (err instanceof StatesetError) return err.retriable;
   return false;
 }
+
+const UNREACHABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|socket hang up|Connection terminated|too many clients|the database system is (starting|shutting) up|timeout|fetch failed/i;
+
+/** A client error that says the server could not be reached or answered in time (any dependency). */
+export function isUnreachable(err: unknown): boolean {
+  return err instanceof Error && UNREACHABLE.test(`${err.name}: ${err.message}`);
+}

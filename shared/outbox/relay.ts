@@ -15,6 +15,8 @@ interface PendingRow {
   headers: Record<string, string>;
 }
 
+const BACKLOG_OBSERVE_MS = 5000;
+
 /** Any fixed number works; it only has to be the same for every relay process. */
 const RELAY_LOCK_ID = 0x5e75e7;
 
@@ -27,6 +29,7 @@ export class OutboxRelay {
   private running: Promise<void> | null = null;
   private stopped = false;
   private failures = 0;
+  private backlogObservedAt = 0;
 
   constructor(
     private readonly orm: MikroORM,
@@ -74,7 +77,11 @@ export class OutboxRelay {
       total += sent;
       if (sent < this.batchSize) break;
     }
-    await this.observeBacklog().catch(() => undefined);
+    // The backlog gauges need no more than a scrape's resolution; not a count query every poll.
+    if (Date.now() - this.backlogObservedAt >= BACKLOG_OBSERVE_MS) {
+      this.backlogObservedAt = Date.now();
+      await this.observeBacklog().catch(() => undefined);
+    }
     return total;
   }
 

@@ -20,3 +20,22 @@ export async function startMetricsServer(registry: Registry, host: string, port:
   });
   return server;
 }
+
+/**
+ * Where each process serves /metrics: METRICS_PORT plus its offset (0 = an ephemeral port for
+ * tests). ops/prometheus/prometheus.yml scrapes these ports.
+ */
+export const METRICS_PORT_OFFSETS = {
+  gateway: 0,
+  'worker-orders': 1,
+  'worker-inventory': 2,
+  'worker-returns': 3,
+  'worker-shipments': 4,
+  'worker-warranties': 5,
+  'audit-sink': 6,
+} as const;
+export type ProcessName = keyof typeof METRICS_PORT_OFFSETS;
+
+export function metricsPort(basePort: number, service: ProcessName): number {
+  return basePort === 0 ? 0 : basePort + METRICS_PORT_OFFSETS[service];
+}

@@ -1,6 +1,6 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { fullName, loadAvsc } from '../../schemas/load';
-import { DependencyUnavailableError, InputError, PoisonMessageError } from '../errors';
+import { DependencyUnavailableError, InputError, PoisonMessageError, isUnreachable } from '../errors';
 
 /**
  * Avro encoding through a Confluent-compatible registry. Subjects follow the
@@ -80,7 +80,7 @@ function statusOf(err: unknown): number | undefined {
 export function classifyRegistryError(err: unknown, decoding = false): Error {
   const status = statusOf(err);
   const msg = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  const network = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|socket hang up|timeout|fetch failed|network/i.test(msg);
+  const network = isUnreachable(err) || /network/i.test(msg);
   if (network || (status !== undefined && status >= 500)) {
     return new DependencyUnavailableError('registry', network ? 'not reachable' : `answered ${status}`, err);
   }

@@ -1,5 +1,5 @@
 import { OptimisticLockError, DriverException, ConnectionException } from '@mikro-orm/core';
-import { PoisonMessageError, StatesetError } from '../errors';
+import { PoisonMessageError, StatesetError, isUnreachable } from '../errors';
 
 export type WorkerErrorKind = 'poison' | 'transient' | 'unexpected';
 
@@ -13,6 +13,6 @@ export function classifyWorkerError(err: unknown): WorkerErrorKind {
     // 08* connection, 40* serialization/deadlock, 53* resources, 57* shutdown: all may pass.
     if (/^(08|40|53|57)/.test(code)) return 'transient';
   }
-  if (err instanceof Error && /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|timeout/i.test(err.message)) return 'transient';
+  if (isUnreachable(err)) return 'transient';
   return 'unexpected';
 }

@@ -1,14 +1,14 @@
 import type { Domain } from '../../schemas/catalog';
 import { loadConfig } from '../config';
 import { createContainer } from '../container';
-import { onShutdown, startMetricsServer } from '../process';
+import { metricsPort, onShutdown, startMetricsServer } from '../process';
 import { runWorker, type WorkerOptions } from './run-worker';
 
 /** Shared body of every workers/<domain>/main.ts: config → container → worker → SIGTERM. */
-export async function workerMain(domain: Domain, opts: Omit<WorkerOptions, 'domain'>, metricsPortOffset: number): Promise<void> {
+export async function workerMain(domain: Domain, opts: Omit<WorkerOptions, 'domain'>): Promise<void> {
   const config = loadConfig();
   const deps = await createContainer(config, `worker-${domain}`);
-  const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, config.METRICS_PORT === 0 ? 0 : config.METRICS_PORT + metricsPortOffset);
+  const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, metricsPort(config.METRICS_PORT, `worker-${domain}`));
   const worker = await runWorker(deps, { domain, ...opts });
   onShutdown(deps.logger, async () => {
     await worker.stop();

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../shared/config';
 import { createContainer } from '../../shared/container';
-import { onShutdown, startMetricsServer } from '../../shared/process';
+import { metricsPort, onShutdown, startMetricsServer } from '../../shared/process';
 import { createWormStore } from './store';
 import { wormStoreConfig } from './store-config';
 import { AuditSink } from './sink';
@@ -10,7 +10,7 @@ import { primeCounters } from '../../shared/metrics';
 async function main(): Promise<void> {
   const config = loadConfig();
   const deps = await createContainer(config, 'audit-sink');
-  const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, config.METRICS_PORT === 0 ? 0 : config.METRICS_PORT + 6);
+  const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, metricsPort(config.METRICS_PORT, 'audit-sink'));
   primeCounters(deps.metrics, 'audit-sink');
   const storeConfig = wormStoreConfig(config);
   if (storeConfig.kind === 's3') await ensureObjectLockBucket(storeConfig);

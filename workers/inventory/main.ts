@@ -8,7 +8,7 @@ workerMain('inventory', {
   handlers: inventoryHandlers(config.RESERVATION_TTL_S),
   eventHandlers: inventoryEventHandlers(config.RESERVATION_TTL_S),
   timers: inventoryTimers(),
-}, 2).catch((err: unknown) => {
+}).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });
