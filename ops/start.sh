@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # `npm start`: infrastructure, migrations, topics, schemas, a demo tenant with an admin key, then
-# the gateway and every worker. Ctrl-C stops the processes and the infrastructure this started.
+# the three platform processes (gateway, one worker for every domain, audit sink), compiled and run
+# with `node dist/…` on Node 24. Ctrl-C stops the processes and the infrastructure this started.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=ops/node/use-node24.sh
+source ops/node/use-node24.sh
 
-[ -d node_modules ] || npm ci --no-audit --no-fund
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run --silent build
 
 bash ops/infra/up.sh
 # shellcheck disable=SC1091
 source .infra/env
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 
-npx tsx ops/cli/main.ts setup
+node dist/ops/cli/main.js setup
 TENANT="${DEMO_TENANT:-demo}"
-KEY_JSON="$(npx tsx ops/cli/main.ts keys create --tenant "$TENANT" --role admin --name "npm start demo key" --json)"
+KEY_JSON="$(node dist/ops/cli/main.js keys create --tenant "$TENANT" --role admin --name "npm start demo key" --json)"
 KEY="$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).key)' "$KEY_JSON")"
 PORT="${HTTP_PORT:-3000}"
 
@@ -44,7 +50,7 @@ cleanup() {
   if [ "${STATESET_KEEP_INFRA:-0}" != "1" ]; then bash ops/infra/down.sh || true; fi
 }
 trap cleanup EXIT
-node --import tsx ops/platform/run.ts &
+node dist/ops/platform/run.js &
 PLATFORM_PID=$!
 # Ctrl-C reaches the supervisor too; it stops the processes, then we stop the infrastructure.
 trap 'kill -TERM "$PLATFORM_PID" 2>/dev/null || true' INT TERM

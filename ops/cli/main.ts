@@ -6,12 +6,11 @@
  *   stateset keys revoke --tenant T --id UUID
  *   stateset audit verify [--store fs|s3] [--public-key PEM]
  *   stateset audit proof <event-id> [--store fs|s3] [--public-key PEM]
+ *   stateset worker [--domains all|orders,inventory,…]    a worker process hosting those domains
+ * Each subcommand loads only its own modules, so `stateset worker` carries no setup or audit code.
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../shared/config';
-import { setupPlatform } from './setup';
-import { createKey, listKeys, revokeKey } from './keys';
-import { auditProof, auditVerify } from './audit';
 
 const USAGE = `usage:
   stateset setup
@@ -19,9 +18,15 @@ const USAGE = `usage:
   stateset keys list --tenant <id>
   stateset keys revoke --tenant <id> --id <uuid>
   stateset audit verify [--store fs|s3] [--public-key <pem path>] [--json]
-  stateset audit proof <event-id> [--store fs|s3] [--public-key <pem path>]`;
+  stateset audit proof <event-id> [--store fs|s3] [--public-key <pem path>]
+  stateset worker [--domains all|<domain>,<domain>…]`;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'worker') {
+    const { runWorkerProcess } = await import('../../workers/main.js');
+    await runWorkerProcess(argv.slice(1));
+    return -1; // runs until SIGTERM
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -43,12 +48,14 @@ async function main(argv: string[]): Promise<number> {
     return v;
   };
   if (cmd === 'setup') {
+    const { setupPlatform } = await import('./setup.js');
     const r = await setupPlatform(config);
     console.log(`migrations applied: ${r.migrations.length ? r.migrations.join(', ') : 'none pending'}`);
     console.log(`topics created: ${r.topicsCreated.length}; schemas registered: ${r.subjects}`);
     return 0;
   }
   if (cmd === 'keys' && sub === 'create') {
+    const { createKey } = await import('./keys.js');
     const { row, secret } = await createKey(config, {
       tenant: need('tenant'), role: need('role'), name: values.name ?? `${values.role} key`,
       expiresInDays: values['expires-in-days'] ? Number(values['expires-in-days']) : undefined,
@@ -58,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'keys' && sub === 'list') {
+    const { listKeys } = await import('./keys.js');
     for (const k of await listKeys(config, need('tenant'))) {
       const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : k.expiresAt && k.expiresAt < new Date() ? 'expired' : 'active';
       console.log(`${k.id}  ${k.redacted}  ${k.role.padEnd(8)}  ${state}  last used ${k.lastUsedAt?.toISOString() ?? 'never'}  ${k.name}`);
@@ -65,11 +73,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'keys' && sub === 'revoke') {
+    const { revokeKey } = await import('./keys.js');
     const row = await revokeKey(config, need('tenant'), need('id'));
     console.log(`revoked ${row.id} (${row.redacted})`);
     return 0;
   }
   if (cmd === 'audit' && (sub === 'verify' || sub === 'proof')) {
+    const { auditProof, auditVerify } = await import('./audit.js');
     const kind = values.store ?? config.AUDIT_STORE;
     if (kind !== 'fs' && kind !== 's3') throw new Error('--store must be fs or s3');
     if (sub === 'verify') {
@@ -96,9 +106,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
   (err: unknown) => {
     console.error(`stateset: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
+    process.exit(err instanceof Error && (err.name === 'UnknownDomainError' || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) ? 2 : 1);
   },
 );

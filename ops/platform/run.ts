@@ -1,12 +1,13 @@
 /**
- * Runs every platform process as a child, prefixes their output, and on Ctrl-C (SIGINT/SIGTERM)
+ * Runs every platform process (compiled: `npm run build` first) as a child, prefixes their output, and on Ctrl-C (SIGINT/SIGTERM)
  * stops them all with SIGTERM so each finishes its work in hand. One dying stops the rest.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { PROCESSES } from './processes';
 
-const root = path.resolve(__dirname, '..', '..');
+// The repository root, whether this file runs compiled (dist/ops/platform) or from source.
+const root = path.resolve(__dirname, ...(__dirname.endsWith(path.join('dist', 'ops', 'platform')) ? ['..', '..', '..'] : ['..', '..']));
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
@@ -27,7 +28,7 @@ function stopAll(code: number): void {
 }
 
 for (const p of PROCESSES) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, p.entry)], {
+  const child = spawn(process.execPath, [path.join(root, p.entry), ...p.args], {
     cwd: root,
     env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],

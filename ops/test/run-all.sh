@@ -5,6 +5,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
+# shellcheck source=ops/node/use-node24.sh
+source ops/node/use-node24.sh
 started=$(date +%s)
 step() { printf '\n=== %s (%ss)\n' "$1" "$(( $(date +%s) - started ))"; }
 
@@ -18,8 +20,11 @@ bash ops/infra/up.sh --with-s3 --with-promtool
 # shellcheck disable=SC1091
 source .infra/env
 
-step "lint"
+step "lint (node $(node --version))"
 npm run --silent lint
+
+step "build (tsc → dist/, what npm start and the process tests run)"
+npm run --silent build
 
 step "schema contracts"
 npm run --silent schemas:check
@@ -32,5 +37,8 @@ npm run --silent test:integration
 
 step "Prometheus rules and Alertmanager routes"
 bash test/ops/prometheus-rules.sh
+
+step "Node 24 bootstrap"
+bash test/ops/node-bootstrap.sh
 
 step "all tests passed"

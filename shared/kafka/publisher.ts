@@ -1,4 +1,4 @@
-import { CompressionTypes, type IHeaders, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 import { DependencyUnavailableError } from '../errors';
 
 export interface OutgoingMessage {
@@ -39,6 +39,9 @@ export class Publisher {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // Chosen explicitly (kafkajs warns otherwise): the Java client's murmur2 partitioner, so a key
+      // lands on the same partition whichever client produced it.
+      createPartitioner: Partitioners.DefaultPartitioner,
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
     });
     p.on(p.events.DISCONNECT, () => {

@@ -15,14 +15,10 @@ export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEM
     discovery: { warnWhenNoEntities: true },
     allowGlobalContext: false,
     debug: false,
-    pool: {
-      min: 0,
-      max: config.DATABASE_POOL_MAX,
-      // Every connection works inside the configured schema, so tests can use a schema of their own.
-      afterCreate: (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, c: unknown) => void) => {
-        conn.query(`set search_path to "${schema}"`, (err) => done(err, conn));
-      },
-    },
+    pool: { min: 0, max: config.DATABASE_POOL_MAX },
+    // Every connection works inside the configured schema (a startup parameter, so no extra round
+    // trip per connection), and tests can use a schema of their own. The name is validated by the config.
+    driverOptions: { options: `-c search_path=${schema}` },
     migrations: {
       migrationsList,
       tableName: 'mikro_orm_migrations',
@@ -42,6 +38,6 @@ export async function initORM(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SC
 /** Creates the schema if needed and applies pending migrations (never schema sync). */
 export async function migrate(orm: MikroORM, schema: string): Promise<string[]> {
   await orm.em.getConnection().execute(`create schema if not exists "${schema}"`);
-  const applied = await orm.getMigrator().up();
+  const applied = await orm.migrator.up();
   return applied.map((m) => m.name);
 }

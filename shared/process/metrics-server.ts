@@ -33,6 +33,8 @@ export const METRICS_PORT_OFFSETS = {
   'worker-shipments': 4,
   'worker-warranties': 5,
   'audit-sink': 6,
+  /** Several domains in one process (`npm start`, `stateset worker --domains all`). */
+  worker: 7,
 } as const;
 export type ProcessName = keyof typeof METRICS_PORT_OFFSETS;
 

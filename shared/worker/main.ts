@@ -1,17 +1,24 @@
-import type { Domain } from '../../schemas/catalog';
 import { loadConfig } from '../config';
 import { createContainer } from '../container';
-import { metricsPort, onShutdown, startMetricsServer } from '../process';
-import { runWorker, type WorkerOptions } from './run-worker';
+import { metricsPort, onShutdown, startMetricsServer, type ProcessName } from '../process';
+import { startWorkerHost, type DomainWorker } from './host';
 
-/** Shared body of every workers/<domain>/main.ts: config → container → worker → SIGTERM. */
-export async function workerMain(domain: Domain, opts: Omit<WorkerOptions, 'domain'>): Promise<void> {
+/** The process name of a worker hosting these domains: `worker-<domain>` for one, `worker` for several. */
+export function workerProcessName(domains: readonly DomainWorker[]): ProcessName {
+  return domains.length === 1 ? (`worker-${domains[0]!.domain}` as const) : 'worker';
+}
+
+/** Shared body of every worker process: config → container → one worker per domain → SIGTERM drains all. */
+export async function workerMain(domains: readonly DomainWorker[]): Promise<void> {
+  if (domains.length === 0) throw new Error('a worker process needs at least one domain');
   const config = loadConfig();
-  const deps = await createContainer(config, `worker-${domain}`);
-  const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, metricsPort(config.METRICS_PORT, `worker-${domain}`));
-  const worker = await runWorker(deps, { domain, ...opts });
+  const name = workerProcessName(domains);
+  const deps = await createContainer(config, name);
+  const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, metricsPort(config.METRICS_PORT, name));
+  const host = await startWorkerHost(deps, domains);
+  deps.logger.info({ domains: domains.map((d) => d.domain) }, 'worker process started');
   onShutdown(deps.logger, async () => {
-    await worker.stop();
+    await host.stop();
     metricsServer.close();
     await deps.close();
   });

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Deps } from '../container';
 import type { Domain } from '../../schemas/catalog';
 import { Inbox, Operation, type OperationRow } from '../orm';
-import { OutboxRelay, OutboxWriter } from '../outbox';
+import { OutboxWriter } from '../outbox';
 import { LagMonitor, readHeader, toKafkaHeaders } from '../kafka';
 import {
   BusinessRuleError, ConflictError, InputError, InvalidTransitionError, NotFoundError, PoisonMessageError,
@@ -13,12 +13,16 @@ import type { CommandHandler, EventHandler, HandlerContext } from './handler';
 import { findEvent } from '../../schemas/catalog';
 import { classifyWorkerError } from './classify';
 
-export interface WorkerOptions {
-  domain: Domain;
+/** What one domain brings to a worker process: its commands, its reactions, its timers. */
+export interface DomainWorkerOptions {
   handlers: CommandHandler<never>[];
   eventHandlers?: EventHandler<never>[];
   /** Periodic work inside the worker (e.g. expiring reservations), each in its own transaction. */
   timers?: { name: string; everyMs: number; run(deps: Deps): Promise<void> }[];
+}
+
+export interface WorkerOptions extends DomainWorkerOptions {
+  domain: Domain;
 }
 
 interface Envelope {
@@ -71,7 +75,6 @@ const isDomainError = (e: unknown) =>
  */
 export class Worker {
   private readonly consumer: Consumer;
-  private readonly relay: OutboxRelay;
   private readonly handlers: Map<string, CommandHandler<never>>;
   private readonly eventHandlers: Map<string, EventHandler<never>>;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -99,7 +102,6 @@ export class Worker {
     });
     this.lag = new LagMonitor(deps.kafka, `${config.KAFKA_TOPIC_PREFIX}stateset.worker.${opts.domain}`, [this.topic, ...this.eventTopics],
       deps.metrics.consumerLag, deps.logger, (topic, partition) => ({ topic, partition: String(partition) }));
-    this.relay = new OutboxRelay(deps.orm, deps.publisher, deps.codec, deps.logger, deps.metrics, config.OUTBOX_POLL_MS);
   }
 
   async start(): Promise<void> {
@@ -110,7 +112,6 @@ export class Worker {
       partitionsConsumedConcurrently: 1,
       eachMessage: (p) => this.onMessage(p),
     });
-    this.relay.start();
     this.lag.start();
     for (const t of this.opts.timers ?? []) {
       this.timers.push(setInterval(() => {
@@ -120,13 +121,12 @@ export class Worker {
     this.deps.logger.info({ topics: [this.topic, ...this.eventTopics] }, 'worker started');
   }
 
-  /** Finishes the message in hand, commits, leaves the group, flushes the outbox. */
+  /** Finishes the message in hand, commits, leaves the group. */
   async stop(): Promise<void> {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     await this.lag.stop();
     await this.consumer.disconnect();
-    await this.relay.stop();
   }
 
   private async onMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {

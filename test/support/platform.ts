@@ -4,39 +4,17 @@ import type { Server } from 'node:http';
 import { loadConfig, type Config } from '../../shared/config';
 import { createContainer, type Deps } from '../../shared/container';
 import { createApp, createGatewayServices, type GatewayServices } from '../../gateway/app';
-import { runWorker, type Worker } from '../../shared/worker';
+import type { Worker } from '../../shared/worker';
 import type { Domain } from '../../schemas/catalog';
-import { orderHandlers } from '../../workers/orders/handlers';
-import { orderEventHandlers } from '../../workers/orders/wiring';
-import { inventoryHandlers } from '../../workers/inventory/handlers';
-import { inventoryEventHandlers, inventoryTimers } from '../../workers/inventory/wiring';
-import { returnHandlers } from '../../workers/returns/handlers';
-import { returnEventHandlers } from '../../workers/returns/wiring';
-import { shipmentHandlers } from '../../workers/shipments/handlers';
-import { shipmentEventHandlers } from '../../workers/shipments/wiring';
-import { warrantyHandlers } from '../../workers/warranties/handlers';
-import { warrantyEventHandlers, warrantyTimers } from '../../workers/warranties/wiring';
-import type { WorkerOptions } from '../../shared/worker';
+import { DOMAIN_WORKERS } from '../../workers/domains';
+import { startWorkerHost, type DomainWorkerOptions, type WorkerHost } from '../../shared/worker';
 import { OutboxRelay } from '../../shared/outbox';
 import { Tenant } from '../../shared/orm';
 import { ROLE_PERMISSIONS, type Role } from '../../gateway/auth/permissions';
 
-/** Each domain's handlers as its main.ts wires them (TTL from the test's config). */
-export function workerOptions(domain: Domain, config: Config): Omit<WorkerOptions, 'domain'> {
-  switch (domain) {
-    case 'orders':
-      return { handlers: orderHandlers, eventHandlers: orderEventHandlers };
-    case 'inventory':
-      return { handlers: inventoryHandlers(config.RESERVATION_TTL_S), eventHandlers: inventoryEventHandlers(config.RESERVATION_TTL_S), timers: inventoryTimers() };
-    case 'returns':
-      return { handlers: returnHandlers, eventHandlers: returnEventHandlers };
-    case 'shipments':
-      return { handlers: shipmentHandlers, eventHandlers: shipmentEventHandlers };
-    case 'warranties':
-      return { handlers: warrantyHandlers, eventHandlers: warrantyEventHandlers, timers: warrantyTimers() };
-    default:
-      throw new Error(`no worker wiring for ${domain} yet`);
-  }
+/** Each domain's handlers exactly as its worker process wires them (TTL from the test's config). */
+export function workerOptions(domain: Domain, config: Config): DomainWorkerOptions {
+  return DOMAIN_WORKERS[domain].options(config);
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
@@ -79,16 +57,18 @@ export async function startGateway(overrides: Record<string, string> = {}, servi
 export interface RunningWorker {
   deps: Deps;
   worker: Worker;
+  host: WorkerHost;
   close(): Promise<void>;
 }
 
+/** A real worker process's insides for one domain: its consumer and the process's outbox relay. */
 export async function startWorker(domain: Domain, overrides: Record<string, string> = {}): Promise<RunningWorker> {
   const deps = await createContainer(testConfig({ OUTBOX_POLL_MS: '50', ...overrides }), `worker-${domain}`);
-  const worker = await runWorker(deps, { domain, ...workerOptions(domain, deps.config) });
+  const host = await startWorkerHost(deps, [DOMAIN_WORKERS[domain]]);
   return {
-    deps, worker,
+    deps, worker: host.workers[0]!, host,
     async close() {
-      await worker.stop();
+      await host.stop();
       await deps.close();
     },
   };

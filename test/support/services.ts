@@ -30,6 +30,6 @@ export async function resolveServices(env: NodeJS.ProcessEnv = process.env): Pro
         'set the variables (`bash ops/infra/up.sh && source .infra/env`, which `npm test` does) or provide a container runtime for testcontainers',
     );
   }
-  const { startContainers } = await import('./containers');
+  const { startContainers } = await import('./containers.js');
   return startContainers(missing.map(([name]) => name as keyof typeof SERVICE_VARS));
 }

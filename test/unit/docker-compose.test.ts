@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { parse } from 'yaml';
 import { envSchema } from '../../shared/config';
 import { PROCESSES } from '../../ops/platform/processes';
+import { DOMAINS } from '../../schemas/catalog';
 
 interface ComposeService {
   image?: string;
@@ -22,6 +23,9 @@ const known = new Set(Object.keys(envSchema.shape));
 describe('docker-compose.yml matches the config schema', () => {
   it('runs every platform process and the infrastructure', () => {
     for (const p of PROCESSES) expect(services, p.name).to.have.property(p.name);
+    // The production shape: one worker service per domain, each on its own entry file.
+    for (const d of DOMAINS) expect(services[`worker-${d}`]?.command, d).to.deep.equal(['node', `dist/workers/${d}/main.js`]);
+    expect(services.worker?.command).to.deep.equal(['node', 'dist/workers/main.js', '--domains', 'all']);
     for (const infra of ['kafka', 'schema-registry', 'postgres', 'redis', 'prometheus', 'alertmanager', 'grafana']) {
       expect(services, infra).to.have.property(infra);
     }

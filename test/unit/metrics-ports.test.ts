@@ -19,8 +19,9 @@ describe('metrics ports', () => {
     for (const p of PROCESSES) {
       expect(scraped.get(p.name), p.name).to.equal(`127.0.0.1:${metricsPort(base, p.name)}`);
     }
-    expect(Object.keys(METRICS_PORT_OFFSETS).sort()).to.deep.equal(PROCESSES.map((p) => p.name as ProcessName).sort());
-    expect(new Set(Object.values(METRICS_PORT_OFFSETS)).size, 'no two processes share a port').to.equal(PROCESSES.length);
+    const named = Object.keys(METRICS_PORT_OFFSETS) as ProcessName[];
+    for (const p of PROCESSES) expect(named, p.name).to.include(p.name);
+    expect(new Set(Object.values(METRICS_PORT_OFFSETS)).size, 'no two processes share a port').to.equal(named.length);
   });
 
   it('port 0 means an ephemeral port for every process', () => {

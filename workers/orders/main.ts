@@ -1,8 +1,7 @@
 import { workerMain } from '../../shared/worker/main';
-import { orderHandlers } from './handlers';
-import { orderEventHandlers } from './wiring';
+import { ordersWorker } from './wiring';
 
-workerMain('orders', { handlers: orderHandlers, eventHandlers: orderEventHandlers }).catch((err: unknown) => {
+workerMain([ordersWorker]).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

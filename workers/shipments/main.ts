@@ -1,8 +1,7 @@
 import { workerMain } from '../../shared/worker/main';
-import { shipmentHandlers } from './handlers';
-import { shipmentEventHandlers } from './wiring';
+import { shipmentsWorker } from './wiring';
 
-workerMain('shipments', { handlers: shipmentHandlers, eventHandlers: shipmentEventHandlers }).catch((err: unknown) => {
+workerMain([shipmentsWorker]).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -1,8 +1,7 @@
 import { workerMain } from '../../shared/worker/main';
-import { warrantyHandlers } from './handlers';
-import { warrantyEventHandlers, warrantyTimers } from './wiring';
+import { warrantiesWorker } from './wiring';
 
-workerMain('warranties', { handlers: warrantyHandlers, eventHandlers: warrantyEventHandlers, timers: warrantyTimers() }).catch((err: unknown) => {
+workerMain([warrantiesWorker]).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });
