@@ -118,7 +118,7 @@ export class Worker {
         t.run(this.deps).catch((err: unknown) => this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err), timer: t.name }, 'timer failed; will run again'));
       }, t.everyMs));
     }
-    this.deps.logger.info({ topics: [this.topic, ...this.eventTopics] }, 'worker started');
+    this.deps.logger.info({ domain: this.opts.domain, topics: [this.topic, ...this.eventTopics] }, 'worker started');
   }
 
   /** Finishes the message in hand, commits, leaves the group. */
