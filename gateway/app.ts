@@ -22,6 +22,8 @@ import { buildOpenApi } from './http/openapi';
 import { AuditTrail } from './services/audit-trail';
 import { CommandService } from './services/command-service';
 import { IdempotencyStore } from './services/idempotency';
+import { OperationStore } from './services/operation-store';
+import { OperationWaiter } from './services/operation-waiter';
 import { commandRoutes } from './routes/commands';
 import { operationRoutes } from './routes/operations';
 import { orderQueryRoutes } from './routes/orders';
@@ -39,6 +41,8 @@ export interface GatewayServices {
   apiKeys: ApiKeyStore;
   audit: AuditTrail;
   commands: CommandService;
+  /** Wakes long-polls of GET /v1/operations/{id} when their operation is done. */
+  operationWaiter: OperationWaiter;
   /** Issues and verifies bearer tokens (own keys and external issuers). */
   tokens: JwtService;
   /** Per route class; absent means no rate limiting (unit tests only). */
@@ -52,10 +56,11 @@ export function createGatewayServices(deps: Deps, overrides: Partial<GatewayServ
   const apiKeys = new ApiKeyStore(deps.orm, config.API_KEY_PEPPER, config.API_KEY_ENV, config.API_KEY_CACHE_TTL_MS);
   const audit = new AuditTrail(deps.orm, deps.topics, deps.logger);
   const idempotency = new IdempotencyStore(deps.orm, config.IDEMPOTENCY_TTL_H);
-  const commands = new CommandService(deps.orm, deps.publisher, deps.codec, deps.topics, deps.metrics, idempotency);
+  const commands = new CommandService(new OperationStore(deps.orm), deps.publisher, deps.codec, deps.topics, deps.metrics, idempotency);
   const tokens = new JwtService(config, (keyId) => apiKeys.status(keyId), deps.logger);
   const limiting = createRateLimiting(new RateLimiter(deps.redis, config), deps.metrics, config);
-  return { apiKeys, audit, commands, tokens, rateLimit: limiting.forClass, onAuthFailure: limiting.onAuthFailure, ...overrides };
+  const operationWaiter = new OperationWaiter(deps.notifications);
+  return { apiKeys, audit, commands, operationWaiter, tokens, rateLimit: limiting.forClass, onAuthFailure: limiting.onAuthFailure, ...overrides };
 }
 
 export function routeSpecs(deps: Deps, services: GatewayServices): RouteSpec[] {
@@ -64,7 +69,7 @@ export function routeSpecs(deps: Deps, services: GatewayServices): RouteSpec[] {
     ...authRoutes(services.tokens, services.audit),
     ...apiKeyRoutes(services.apiKeys, services.audit, deps.config.API_KEY_ROTATION_OVERLAP_S),
     ...commandRoutes(services.commands, services.audit),
-    ...operationRoutes(deps.orm, deps.config.OPERATION_MAX_WAIT_S),
+    ...operationRoutes(deps.orm, services.operationWaiter, deps.config.OPERATION_MAX_WAIT_S),
     ...orderQueryRoutes(deps.orm),
     ...inventoryQueryRoutes(deps.orm),
     ...returnQueryRoutes(deps.orm),

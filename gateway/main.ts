@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const { app } = createApp(deps);
   const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, metricsPort(config.METRICS_PORT, 'gateway'));
   // The gateway's own audit records (auth failures, key actions) leave through the outbox.
-  const relay = new OutboxRelay(deps.orm, deps.publisher, deps.codec, deps.logger, deps.metrics, config.OUTBOX_POLL_MS);
+  const relay = new OutboxRelay(deps.orm, deps.publisher, deps.codec, deps.logger, deps.metrics, config.OUTBOX_POLL_MS, deps.notifications);
   relay.start();
   const server = app.listen(config.HTTP_PORT, config.HTTP_HOST, () => {
     deps.logger.info({ host: config.HTTP_HOST, port: config.HTTP_PORT }, 'gateway listening');

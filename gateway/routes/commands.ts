@@ -41,14 +41,10 @@ export function commandRoutes(service: CommandService, audit: AuditTrail): Route
             path: req.path,
             idempotencyKey: key,
             traceparent: req.get('traceparent'),
+            // The command.accepted audit record travels with the command (same produce request).
+            sourceIp: req.ip ?? null,
+            userAgent: req.get('user-agent') ?? null,
           });
-          if (!result.replayed) {
-            await audit.forRequest(req, res, {
-              action: 'command.accepted', outcome: 'success', operationId: result.body.id,
-              resourceType: def.resourceType, resourceId: result.body.resource?.id ?? pathId ?? null,
-              details: { commandType: def.type },
-            });
-          }
           res.status(result.statusCode)
             .setHeader('Location', `/v1/operations/${result.body.id}`)
             .setHeader('Retry-After', '1')

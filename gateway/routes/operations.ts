@@ -7,6 +7,7 @@ import { defineRoute, type RouteSpec } from '../http/route-spec';
 import { parseInput } from '../http/validate';
 import { operationView } from '../services/operation-view';
 import type { Principal } from '../auth/principal';
+import type { OperationWaiter } from '../services/operation-waiter';
 
 const params = z.strictObject({ id: z.string().uuid() });
 const PREFER_WAIT = /(?:^|[,;\s])wait=(\d+)/i;
@@ -15,7 +16,7 @@ function isDone(op: OperationRow): boolean {
   return op.status === 'succeeded' || op.status === 'failed';
 }
 
-export function operationRoutes(orm: MikroORM, maxWaitS: number): RouteSpec[] {
+export function operationRoutes(orm: MikroORM, waiter: OperationWaiter, maxWaitS: number): RouteSpec[] {
   const find = (tenantId: string, id: string) => orm.em.fork().findOne(Operation, { id, tenantId });
   return [
     defineRoute({
@@ -32,15 +33,29 @@ export function operationRoutes(orm: MikroORM, maxWaitS: number): RouteSpec[] {
         const { tenantId } = res.locals.principal as Principal;
         const waitS = Math.min(Number(PREFER_WAIT.exec(req.get('prefer') ?? '')?.[1] ?? 0), maxWaitS);
         const deadline = Date.now() + waitS * 1000;
-        let op = await find(tenantId, id);
-        if (!op) throw new NotFoundError('operation not found');
-        while (!isDone(op) && Date.now() < deadline && !req.socket.destroyed) {
-          await new Promise((r) => setTimeout(r, 100));
-          op = (await find(tenantId, id)) ?? op;
+        // Each wait is registered before the read it follows, so a change in between is not missed;
+        // while it waits, a request costs no query (woken by the operation_done notification).
+        const gone = new AbortController();
+        const onClose = () => gone.abort();
+        req.socket.once('close', onClose);
+        const round = () => (waitS > 0 ? waiter.wait(id, deadline - Date.now(), gone.signal) : Promise.resolve());
+        try {
+          let woken = round();
+          let op = await find(tenantId, id);
+          if (!op) throw new NotFoundError('operation not found');
+          while (!isDone(op) && Date.now() < deadline && !gone.signal.aborted) {
+            await woken;
+            if (gone.signal.aborted || Date.now() >= deadline) break;
+            woken = round();
+            op = (await find(tenantId, id)) ?? op;
+          }
+          if (waitS > 0) res.setHeader('Preference-Applied', `wait=${waitS}`);
+          if (!isDone(op)) res.setHeader('Retry-After', '1');
+          res.json(operationView(op));
+        } finally {
+          req.socket.off('close', onClose);
+          gone.abort();
         }
-        if (waitS > 0) res.setHeader('Preference-Applied', `wait=${waitS}`);
-        if (!isDone(op)) res.setHeader('Retry-After', '1');
-        res.json(operationView(op));
       },
     }),
   ];

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import type { CommandDefinition } from '../../schemas/catalog';
+import { AUDIT_SCHEMA_FILE, type CommandDefinition } from '../../schemas/catalog';
 import type { TopicNames } from '../../schemas/topics';
-import { Operation, type OperationRow } from '../../shared/orm';
-import { toKafkaHeaders, type Publisher } from '../../shared/kafka';
+import type { OperationRow } from '../../shared/orm';
+import { toKafkaHeaders, type OutgoingMessage, type Publisher } from '../../shared/kafka';
 import type { SchemaCodec } from '../../shared/registry';
 import type { Metrics } from '../../shared/metrics';
+import { buildAuditRecord } from '../../shared/audit';
+import { auditMessage } from '../../shared/outbox';
 import type { Principal } from '../auth/principal';
 import { operationView, type OperationView } from './operation-view';
+import type { OperationStore } from './operation-store';
 import { IdempotencyStore, requestFingerprint, type IdempotencyScope } from './idempotency';
 
 export interface CommandRequest {
@@ -20,6 +22,8 @@ export interface CommandRequest {
   path: string;
   idempotencyKey?: string;
   traceparent?: string;
+  sourceIp: string | null;
+  userAgent: string | null;
 }
 
 export interface CommandResult {
@@ -29,13 +33,15 @@ export interface CommandResult {
 }
 
 /**
- * Accepting a command: claim the idempotency key, publish to Kafka and wait for the broker's
- * acknowledgement, then record the operation. Nothing is answered 202 before the broker has it;
- * a failure before that leaves nothing behind.
+ * Accepting a command: claim the idempotency key, publish the command together with its
+ * `command.accepted` audit record in one produce request and wait for the broker's acknowledgement
+ * of both, then record the operation (one multi-row insert shared by concurrent requests). Nothing
+ * is answered 202 before the broker has the command and its audit record; a failure before that
+ * leaves nothing behind.
  */
 export class CommandService {
   constructor(
-    private readonly orm: MikroORM,
+    private readonly operations: OperationStore,
     private readonly publisher: Publisher,
     private readonly codec: SchemaCodec,
     private readonly topics: TopicNames,
@@ -70,27 +76,35 @@ export class CommandService {
     const payload = def.toPayload(req.body, { id: req.pathId, newId: randomUUID });
     const topic = this.topics.commands(def.domain);
     const now = new Date();
-    const value = await this.codec.encode(topic, def.schemaFile, payload);
+    const resourceId = String(payload[def.keyField]);
+    const command: OutgoingMessage = {
+      topic,
+      key: resourceId,
+      value: await this.codec.encode(topic, def.schemaFile, payload),
+      headers: toKafkaHeaders({
+        'operation-id': operationId,
+        'command-type': def.type,
+        'tenant-id': principal.tenantId,
+        principal: principal.id,
+        'request-id': req.requestId,
+        'occurred-at': now.toISOString(),
+        traceparent: req.traceparent,
+      }),
+    };
+    const record = buildAuditRecord({
+      action: 'command.accepted', outcome: 'success', tenantId: principal.tenantId, principal: principal.id,
+      requestId: req.requestId, operationId, resourceType: def.resourceType, resourceId,
+      sourceIp: req.sourceIp, userAgent: req.userAgent, details: { commandType: def.type },
+    }, now);
+    const audit = auditMessage(record, this.topics);
     const end = this.metrics.publishDuration.startTimer({ type: def.type });
     await this.publisher.send([
-      {
-        topic,
-        key: String(payload[def.keyField]),
-        value,
-        headers: toKafkaHeaders({
-          'operation-id': operationId,
-          'command-type': def.type,
-          'tenant-id': principal.tenantId,
-          principal: principal.id,
-          'request-id': req.requestId,
-          'occurred-at': now.toISOString(),
-          traceparent: req.traceparent,
-        }),
-      },
+      command,
+      { topic: audit.topic, key: audit.key, value: await this.codec.encode(audit.topic, AUDIT_SCHEMA_FILE, record), headers: toKafkaHeaders(audit.headers) },
     ]);
     end();
     this.metrics.commandsPublished.inc({ type: def.type });
-    const op: OperationRow = {
+    return this.operations.recordAccepted({
       id: operationId,
       tenantId: principal.tenantId,
       type: def.type,
@@ -98,16 +112,10 @@ export class CommandService {
       principal: principal.id,
       requestId: req.requestId,
       resourceType: def.resourceType,
-      resourceId: String(payload[def.keyField]),
+      resourceId,
       error: null,
       createdAt: now,
       updatedAt: now,
-    };
-    // The worker may have finished (and written the row) already: never overwrite its outcome, and
-    // read the row back only then. A failed insert leaves the worker to write it; the command is accepted.
-    const em = this.orm.em.fork();
-    const inserted = await em.createQueryBuilder(Operation).insert(op).onConflict('id').ignore().execute('run')
-      .then((r) => (r.affectedRows ?? 0) === 1, () => false);
-    return inserted ? op : ((await em.findOne(Operation, { id: operationId }).catch(() => null)) ?? op);
+    });
   }
 }

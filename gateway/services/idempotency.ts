@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../shared/canonical-json';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { MicroBatcher } from '../../shared/batching';
 import { ConflictError, IdempotencyMismatchError, InputError } from '../../shared/errors';
 
 export interface IdempotencyScope {
@@ -26,25 +27,37 @@ export function requestFingerprint(method: string, path: string, body: unknown):
   return createHash('sha256').update(`${method.toUpperCase()} ${path}\n${canonicalJson(body)}`).digest('hex');
 }
 
+interface ClaimRequest {
+  scope: IdempotencyScope;
+  fingerprint: string;
+  operationId: string;
+}
+
+interface Completion {
+  scope: IdempotencyScope;
+  statusCode: number;
+  body: Record<string, unknown>;
+}
+
+const scopeId = (s: IdempotencyScope) => JSON.stringify([s.tenantId, s.principal, s.key]);
+
 /**
  * Idempotency records in PostgreSQL. The primary key (tenant, principal, key) makes the first
- * request the only winner of a race; the others see its row.
+ * request the only winner of a race; the others see its row. Claims and completions of concurrent
+ * requests are each one multi-row statement; an expired record is taken over in the same statement.
  */
 export class IdempotencyStore {
-  constructor(private readonly orm: MikroORM, private readonly ttlHours: number) {}
+  private readonly claims: MicroBatcher<ClaimRequest, boolean>;
+  private readonly completions: MicroBatcher<Completion, void>;
+
+  constructor(private readonly orm: MikroORM, private readonly ttlHours: number) {
+    this.claims = new MicroBatcher((reqs) => this.claimMany(reqs));
+    this.completions = new MicroBatcher((cs) => this.completeMany(cs));
+  }
 
   async claim(scope: IdempotencyScope, fingerprint: string, operationId: string): Promise<Claim> {
-    const conn = this.orm.em.fork().getConnection();
-    // An expired record no longer protects anything; the key may be used afresh.
-    await conn.execute('delete from idempotency_keys where tenant_id = ? and principal = ? and key = ? and expires_at < now()', [scope.tenantId, scope.principal, scope.key]);
-    const inserted = await conn.execute<{ key: string }[]>(
-      `insert into idempotency_keys (tenant_id, principal, key, fingerprint, operation_id, created_at, expires_at)
-       values (?, ?, ?, ?, ?, now(), now() + make_interval(hours => ?))
-       on conflict do nothing returning key`,
-      [scope.tenantId, scope.principal, scope.key, fingerprint, operationId, this.ttlHours],
-    );
-    if (inserted.length === 1) return { kind: 'new' };
-    const [row] = await conn.execute<{ fingerprint: string; status_code: number | null; response_body: Record<string, unknown> | null }[]>(
+    if (await this.claims.add({ scope, fingerprint, operationId })) return { kind: 'new' };
+    const [row] = await this.orm.em.fork().execute<{ fingerprint: string; status_code: number | null; response_body: Record<string, unknown> | null }[]>(
       'select fingerprint, status_code, response_body from idempotency_keys where tenant_id = ? and principal = ? and key = ?',
       [scope.tenantId, scope.principal, scope.key],
     );
@@ -54,18 +67,54 @@ export class IdempotencyStore {
     return { kind: 'replay', statusCode: row.status_code, body: row.response_body };
   }
 
-  async complete(scope: IdempotencyScope, statusCode: number, body: Record<string, unknown>): Promise<void> {
-    await this.orm.em.fork().getConnection().execute(
-      'update idempotency_keys set status_code = ?, response_body = ?::jsonb where tenant_id = ? and principal = ? and key = ?',
-      [statusCode, JSON.stringify(body), scope.tenantId, scope.principal, scope.key],
-    );
+  complete(scope: IdempotencyScope, statusCode: number, body: Record<string, unknown>): Promise<void> {
+    return this.completions.add({ scope, statusCode, body });
   }
 
   /** The request failed before it was accepted: the key is free again. */
   async release(scope: IdempotencyScope): Promise<void> {
-    await this.orm.em.fork().getConnection().execute(
+    await this.orm.em.fork().execute(
       'delete from idempotency_keys where tenant_id = ? and principal = ? and key = ? and status_code is null',
       [scope.tenantId, scope.principal, scope.key],
     );
+  }
+
+  private async claimMany(reqs: ClaimRequest[]): Promise<boolean[]> {
+    // One statement may not touch a row twice: a key repeated within the batch is claimed by its
+    // first request only; the others then find the row in flight (409) or finished (replay).
+    const first = new Map<string, ClaimRequest>();
+    for (const r of reqs) if (!first.has(scopeId(r.scope))) first.set(scopeId(r.scope), r);
+    const values: unknown[] = [];
+    const tuples = [...first.values()].map((r) => {
+      values.push(r.scope.tenantId, r.scope.principal, r.scope.key, r.fingerprint, r.operationId, this.ttlHours);
+      return '(?, ?, ?, ?, ?, now(), now() + make_interval(hours => ?))';
+    });
+    const claimed = await this.orm.em.fork().execute<{ tenant_id: string; principal: string; key: string }[]>(
+      `insert into idempotency_keys as k (tenant_id, principal, key, fingerprint, operation_id, created_at, expires_at)
+       values ${tuples.join(', ')}
+       on conflict (tenant_id, principal, key) do update set
+         fingerprint = excluded.fingerprint, operation_id = excluded.operation_id, status_code = null,
+         response_body = null, created_at = excluded.created_at, expires_at = excluded.expires_at
+       where k.expires_at < now()
+       returning tenant_id, principal, key`,
+      values,
+    );
+    const won = new Set(claimed.map((c) => scopeId({ tenantId: c.tenant_id, principal: c.principal, key: c.key })));
+    return reqs.map((r) => first.get(scopeId(r.scope)) === r && won.has(scopeId(r.scope)));
+  }
+
+  private async completeMany(cs: Completion[]): Promise<void[]> {
+    const values: unknown[] = [];
+    const tuples = cs.map((c) => {
+      values.push(c.scope.tenantId, c.scope.principal, c.scope.key, c.statusCode, JSON.stringify(c.body));
+      return '(?::text, ?::text, ?::text, ?::int, ?::jsonb)';
+    });
+    await this.orm.em.fork().execute(
+      `update idempotency_keys k set status_code = v.status_code, response_body = v.body
+       from (values ${tuples.join(', ')}) as v (tenant_id, principal, key, status_code, body)
+       where k.tenant_id = v.tenant_id and k.principal = v.principal and k.key = v.key`,
+      values,
+    );
+    return cs.map(() => undefined);
   }
 }

@@ -67,7 +67,7 @@ export const envSchema = z
     OPERATION_MAX_WAIT_S: z.coerce.number().int().min(0).max(30).default(30),
 
     WORKER_RETRY_MAX_MS: z.coerce.number().int().min(100).default(30000),
-    OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(200),
+    OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(2000),
     RESERVATION_TTL_S: z.coerce.number().int().min(1).default(900),
 
     AUDIT_STORE: z.enum(['fs', 's3']).default('fs'),

@@ -8,6 +8,7 @@ import { createKafka, Publisher } from '../kafka';
 import { SchemaCodec } from '../registry';
 import { initORM } from '../orm';
 import { createRedis } from '../redis';
+import { PgListener } from '../notify';
 import { topicNames, type TopicNames } from '../../schemas/topics';
 
 /** Every client a process needs, made once and handed down; no module-level singletons. */
@@ -21,6 +22,8 @@ export interface Deps {
   kafka: Kafka;
   publisher: Publisher;
   codec: SchemaCodec;
+  /** LISTEN connection: wakes the outbox relay and long-polls (no polling). */
+  notifications: PgListener;
   topics: TopicNames;
   close(): Promise<void>;
 }
@@ -38,6 +41,8 @@ export async function createContainer(config: Config, service: string): Promise<
   );
   const publisher = new Publisher(kafka, config.KAFKA_REQUEST_TIMEOUT_MS);
   const codec = SchemaCodec.create(config.SCHEMA_REGISTRY_URL);
+  const notifications = new PgListener(config.DATABASE_URL, config.DATABASE_SCHEMA, logger);
+  await notifications.start();
   return {
     config,
     service,
@@ -48,8 +53,10 @@ export async function createContainer(config: Config, service: string): Promise<
     kafka,
     publisher,
     codec,
+    notifications,
     topics: topicNames(config.KAFKA_TOPIC_PREFIX),
     async close() {
+      await notifications.stop();
       await publisher.close();
       redis.disconnect();
       await orm.close(true);

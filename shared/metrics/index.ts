@@ -33,6 +33,12 @@ export function createMetrics(service: string) {
     dlqMessages: new Counter({ name: 'stateset_dlq_messages_total', help: 'Messages sent to a dead-letter topic', labelNames: ['topic'], registers: r }),
     outboxBacklog: new Gauge({ name: 'stateset_outbox_backlog', help: 'Outbox rows not yet published', registers: r }),
     outboxOldestAge: new Gauge({ name: 'stateset_outbox_oldest_age_seconds', help: 'Age of the oldest unpublished outbox row', registers: r }),
+    outboxPublished: new Counter({ name: 'stateset_outbox_published_total', help: 'Outbox rows published', registers: r }),
+    outboxRepublished: new Counter({
+      name: 'stateset_outbox_republished_total',
+      help: 'Outbox rows published again after an attempt that may have reached Kafka (a relay stopped, or a publish failed, before marking them sent)',
+      registers: r,
+    }),
     workerRetries: new Counter({ name: 'stateset_worker_retries_total', help: 'Retries after transient failures', labelNames: ['type'], registers: r }),
     // audit sink
     auditRecordsWritten: new Counter({ name: 'stateset_audit_records_written_total', help: 'Audit records made durable in the WORM store', labelNames: ['store'], registers: r }),

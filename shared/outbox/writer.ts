@@ -45,21 +45,14 @@ export class OutboxWriter {
 
   audit(input: AuditInput): AuditRecord {
     const record = buildAuditRecord(input);
+    const { topic, key, headers } = auditMessage(record, this.topics);
     this.add({
-      topic: this.topics.audit,
-      messageKey: record.tenantId ?? record.eventId,
+      topic,
+      messageKey: key,
       recordName: 'audit',
       schemaFile: AUDIT_SCHEMA_FILE,
       payload: record as unknown as Record<string, unknown>,
-      headers: {
-        'event-id': record.eventId,
-        'event-type': `audit.${record.action}`,
-        'operation-id': record.operationId ?? '',
-        'tenant-id': record.tenantId ?? '',
-        principal: record.principal ?? '',
-        'request-id': record.requestId ?? '',
-        'occurred-at': record.occurredAt,
-      },
+      headers,
     });
     return record;
   }
@@ -67,4 +60,21 @@ export class OutboxWriter {
   private add(row: Omit<OutboxRow, 'id' | 'createdAt' | 'publishedAt'>): void {
     this.em.create(Outbox, { ...row, createdAt: new Date(), publishedAt: null } as OutboxRow);
   }
+}
+
+/** Where an audit record goes and with which headers, whether it leaves through the outbox or with its command. */
+export function auditMessage(record: AuditRecord, topics: TopicNames): { topic: string; key: string; headers: Record<string, string> } {
+  return {
+    topic: topics.audit,
+    key: record.tenantId ?? record.eventId,
+    headers: {
+      'event-id': record.eventId,
+      'event-type': `audit.${record.action}`,
+      'operation-id': record.operationId ?? '',
+      'tenant-id': record.tenantId ?? '',
+      principal: record.principal ?? '',
+      'request-id': record.requestId ?? '',
+      'occurred-at': record.occurredAt,
+    },
+  };
 }

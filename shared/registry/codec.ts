@@ -8,6 +8,8 @@ import { DependencyUnavailableError, InputError, PoisonMessageError, isUnreachab
  */
 export class SchemaCodec {
   private readonly ids = new Map<string, number>();
+  /** One registration in flight per subject: concurrent first uses of a subject share it. */
+  private readonly registering = new Map<string, Promise<number>>();
 
   constructor(private readonly registry: SchemaRegistry) {}
 
@@ -24,6 +26,15 @@ export class SchemaCodec {
     const subject = SchemaCodec.subject(topic, schemaFile);
     const cached = this.ids.get(subject);
     if (cached !== undefined) return cached;
+    let pending = this.registering.get(subject);
+    if (!pending) {
+      pending = this.registerNow(subject, schemaFile).finally(() => this.registering.delete(subject));
+      this.registering.set(subject, pending);
+    }
+    return pending;
+  }
+
+  private async registerNow(subject: string, schemaFile: string): Promise<number> {
     try {
       const { id } = await this.registry.register(
         { type: SchemaType.AVRO, schema: JSON.stringify(loadAvsc(schemaFile)) },

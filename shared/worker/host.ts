@@ -23,7 +23,7 @@ export interface WorkerHost {
  * stalls only its own partitions.
  */
 export async function startWorkerHost(deps: Deps, domains: readonly DomainWorker[]): Promise<WorkerHost> {
-  const relay = new OutboxRelay(deps.orm, deps.publisher, deps.codec, deps.logger, deps.metrics, deps.config.OUTBOX_POLL_MS);
+  const relay = new OutboxRelay(deps.orm, deps.publisher, deps.codec, deps.logger, deps.metrics, deps.config.OUTBOX_POLL_MS, deps.notifications);
   const workers: Worker[] = [];
   try {
     for (const w of await Promise.all(domains.map((d) => runWorker(deps, { domain: d.domain, ...d.options(deps.config) })))) workers.push(w);

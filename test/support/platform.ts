@@ -40,7 +40,7 @@ export async function startGateway(overrides: Record<string, string> = {}, servi
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
-  const relay = new OutboxRelay(deps.orm, deps.publisher, deps.codec, deps.logger, deps.metrics, 50);
+  const relay = new OutboxRelay(deps.orm, deps.publisher, deps.codec, deps.logger, deps.metrics, 50, deps.notifications);
   relay.start();
   const { port } = server.address() as AddressInfo;
   return {

@@ -4,6 +4,7 @@ import { Migration20261129000300_audit } from './Migration20261129000300_audit';
 import { Migration20261129000400_returns } from './Migration20261129000400_returns';
 import { Migration20261129000500_shipments } from './Migration20261129000500_shipments';
 import { Migration20261129000600_warranties } from './Migration20261129000600_warranties';
+import { Migration20261201000100_notify } from './Migration20261201000100_notify';
 
 /** Every migration in order; listed explicitly so the same code runs under tsx and compiled JS. */
 export const migrationsList = [
@@ -13,4 +14,5 @@ export const migrationsList = [
   { name: 'Migration20261129000400_returns', class: Migration20261129000400_returns },
   { name: 'Migration20261129000500_shipments', class: Migration20261129000500_shipments },
   { name: 'Migration20261129000600_warranties', class: Migration20261129000600_warranties },
+  { name: 'Migration20261201000100_notify', class: Migration20261201000100_notify },
 ];

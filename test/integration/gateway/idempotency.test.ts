@@ -4,6 +4,7 @@ import type { Admin } from 'kafkajs';
 import type { Publisher } from '../../../shared/kafka';
 import { CommandService } from '../../../gateway/services/command-service';
 import { IdempotencyStore } from '../../../gateway/services/idempotency';
+import { OperationStore } from '../../../gateway/services/operation-store';
 import { createTenantKey, type RunningGateway } from '../../support/platform';
 import { call, gateway, isProblem, topicSize } from './support';
 
@@ -24,7 +25,7 @@ describe('gateway idempotency (Idempotency-Key on commands)', function () {
     // A second gateway whose publisher takes 1.5 s: its requests stay "in flight" long enough to race.
     const d = gw.deps;
     const delayed = { send: async (m: Parameters<Publisher['send']>[0]) => { await new Promise((r) => setTimeout(r, 1500)); return d.publisher.send(m); } } as unknown as Publisher;
-    slow = await gateway({}, { commands: new CommandService(d.orm, delayed, d.codec, d.topics, d.metrics, new IdempotencyStore(d.orm, d.config.IDEMPOTENCY_TTL_H)) });
+    slow = await gateway({}, { commands: new CommandService(new OperationStore(d.orm), delayed, d.codec, d.topics, d.metrics, new IdempotencyStore(d.orm, d.config.IDEMPOTENCY_TTL_H)) });
     key = await createTenantKey(gw, 'tenant-idem', 'operator');
     admin = gw.deps.kafka.admin();
     await admin.connect();
