@@ -92,6 +92,27 @@ describe('gateway idempotency (Idempotency-Key on commands)', function () {
     expect(await topicSize(admin, topic)).to.equal(before + 1);
   });
 
+  it('two gateways, batched claims: 100 keys each sent to both at once → one command per key, never two', async () => {
+    const other = await gateway();
+    try {
+      const before = await topicSize(admin, topic);
+      const keys = Array.from({ length: 100 }, (_, i) => `pair-${i}`);
+      const results = await Promise.all(keys.flatMap((k) => [gw.url, other.url].map(async (url) => ({
+        k, r: await call(`${url}/v1/orders`, { method: 'POST', headers: { 'X-API-Key': key, 'Idempotency-Key': k }, body: order(k) }),
+      }))));
+      const odd = results.filter(({ r }) => r.status !== 202 && r.status !== 409);
+      expect(odd, JSON.stringify(odd.slice(0, 3))).to.have.length(0);
+      for (const k of keys) {
+        const ids = new Set(results.filter((x) => x.k === k && x.r.status === 202).map((x) => (x.r.body as { id: string }).id));
+        expect(ids.size, `operations for ${k}`).to.equal(1);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await topicSize(admin, topic)).to.equal(before + keys.length);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('Idempotency-Key longer than 255 characters → 400', async () => {
     const res = await request(gw.url).post('/v1/orders').set('X-API-Key', key).set('Idempotency-Key', 'k'.repeat(256)).send(order());
     expect(res.status).to.equal(400);
