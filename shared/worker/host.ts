@@ -36,7 +36,7 @@ export async function startWorkerHost(deps: Deps, domains: readonly DomainWorker
     workers,
     relay,
     async stop() {
-      // Every domain finishes the message in hand and leaves its group; then the relay flushes
+      // Every domain finishes the batch in hand and leaves its group; then the relay flushes
       // what their last transactions wrote.
       await Promise.all(workers.map((w) => w.stop()));
       await relay.stop();

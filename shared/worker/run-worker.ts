@@ -1,77 +1,37 @@
-import type { Consumer, EachMessagePayload, KafkaMessage } from 'kafkajs';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Deps } from '../container';
-import type { Domain } from '../../schemas/catalog';
-import { Inbox, Operation, type OperationRow } from '../orm';
-import { OutboxWriter } from '../outbox';
-import { LagMonitor, readHeader, toKafkaHeaders } from '../kafka';
-import {
-  BusinessRuleError, ConflictError, InputError, InvalidTransitionError, NotFoundError, PoisonMessageError,
-  StatesetError, isRetriable, problemFor,
-} from '../errors';
-import type { CommandHandler, EventHandler, HandlerContext } from './handler';
 import { findEvent } from '../../schemas/catalog';
-import { classifyWorkerError } from './classify';
+import { LagMonitor } from '../kafka';
+import { PoisonMessageError } from '../errors';
+import { backoffDelay, sleep } from '../retry';
+import type { CommandHandler, EventHandler } from './handler';
+import type { WorkerOptions } from './options';
+import { envelopeOf, typeOf } from './envelope';
+import { applyItems, ItemFailedError, recordFailure, type Applicable, type Item, type Outcome } from './apply';
+import { workerAction } from './classify';
+import { sendToDlq } from './dlq';
 
-/** What one domain brings to a worker process: its commands, its reactions, its timers. */
-export interface DomainWorkerOptions {
-  handlers: CommandHandler<never>[];
-  eventHandlers?: EventHandler<never>[];
-  /** Periodic work inside the worker (e.g. expiring reservations), each in its own transaction. */
-  timers?: { name: string; everyMs: number; run(deps: Deps): Promise<void> }[];
+export type { CommittedWork, DomainWorkerOptions, WorkerHooks, WorkerOptions } from './options';
+
+export const DEFAULT_BATCH_SIZE = 200;
+/** A wait never goes longer than this without a heartbeat (the consumer's heartbeat interval). */
+const HEARTBEAT_MS = 3000;
+
+/** The partition a batch came from and the consumer callbacks for it. */
+interface Partition {
+  topic: string;
+  partition: number;
+  heartbeat(): Promise<void>;
+  resolveOffset(offset: string): void;
 }
-
-export interface WorkerOptions extends DomainWorkerOptions {
-  domain: Domain;
-}
-
-interface Envelope {
-  kind: 'command' | 'event';
-  /** Inbox key: the operation id of a command, the event id of an event. */
-  messageId: string;
-  operationId: string;
-  commandType: string;
-  tenantId: string;
-  principal: string;
-  requestId: string;
-  occurredAt: Date;
-}
-
-const COMMAND_HEADERS = ['operation-id', 'command-type', 'tenant-id', 'principal', 'request-id', 'occurred-at'] as const;
-const EVENT_HEADERS = ['event-id', 'event-type', 'operation-id', 'tenant-id', 'principal', 'request-id', 'occurred-at'] as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Unexpected (non-domain, non-infrastructure) errors get this many tries before the DLQ. */
-const MAX_UNEXPECTED_ATTEMPTS = 5;
-
-function envelopeOf(m: KafkaMessage): Envelope {
-  const kind = readHeader(m.headers, 'event-type') !== undefined ? 'event' : 'command';
-  const required = kind === 'event' ? EVENT_HEADERS : COMMAND_HEADERS;
-  const h: Record<string, string | undefined> = Object.fromEntries(required.map((n) => [n, readHeader(m.headers, n)]));
-  const missing = required.filter((n) => !h[n]);
-  if (missing.length > 0) throw new PoisonMessageError(`missing headers: ${missing.join(', ')}`);
-  const messageId = kind === 'event' ? h['event-id']! : h['operation-id']!;
-  if (!UUID.test(messageId) || !UUID.test(h['operation-id']!)) throw new PoisonMessageError('operation-id or event-id is not a UUID');
-  const occurredAt = new Date(h['occurred-at']!);
-  return {
-    kind,
-    messageId,
-    operationId: h['operation-id']!,
-    commandType: (kind === 'event' ? h['event-type'] : h['command-type'])!,
-    tenantId: h['tenant-id']!,
-    principal: h.principal!,
-    requestId: h['request-id']!,
-    occurredAt: Number.isNaN(occurredAt.getTime()) ? new Date() : occurredAt,
-  };
-}
-
-const isDomainError = (e: unknown) =>
-  e instanceof InvalidTransitionError || e instanceof BusinessRuleError || e instanceof NotFoundError ||
-  e instanceof ConflictError || e instanceof InputError;
 
 /**
- * Runs a domain worker: decode → inbox check → handler → state + outbox + operation status in ONE
- * transaction → commit the offset. Domain errors finish the operation as failed; poison goes to the
- * DLQ; transient failures retry with backoff and never skip.
+ * Runs a domain worker: per partition, a batch of messages is decoded, claimed in the inbox and
+ * applied (state + outbox + operation status) in ONE transaction, then the offsets are committed.
+ * A failing message costs only itself: the batch is rolled back, the messages before it are applied
+ * again as a batch, the failing one alone (domain errors finish the operation as failed, poison goes
+ * to the DLQ, transient failures retry with backoff and never skip: the partition waits), and the
+ * batch goes on after it.
  */
 export class Worker {
   private readonly consumer: Consumer;
@@ -79,13 +39,17 @@ export class Worker {
   private readonly eventHandlers: Map<string, EventHandler<never>>;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly lag: LagMonitor;
+  private readonly batchSize: number;
   private stopping = false;
+  private wakeUp: () => void = () => undefined;
+  private readonly stopRequested = new Promise<void>((resolve) => (this.wakeUp = resolve));
   readonly topic: string;
   readonly eventTopics: string[];
 
   constructor(private readonly deps: Deps, private readonly opts: WorkerOptions) {
     const { config } = deps;
     this.topic = deps.topics.commands(opts.domain);
+    this.batchSize = Math.max(1, Math.min(opts.batchSize ?? DEFAULT_BATCH_SIZE, 1000));
     this.handlers = new Map(opts.handlers.map((h) => [h.command, h]));
     this.eventHandlers = new Map((opts.eventHandlers ?? []).map((h) => [h.event, h]));
     this.eventTopics = [...new Set((opts.eventHandlers ?? []).map((h) => {
@@ -97,7 +61,7 @@ export class Worker {
       groupId: `${config.KAFKA_TOPIC_PREFIX}stateset.worker.${opts.domain}`,
       allowAutoTopicCreation: false,
       sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      heartbeatInterval: HEARTBEAT_MS,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
     });
     this.lag = new LagMonitor(deps.kafka, `${config.KAFKA_TOPIC_PREFIX}stateset.worker.${opts.domain}`, [this.topic, ...this.eventTopics],
@@ -109,8 +73,10 @@ export class Worker {
     await this.consumer.subscribe({ topics: [this.topic, ...this.eventTopics], fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
+      // Offsets are resolved (next fetch position) and committed by us, only past committed work.
+      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      eachMessage: (p) => this.onMessage(p),
+      eachBatch: (p) => this.onBatch(p),
     });
     this.lag.start();
     for (const t of this.opts.timers ?? []) {
@@ -118,191 +84,197 @@ export class Worker {
         t.run(this.deps).catch((err: unknown) => this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err), timer: t.name }, 'timer failed; will run again'));
       }, t.everyMs));
     }
-    this.deps.logger.info({ domain: this.opts.domain, topics: [this.topic, ...this.eventTopics] }, 'worker started');
+    this.deps.logger.info({ domain: this.opts.domain, topics: [this.topic, ...this.eventTopics], batchSize: this.batchSize }, 'worker started');
   }
 
-  /** Finishes the message in hand, commits, leaves the group. */
+  /** Finishes the batch in hand, commits, leaves the group. A message waiting to retry stays uncommitted. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wakeUp();
     for (const t of this.timers) clearInterval(t);
     await this.lag.stop();
     await this.consumer.disconnect();
   }
 
-  private async onMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
-    let attempt = 0;
-    for (;;) {
-      attempt++;
-      try {
-        await this.process(topic, partition, message);
-        break;
-      } catch (err) {
-        const kind = classifyWorkerError(err);
-        if (kind === 'poison' || (kind === 'unexpected' && attempt >= MAX_UNEXPECTED_ATTEMPTS)) {
-          await this.toDlq(topic, partition, message, err);
-          break;
-        }
-        if (this.stopping) throw err; // leave uncommitted: the next owner of the partition retries
-        const type = readHeader(message.headers, 'command-type') ?? 'unknown';
-        this.deps.metrics.workerRetries.inc({ type });
-        const delay = Math.min(this.deps.config.WORKER_RETRY_MAX_MS, 200 * 2 ** Math.min(attempt, 10));
-        this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err), attempt, delay, kind }, 'command failed, retrying');
-        await new Promise((r) => setTimeout(r, delay));
-        await heartbeat().catch(() => undefined);
-      }
+  private async onBatch(p: EachBatchPayload): Promise<void> {
+    const at: Partition = {
+      topic: p.batch.topic,
+      partition: p.batch.partition,
+      heartbeat: () => p.heartbeat().catch(() => undefined),
+      resolveOffset: p.resolveOffset,
+    };
+    const { messages } = p.batch;
+    for (let i = 0; i < messages.length; i += this.batchSize) {
+      // Stopping, or the partition was revoked or sought: what is not committed is read again.
+      if (i > 0 && (!p.isRunning() || p.isStale())) return;
+      await this.processChunk(at, messages.slice(i, i + this.batchSize));
     }
-    await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
   }
 
-  private async process(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+  /** Prepares messages up to the first that cannot be prepared, applies those as a batch, settles that one alone, goes on. */
+  private async processChunk(at: Partition, messages: KafkaMessage[]): Promise<void> {
+    let i = 0;
+    while (i < messages.length) {
+      const ready: Item[] = [];
+      let failed: { message: KafkaMessage; err: unknown } | undefined;
+      for (; i < messages.length && !failed; i++) {
+        const message = messages[i]!;
+        try {
+          ready.push(await this.prepare(message));
+        } catch (err) {
+          failed = { message, err };
+        }
+      }
+      if (ready.length > 0) await this.applyMany(at, ready);
+      if (failed) await this.settle(at, failed.message, undefined, failed.err);
+    }
+  }
+
+  /** Reads the envelope, finds the handler, decodes the payload (no I/O once the schema is cached). */
+  private async prepare(message: KafkaMessage): Promise<Item> {
     const env = envelopeOf(message);
-    if (env.kind === 'event') return this.processEvent(env, message);
+    if (env.kind === 'event') {
+      const handler = this.eventHandlers.get(env.commandType);
+      // the topic carries event types this domain does not react to
+      if (!handler) return { kind: 'skip', message };
+      return { kind: 'event', message, env, handler, payload: await this.deps.codec.decode(message.value) };
+    }
     const handler = this.handlers.get(env.commandType);
     if (!handler) throw new PoisonMessageError(`no handler for command type ${env.commandType}`);
-    const payload = await this.deps.codec.decode(message.value);
-    const end = this.deps.metrics.workerDuration.startTimer({ type: env.commandType });
-    const em = this.deps.orm.em.fork();
-    let outcome: 'succeeded' | 'failed' | 'duplicate';
-    try {
-      outcome = await em.transactional((tx) => this.applyCommand(tx, env, handler, payload));
-    } catch (err) {
-      if (!isDomainError(err)) throw err;
-      outcome = await this.deps.orm.em.fork().transactional((tx) => this.recordFailure(tx, env, err));
+    return { kind: 'command', message, env, handler, payload: await this.deps.codec.decode(message.value) };
+  }
+
+  /**
+   * Applies items in one transaction. If a message fails, the transaction is rolled back; the ones
+   * before it are applied again as a batch, it is settled alone (its error counts as its first try),
+   * and the rest goes on as a batch. A failure not pinned on one message: one by one.
+   */
+  private async applyMany(at: Partition, items: Item[]): Promise<void> {
+    let rest = items;
+    while (rest.length > 0) {
+      const failure = await this.applyBatch(at, rest).then(() => undefined, (err: unknown) => ({ err }));
+      if (!failure) {
+        await this.committed(at, rest.map((i) => i.message));
+        return;
+      }
+      const { err } = failure;
+      if (!(err instanceof ItemFailedError)) {
+        this.deps.logger.warn({ err: errText(err), size: rest.length }, 'batch failed; applying its messages one by one');
+        for (const item of rest) await this.settle(at, item.message, item);
+        return;
+      }
+      const k = err.index;
+      if (k > 0) {
+        const before = rest.slice(0, k);
+        if (await this.applyBatch(at, before).then(() => true, () => false)) await this.committed(at, before.map((i) => i.message));
+        else for (const item of before) await this.settle(at, item.message, item);
+      }
+      await this.settle(at, rest[k]!.message, rest[k], err.error);
+      rest = rest.slice(k + 1);
     }
-    end();
-    this.deps.metrics.workerCommands.inc({ type: env.commandType, outcome });
-    this.deps.logger.debug({ topic, partition, offset: message.offset, operationId: env.operationId, outcome }, 'command handled');
   }
 
-  /** Events of other domains: another domain's outcome to react to, never an operation of ours. */
-  private async processEvent(env: Envelope, message: KafkaMessage): Promise<void> {
-    const handler = this.eventHandlers.get(env.commandType);
-    if (!handler) return; // the topic carries event types this domain does not react to
-    const payload = await this.deps.codec.decode(message.value);
-    const end = this.deps.metrics.workerDuration.startTimer({ type: env.commandType });
-    let outcome: 'succeeded' | 'failed' | 'duplicate';
-    try {
-      outcome = await this.deps.orm.em.fork().transactional(async (tx) => {
-        if (!(await this.claimInbox(tx, env))) return 'duplicate' as const;
-        const outbox = new OutboxWriter(tx, this.deps.topics);
-        await handler.handle(payload as never, this.context(tx, env, outbox));
-        await tx.flush();
-        return 'succeeded' as const;
-      });
-    } catch (err) {
-      if (!isDomainError(err)) throw err;
-      outcome = await this.deps.orm.em.fork().transactional(async (tx) => {
-        if (!(await this.claimInbox(tx, env))) return 'duplicate' as const;
-        new OutboxWriter(tx, this.deps.topics).audit({
-          tenantId: env.tenantId, principal: env.principal, operationId: env.operationId, requestId: env.requestId,
-          action: 'event.not_applied', outcome: 'failure',
-          details: { eventType: env.commandType, consumer: this.opts.domain, reason: (err as Error).message },
-        });
-        await tx.flush();
-        return 'failed' as const;
-      });
-    }
-    end();
-    this.deps.metrics.workerCommands.inc({ type: env.commandType, outcome });
-  }
-
-  private async claimInbox(tx: EntityManager, env: Envelope): Promise<boolean> {
-    const res = await tx.createQueryBuilder(Inbox)
-      .insert({ consumer: this.opts.domain, messageId: env.messageId, messageType: env.commandType, processedAt: new Date() })
-      .onConflict(['consumer', 'messageId']).ignore().execute('run');
-    return (res.affectedRows ?? 0) === 1;
-  }
-
-  private context(tx: EntityManager, env: Envelope, outbox: OutboxWriter): HandlerContext {
-    const base = { tenantId: env.tenantId, principal: env.principal, operationId: env.operationId, requestId: env.requestId };
-    return {
-      ...base,
-      em: tx,
-      outbox,
-      logger: this.deps.logger.child({ operationId: env.operationId }),
-      emit: (type, payload) => outbox.event(type, payload, base),
-      stateChanged: (resourceType, resourceId, from, to, details) => {
-        outbox.audit({
-          ...base, action: `${resourceType}.state_changed`, outcome: 'success', resourceType, resourceId,
-          details: { from, to, commandType: env.commandType, ...details },
-        });
-      },
-    };
-  }
-
-  private async applyCommand(tx: EntityManager, env: Envelope, handler: CommandHandler<never>, payload: Record<string, unknown>) {
-    if (!(await this.claimInbox(tx, env))) return 'duplicate' as const;
-    const outbox = new OutboxWriter(tx, this.deps.topics);
-    const resource = await handler.handle(payload as never, this.context(tx, env, outbox));
-    await this.upsertOperation(tx, env, { status: 'succeeded', resourceType: resource.type, resourceId: resource.id, error: null });
-    outbox.audit({
-      tenantId: env.tenantId, principal: env.principal, operationId: env.operationId, requestId: env.requestId,
-      action: 'command.succeeded', outcome: 'success', resourceType: resource.type, resourceId: resource.id,
-      details: { commandType: env.commandType },
+  /** One transaction for the items (offsets are the caller's). ItemFailedError indexes `items`. */
+  private async applyBatch(at: Partition, items: Item[]): Promise<void> {
+    const applicable: Applicable[] = [];
+    const position: number[] = [];
+    items.forEach((item, i) => {
+      if (item.kind !== 'skip') {
+        applicable.push(item);
+        position.push(i);
+      }
     });
-    await tx.flush();
-    return 'succeeded' as const;
-  }
-
-  private async recordFailure(tx: EntityManager, env: Envelope, err: unknown) {
-    if (!(await this.claimInbox(tx, env))) return 'duplicate' as const;
-    const problem = { ...problemFor(err), instance: `/v1/operations/${env.operationId}` };
-    await this.upsertOperation(tx, env, { status: 'failed', error: problem as unknown as Record<string, unknown> });
-    new OutboxWriter(tx, this.deps.topics).audit({
-      tenantId: env.tenantId, principal: env.principal, operationId: env.operationId, requestId: env.requestId,
-      action: 'command.failed', outcome: 'failure',
-      details: { commandType: env.commandType, reason: (err as StatesetError).name, detail: problem.detail },
-    });
-    await tx.flush();
-    return 'failed' as const;
-  }
-
-  private async upsertOperation(tx: EntityManager, env: Envelope, outcome: Partial<OperationRow>): Promise<void> {
-    const now = new Date();
-    const row: OperationRow = {
-      id: env.operationId, tenantId: env.tenantId, type: env.commandType, status: 'accepted', principal: env.principal,
-      requestId: env.requestId, resourceType: null, resourceId: null, error: null, createdAt: env.occurredAt, updatedAt: now,
-      ...outcome,
-    };
-    const merge: (keyof OperationRow)[] = ['status', 'error', 'updatedAt'];
-    if (outcome.resourceId) merge.push('resourceType', 'resourceId');
-    await tx.createQueryBuilder(Operation).insert(row).onConflict('id').merge(merge).execute('run');
-  }
-
-  private async toDlq(topic: string, partition: number, message: KafkaMessage, err: unknown): Promise<void> {
-    const reason = err instanceof Error ? err.message.slice(0, 500) : String(err);
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(message.headers ?? {})) {
-      const s = readHeader({ [k]: v as Buffer }, k);
-      if (s !== undefined) headers[k] = s;
-    }
-    // The DLQ write must succeed before the offset moves on: retry it like any transient failure.
-    for (let attempt = 1; ; attempt++) {
+    const started = performance.now();
+    let outcomes: Outcome[] = [];
+    if (applicable.length > 0) {
       try {
-        await this.deps.publisher.send([{
-          topic: this.deps.topics.dlq(this.opts.domain),
-          key: message.key?.toString() ?? '',
-          value: message.value ?? Buffer.alloc(0),
-          headers: toKafkaHeaders({
-            ...headers,
-            'dlq-reason': reason,
-            'dlq-error': err instanceof Error ? err.name : 'Error',
-            'dlq-original-topic': topic,
-            'dlq-original-partition': String(partition),
-            'dlq-original-offset': message.offset,
-            'dlq-at': new Date().toISOString(),
-          }),
-        }]);
-        break;
-      } catch (sendErr) {
-        if (!isRetriable(sendErr) || this.stopping) throw sendErr;
-        await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
+        outcomes = await applyItems(this.deps, this.opts.domain, applicable, at.heartbeat);
+      } catch (err) {
+        throw err instanceof ItemFailedError ? new ItemFailedError(position[err.index]!, err.error) : err;
       }
     }
-    this.deps.metrics.dlqMessages.inc({ topic });
-    this.deps.metrics.workerCommands.inc({ type: readHeader(message.headers, 'command-type') ?? 'unknown', outcome: 'dlq' });
-    this.deps.logger.error({ topic, partition, offset: message.offset, reason }, 'message sent to DLQ');
+    // The duration metric is per message: a batch's time is shared among its messages.
+    const seconds = (performance.now() - started) / 1000 / Math.max(applicable.length, 1);
+    applicable.forEach((item, i) => this.count(item.env.commandType, outcomes[i]!, seconds));
+    this.deps.logger.debug({ topic: at.topic, partition: at.partition, size: items.length, firstOffset: items[0]!.message.offset }, 'batch applied');
   }
+
+  /**
+   * One message alone, until it is settled: applied, refused (operation failed), or dead-lettered.
+   * `prior` is the error of a try made in a batch. Transient failures retry forever; the partition waits.
+   */
+  private async settle(at: Partition, message: KafkaMessage, item?: Item, prior?: unknown): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      let err = attempt === 1 ? prior : undefined;
+      const started = performance.now();
+      if (err === undefined) {
+        try {
+          item ??= await this.prepare(message);
+          if (item.kind !== 'skip') {
+            const [outcome] = await this.applyAlone(item);
+            this.count(item.env.commandType, outcome!, (performance.now() - started) / 1000);
+          }
+          break;
+        } catch (e) {
+          err = e;
+        }
+      }
+      const action = workerAction(err, attempt);
+      try {
+        if (action === 'fail' && item && item.kind !== 'skip') {
+          this.count(item.env.commandType, await recordFailure(this.deps, this.opts.domain, item, err), (performance.now() - started) / 1000);
+          break;
+        }
+        if (action !== 'retry') {
+          await sendToDlq(this.deps, this.opts.domain, { topic: at.topic, partition: at.partition, message }, err, (ms) => this.wait(ms, at), () => this.stopping);
+          break;
+        }
+      } catch (e) {
+        err = e; // recording the outcome failed: retried like the message itself
+      }
+      if (this.stopping) throw err; // leave it uncommitted: the next owner of the partition retries
+      this.deps.metrics.workerRetries.inc({ type: typeOf(message) });
+      const delay = backoffDelay(attempt, { initialMs: 200, maxMs: this.deps.config.WORKER_RETRY_MAX_MS });
+      this.deps.logger.warn({ err: errText(err), attempt, delay, offset: message.offset, partition: at.partition }, 'message failed, retrying');
+      await this.wait(delay, at);
+    }
+    await this.committed(at, [message]);
+  }
+
+  private async applyAlone(item: Applicable): Promise<Outcome[]> {
+    try {
+      return await applyItems(this.deps, this.opts.domain, [item], async () => undefined);
+    } catch (err) {
+      throw err instanceof ItemFailedError ? err.error : err;
+    }
+  }
+
+  /** Work of these messages is committed: past them go the fetch position and the group's offset. */
+  private async committed(at: Partition, messages: KafkaMessage[]): Promise<void> {
+    const last = messages[messages.length - 1]!.offset;
+    await this.opts.hooks?.beforeOffsetCommit?.({ topic: at.topic, partition: at.partition, offsets: messages.map((m) => m.offset) });
+    await this.consumer.commitOffsets([{ topic: at.topic, partition: at.partition, offset: (BigInt(last) + 1n).toString() }]);
+    at.resolveOffset(last);
+  }
+
+  private count(type: string, outcome: Outcome, seconds: number): void {
+    if (outcome === 'skipped') return;
+    this.deps.metrics.workerDuration.observe({ type }, seconds);
+    this.deps.metrics.workerCommands.inc({ type, outcome });
+  }
+
+  /** Sleeps `ms` with a heartbeat at least every few seconds; stop() cuts it short. */
+  private async wait(ms: number, at: Partition): Promise<void> {
+    const until = Date.now() + ms;
+    for (let left = ms; left > 0 && !this.stopping; left = until - Date.now()) {
+      await Promise.race([sleep(Math.min(left, HEARTBEAT_MS)), this.stopRequested]);
+      await at.heartbeat();
+    }
+  }
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 export async function runWorker(deps: Deps, opts: WorkerOptions): Promise<Worker> {

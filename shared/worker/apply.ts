@@ -1,0 +1,173 @@
+import type { KafkaMessage } from 'kafkajs';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Deps } from '../container';
+import type { Domain } from '../../schemas/catalog';
+import { Inbox, Operation, type OperationRow } from '../orm';
+import { OutboxWriter } from '../outbox';
+import { problemFor, type StatesetError } from '../errors';
+import type { CommandHandler, EventHandler, HandlerContext } from './handler';
+import type { Envelope } from './envelope';
+
+/** A consumed message ready to apply (envelope read, handler found, payload decoded), or one to pass over. */
+export type Item =
+  | { kind: 'command'; message: KafkaMessage; env: Envelope; handler: CommandHandler<never>; payload: Record<string, unknown> }
+  | { kind: 'event'; message: KafkaMessage; env: Envelope; handler: EventHandler<never>; payload: Record<string, unknown> }
+  /** An event type this domain does not react to: nothing to do, not even an inbox row. */
+  | { kind: 'skip'; message: KafkaMessage };
+
+export type Applicable = Exclude<Item, { kind: 'skip' }>;
+export type Outcome = 'succeeded' | 'failed' | 'duplicate' | 'skipped';
+
+/** The handler of `items[index]` (or the flush of its changes) threw `error`; the transaction was rolled back. */
+export class ItemFailedError extends Error {
+  constructor(readonly index: number, readonly error: unknown) {
+    super(`message ${index} of the batch failed: ${error instanceof Error ? error.message : String(error)}`);
+    this.name = 'ItemFailedError';
+  }
+}
+
+/**
+ * Applies `items` in ONE transaction: one multi-row inbox claim for the batch (a message already in
+ * the inbox, or a second copy within the batch, is a duplicate and changes nothing), each handler
+ * in order, one multi-row upsert of the operation rows, one multi-row insert of the outbox rows,
+ * commit. Statements for N new commands: BEGIN, 1 claim, the handlers' own, 1 upsert,
+ * ⌈outbox rows / 300⌉ inserts, COMMIT.
+ *
+ * The handlers' unit of work is flushed after each message and then cleared: a handler may read
+ * what an earlier one in the batch changed with a refreshing or raw query (stock rows locked with
+ * `refresh: true`), which MikroORM's auto-flush does not cover, so each handler sees exactly the
+ * state it would see one transaction per message. Clearing keeps every flush as cheap as the first.
+ * The outbox rows wait in a second unit of work bound to the same transaction, flushed once.
+ *
+ * A handler failure throws ItemFailedError naming the message; any other failure (claim, upsert,
+ * outbox, commit) is thrown as is and cannot be pinned on one message.
+ */
+export async function applyItems(deps: Deps, consumer: Domain, items: Applicable[], heartbeat: () => Promise<void>): Promise<Outcome[]> {
+  return deps.orm.em.fork().transactional(async (tx) => {
+    const outboxEm = tx.fork({ clear: true, keepTransactionContext: true });
+    const outbox = new OutboxWriter(outboxEm, deps.topics);
+    const claimed = await claimInbox(tx, consumer, items.map((i) => i.env));
+    const operations: OperationRow[] = [];
+    const outcomes: Outcome[] = [];
+    for (const [index, item] of items.entries()) {
+      // delete: a second copy of the same message later in this batch finds it gone
+      if (!claimed.delete(item.env.messageId)) {
+        outcomes.push('duplicate');
+        continue;
+      }
+      try {
+        const ctx = handlerContext(deps, tx, item.env, outbox);
+        if (item.kind === 'command') {
+          const resource = await item.handler.handle(item.payload as never, ctx);
+          operations.push(operationRow(item.env, { status: 'succeeded', resourceType: resource.type, resourceId: resource.id }));
+          outbox.audit({
+            ...envelopeOfAudit(item.env), action: 'command.succeeded', outcome: 'success',
+            resourceType: resource.type, resourceId: resource.id, details: { commandType: item.env.commandType },
+          });
+        } else {
+          await item.handler.handle(item.payload as never, ctx);
+        }
+        await tx.flush();
+        tx.clear();
+      } catch (err) {
+        throw new ItemFailedError(index, err);
+      }
+      outcomes.push('succeeded');
+      if (items.length > 1) await heartbeat();
+    }
+    await upsertOperations(tx, operations);
+    await outboxEm.flush();
+    return outcomes;
+  });
+}
+
+/**
+ * Records a message that a domain rule refused, in a transaction of its own (its handler's was
+ * rolled back): claimed in the inbox, a command's operation `failed` with the problem, an audit
+ * record either way.
+ */
+export async function recordFailure(deps: Deps, consumer: Domain, item: Applicable, err: unknown): Promise<Outcome> {
+  const { env } = item;
+  return deps.orm.em.fork().transactional(async (tx) => {
+    if ((await claimInbox(tx, consumer, [env])).size === 0) return 'duplicate';
+    const outbox = new OutboxWriter(tx, deps.topics);
+    if (item.kind === 'command') {
+      const problem = { ...problemFor(err), instance: `/v1/operations/${env.operationId}` };
+      await upsertOperations(tx, [operationRow(env, { status: 'failed', error: problem as unknown as Record<string, unknown> })]);
+      outbox.audit({
+        ...envelopeOfAudit(env), action: 'command.failed', outcome: 'failure',
+        details: { commandType: env.commandType, reason: (err as StatesetError).name, detail: problem.detail },
+      });
+    } else {
+      outbox.audit({
+        ...envelopeOfAudit(env), action: 'event.not_applied', outcome: 'failure',
+        details: { eventType: env.commandType, consumer, reason: err instanceof Error ? err.message : String(err) },
+      });
+    }
+    await tx.flush();
+    return 'failed';
+  });
+}
+
+/**
+ * Claims the messages in the inbox with one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING,
+ * built from the transactional EntityManager, so it runs in (and rolls back with) its transaction.
+ * Returns the ids this transaction claimed; the others were applied before.
+ */
+export async function claimInbox(tx: EntityManager, consumer: Domain, envs: Envelope[]): Promise<Set<string>> {
+  const unique = new Map(envs.map((e) => [e.messageId, e] as const));
+  if (unique.size === 0) return new Set();
+  const processedAt = new Date();
+  const rows = await tx.createQueryBuilder(Inbox)
+    .insert([...unique.values()].map((e) => ({ consumer, messageId: e.messageId, messageType: e.commandType, processedAt })))
+    .onConflict(['consumer', 'messageId']).ignore()
+    .returning(['messageId'])
+    .execute('all') as unknown as { messageId: string }[];
+  return new Set(rows.map((r) => r.messageId));
+}
+
+/**
+ * Upserts operation rows with one multi-row statement per shape (rows with a resource also set it;
+ * a failure keeps whatever resource the row had). Ids must be unique, which the inbox guarantees.
+ */
+export async function upsertOperations(tx: EntityManager, rows: OperationRow[]): Promise<void> {
+  const withResource = rows.filter((r) => r.resourceId);
+  const without = rows.filter((r) => !r.resourceId);
+  if (withResource.length > 0) {
+    await tx.createQueryBuilder(Operation).insert(withResource).onConflict('id')
+      .merge(['status', 'error', 'updatedAt', 'resourceType', 'resourceId']).execute('run');
+  }
+  if (without.length > 0) {
+    await tx.createQueryBuilder(Operation).insert(without).onConflict('id').merge(['status', 'error', 'updatedAt']).execute('run');
+  }
+}
+
+function operationRow(env: Envelope, outcome: Partial<OperationRow>): OperationRow {
+  return {
+    id: env.operationId, tenantId: env.tenantId, type: env.commandType, status: 'accepted', principal: env.principal,
+    requestId: env.requestId, resourceType: null, resourceId: null, error: null, createdAt: env.occurredAt, updatedAt: new Date(),
+    ...outcome,
+  };
+}
+
+function envelopeOfAudit(env: Envelope) {
+  return { tenantId: env.tenantId, principal: env.principal, operationId: env.operationId, requestId: env.requestId };
+}
+
+/** What a handler sees: the transaction's EntityManager, the outbox, who asked, a logger. */
+export function handlerContext(deps: Deps, tx: EntityManager, env: Envelope, outbox: OutboxWriter): HandlerContext {
+  const base = envelopeOfAudit(env);
+  return {
+    ...base,
+    em: tx,
+    outbox,
+    logger: deps.logger.child({ operationId: env.operationId }),
+    emit: (type, payload) => outbox.event(type, payload, base),
+    stateChanged: (resourceType, resourceId, from, to, details) => {
+      outbox.audit({
+        ...base, action: `${resourceType}.state_changed`, outcome: 'success', resourceType, resourceId,
+        details: { from, to, commandType: env.commandType, ...details },
+      });
+    },
+  };
+}
