@@ -1,99 +1,85 @@
 /**
- * Benchmarks against the real services (source .infra/env first):
- *   1. command intake: POST /v1/orders through the whole gateway (auth, rate limit, validation,
- *      idempotency, Avro, acks=all) vs the baseline of publishing the same Avro command straight
- *      to Kafka with the same producer — the cost of the gateway's promises;
- *   2. end to end: POST → operation succeeded, with the orders worker running.
- * Prints throughput, latency percentiles and memory. Usage: npm run bench [-- --requests 2000 --concurrency 32]
+ * `npm run bench`: every goal with its baseline measured in the same run (docs/BENCHMARKS.md).
+ * Infrastructure from .infra/env (ops/infra/up.sh when it is not running), the processes compiled
+ * (`npm run build`) and run as children (`node dist/…`), the load generator in a process of its
+ * own (ops/bench/load.ts, autocannon), each scenario on a schema/topic prefix of its own that is
+ * dropped/deleted at its end. Servers are measured alternately, medians over rounds. Prints one
+ * table (stdout; progress on stderr) and writes ops/bench/results/<time>.json (git-ignored).
+ *   npm run bench -- [--only intake,reads,worker,e2e,memory,sink] [--duration 10] [--rounds 3]
+ *                    [--concurrency 50] [--worker-commands 20000] [--cpu-prof <dir>] [--json <file>]
  */
-import { parseArgs } from 'node:util';
-import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../../shared/config';
-import { setupPlatform } from '../cli/setup';
-import { createTenantKey, startGateway, startWorker, waitFor } from '../../test/support/platform';
-import { publishCommand } from '../../test/support/commands';
-import { Operation } from '../../shared/orm';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseBenchArgs, type Scenario } from './lib/args';
+import type { Ctx } from './lib/context';
+import { ROOT, prepareInfra, stopInfra } from './lib/infra';
+import { stopAll } from './lib/proc';
+import { renderTable, writeResults, type Row, type ScenarioOutcome } from './lib/report';
+import { renderTop } from './cpuprofile';
+import { intake } from './scenarios/intake';
+import { reads } from './scenarios/reads';
+import { worker } from './scenarios/worker';
+import { e2e } from './scenarios/e2e';
+import { sink } from './scenarios/sink';
 
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '32' }, e2e: { type: 'string', default: '300' } } });
-const N = Number(values.requests);
-const C = Number(values.concurrency);
-const E2E = Number(values.e2e);
+const ORDER: [Exclude<Scenario, 'memory'>, (ctx: Ctx) => Promise<ScenarioOutcome>][] = [
+  ['intake', intake], ['reads', reads], ['worker', worker], ['e2e', e2e], ['sink', sink],
+];
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
+const t0 = Date.now();
+const log = (m: string) => process.stderr.write(`[bench +${((Date.now() - t0) / 1000).toFixed(0)}s] ${m}\n`);
 
-async function measure(name: string, n: number, concurrency: number, one: (i: number) => Promise<void>) {
-  const lat: number[] = [];
-  let next = 0;
-  const rssBefore = process.memoryUsage().rss;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= n) return;
-      const s = performance.now();
-      await one(i);
-      lat.push(performance.now() - s);
+async function main(): Promise<number> {
+  const opts = parseBenchArgs(process.argv.slice(2));
+  const startedAt = new Date();
+  const cpuProfDir = opts.cpuProfDir ? path.resolve(opts.cpuProfDir) : null;
+  if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
+  const ctx: Ctx = { opts: { ...opts, cpuProfDir }, log, profiled: [] };
+  let startedInfra = false;
+  let interrupted = false;
+  process.once('SIGINT', () => {
+    interrupted = true;
+    log('interrupted: stopping the children; each scenario then cleans up');
+    void stopAll();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  const rows: Row[] = [];
+  const details: Record<string, unknown> = {};
+  try {
+    ({ startedInfra } = await prepareInfra(log));
+    log(`node ${process.version}; scenarios ${[...opts.only].join(', ')}; ${opts.rounds} round(s) of ${opts.durationS} s, concurrency ${opts.concurrency}`);
+    for (const [name, run] of ORDER) {
+      if (!opts.only.has(name) || interrupted) continue;
+      log(`scenario ${name}`);
+      try {
+        const out = await run(ctx);
+        rows.push(...out.rows);
+        details[name] = out.details;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        log(`scenario ${name} failed: ${message}`);
+        rows.push({ scenario: name, measure: 'scenario failed', value: NaN, unit: '', goal: '', ok: false, note: message.split('\n')[0]!.slice(0, 160) });
+        details[name] = { error: message };
+      }
     }
-  }));
-  const secs = (performance.now() - t0) / 1000;
-  lat.sort((a, b) => a - b);
-  const r = { name, n, concurrency, throughput: n / secs, p50: pct(lat, 50), p95: pct(lat, 95), p99: pct(lat, 99), max: lat[lat.length - 1] ?? NaN, rssMb: process.memoryUsage().rss / 2 ** 20, rssDeltaMb: (process.memoryUsage().rss - rssBefore) / 2 ** 20 };
-  console.log(`${name.padEnd(44)} ${r.throughput.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p95 ${r.p95.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  rss ${r.rssMb.toFixed(0)} MB (+${r.rssDeltaMb.toFixed(0)})`);
-  return r;
+  } finally {
+    await stopAll();
+    if (startedInfra) stopInfra(log);
+  }
+  const file = writeResults(opts.resultsFile ?? path.join(ROOT, 'ops', 'bench', 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), { options: ctx.opts, rows, details, startedAt });
+  console.log(renderTable(rows));
+  console.log(`\n${rows.filter((r) => r.ok === true).length}/${rows.filter((r) => r.ok !== null).length} goals met; node ${process.version}; results: ${path.relative(ROOT, file)}`);
+  if (cpuProfDir) {
+    const files = fs.readdirSync(cpuProfDir).filter((f) => f.endsWith('.cpuprofile'));
+    for (const p of ctx.profiled) {
+      const f = files.find((x) => x.split('.').includes(String(p.pid)));
+      console.log(`\n${f ? renderTop(`${p.scenario} ${p.name}`, path.join(cpuProfDir, f)) : `${p.scenario} ${p.name} (pid ${p.pid}): no profile written (killed before exit?)`}`);
+    }
+  }
+  return interrupted ? 130 : rows.some((r) => r.ok === false && r.measure === 'scenario failed') ? 1 : 0;
 }
 
-async function main() {
-  const run = randomUUID().slice(0, 8);
-  process.env.DATABASE_SCHEMA = `bench_${run}`;
-  process.env.KAFKA_TOPIC_PREFIX = `bench-${run}.`;
-  process.env.LOG_LEVEL = 'error';
-  // The benchmark measures the pipeline, not the rate limiter's refusals.
-  process.env.RATE_LIMIT_WRITE_PER_MIN = '10000000';
-  process.env.RATE_LIMIT_READ_PER_MIN = '10000000';
-  await setupPlatform(loadConfig());
-  const gw = await startGateway();
-  const key = await createTenantKey(gw, 'bench');
-  const body = JSON.stringify({ customerId: 'bench', currency: 'EUR', items: [{ sku: 'B-1', quantity: 2, unitPriceMinor: 1999 }] });
-  const payload = (i: number) => ({ orderId: randomUUID(), customerId: `bench-${i}`, currency: 'EUR', items: [{ sku: 'B-1', quantity: 2, unitPriceMinor: 1999 }], shippingAddress: null, billingAddress: null, notes: null });
-
-  console.log(`node ${process.version}, ${N} requests, concurrency ${C}`);
-  // Warm-up: connections, schema ids, JIT.
-  for (let i = 0; i < 50; i++) await publishCommand(gw.deps, 'order.create.v1', payload(i), { tenantId: 'bench' });
-  for (let i = 0; i < 50; i++) await fetch(`${gw.url}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body });
-
-  const baseline = await measure('baseline: Avro publish straight to Kafka', N, C, async (i) => {
-    await publishCommand(gw.deps, 'order.create.v1', payload(i), { tenantId: 'bench' });
-  });
-  const gateway = await measure('gateway: POST /v1/orders → 202', N, C, async () => {
-    const r = await fetch(`${gw.url}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body });
-    if (r.status !== 202) throw new Error(`unexpected ${r.status}`);
-    await r.arrayBuffer();
-  });
-  const idem = await measure('gateway: POST with Idempotency-Key → 202', N, C, async (i) => {
-    const r = await fetch(`${gw.url}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key, 'idempotency-key': `b-${run}-${i}` }, body });
-    if (r.status !== 202) throw new Error(`unexpected ${r.status}`);
-    await r.arrayBuffer();
-  });
-  console.log(`gateway overhead vs baseline: throughput ×${(gateway.throughput / baseline.throughput).toFixed(2)}, p50 +${(gateway.p50 - baseline.p50).toFixed(1)} ms, p99 +${(gateway.p99 - baseline.p99).toFixed(1)} ms; with idempotency ×${(idem.throughput / baseline.throughput).toFixed(2)}`);
-
-  // End to end: the worker drains the backlog first, then we time fresh commands to "succeeded".
-  const worker = await startWorker('orders');
-  const conn = gw.deps.orm.em.fork();
-  await waitFor('backlog drained', async () => (await conn.fork().count(Operation, { status: 'accepted' })) === 0, 600_000);
-  await measure(`end to end: POST → operation succeeded (${E2E})`, E2E, Math.min(C, 16), async () => {
-    const r = await fetch(`${gw.url}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body });
-    const op = (await r.json()) as { id: string };
-    const done = await fetch(`${gw.url}/v1/operations/${op.id}`, { headers: { 'x-api-key': key, prefer: 'wait=30' } });
-    if (((await done.json()) as { status: string }).status !== 'succeeded') throw new Error('operation did not succeed');
-  });
-  await worker.close();
-  await gw.deps.orm.em.fork().getConnection().execute(`drop schema if exists "${process.env.DATABASE_SCHEMA}" cascade`);
-  await gw.close();
-}
-
-main().then(() => process.exit(0), (err: unknown) => {
-  console.error(err);
-  process.exit(1);
+main().then((code) => process.exit(code), (err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  void stopAll().finally(() => process.exit(1));
 });
