@@ -33,12 +33,19 @@ export function operationRoutes(orm: MikroORM, waiter: OperationWaiter, maxWaitS
         const { tenantId } = res.locals.principal as Principal;
         const waitS = Math.min(Number(PREFER_WAIT.exec(req.get('prefer') ?? '')?.[1] ?? 0), maxWaitS);
         const deadline = Date.now() + waitS * 1000;
+        if (waitS === 0) {
+          const op = await find(tenantId, id);
+          if (!op) throw new NotFoundError('operation not found');
+          if (!isDone(op)) res.setHeader('Retry-After', '1');
+          res.json(operationView(op));
+          return;
+        }
         // Each wait is registered before the read it follows, so a change in between is not missed;
         // while it waits, a request costs no query (woken by the operation_done notification).
         const gone = new AbortController();
         const onClose = () => gone.abort();
         req.socket.once('close', onClose);
-        const round = () => (waitS > 0 ? waiter.wait(id, deadline - Date.now(), gone.signal) : Promise.resolve());
+        const round = () => waiter.wait(id, deadline - Date.now(), gone.signal);
         try {
           let woken = round();
           let op = await find(tenantId, id);
@@ -49,7 +56,7 @@ export function operationRoutes(orm: MikroORM, waiter: OperationWaiter, maxWaitS
             woken = round();
             op = (await find(tenantId, id)) ?? op;
           }
-          if (waitS > 0) res.setHeader('Preference-Applied', `wait=${waitS}`);
+          res.setHeader('Preference-Applied', `wait=${waitS}`);
           if (!isDone(op)) res.setHeader('Retry-After', '1');
           res.json(operationView(op));
         } finally {
