@@ -128,7 +128,8 @@ async function runPaced(spec: PacedSpec): Promise<PacedResult> {
 async function main(): Promise<void> {
   const spec = JSON.parse(await readStdin()) as LoadSpec;
   const result: LoadResult = spec.mode === 'max' ? await runMax(spec) : await runPaced(spec);
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  // A pipe is written asynchronously: exit only once the whole (large) result is out.
+  await new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(result)}\n`, () => resolve()));
   agent.destroy();
 }
 
