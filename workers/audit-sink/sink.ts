@@ -1,9 +1,22 @@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { Deps } from '../../shared/container';
-import { AuditEvent, type AuditEventRow } from '../../shared/orm';
-import { isRetriable } from '../../shared/errors';
 import { LagMonitor } from '../../shared/kafka';
-import { verifyStore, type AuditEntry, type AuditRecord, type WormStore, type WormStoreConfig } from './store';
+import { backoffDelay, sleep } from '../../shared/retry';
+import { writeIndex } from './audit-index';
+import { AvroDecoder } from './decoder';
+import { IncrementalVerifier, type AuditEntry, type AuditRecord, type IncrementalResult, type WormStore, type WormStoreConfig } from './store';
+
+/**
+ * Fetch sizes: a backlog arrives in batches of thousands of records (one store write + fsync and one
+ * index statement per chunk of them); under light traffic the broker waits up to maxWaitTimeInMs for
+ * minBytes, so batches stay large without adding more than that latency.
+ */
+export const SINK_FETCH = { maxBytesPerPartition: 4 << 20, maxBytes: 32 << 20, minBytes: 64 << 10, maxWaitTimeInMs: 250 } as const;
+
+export interface AuditSinkOptions {
+  /** decoder to use instead of one on the configured registry */
+  decoder?: AvroDecoder;
+}
 
 /**
  * Consumes stateset.audit and makes each batch durable in the WORM store before committing its
@@ -11,19 +24,23 @@ import { verifyStore, type AuditEntry, type AuditRecord, type WormStore, type Wo
  */
 export class AuditSink {
   private readonly consumer: Consumer;
+  private readonly decoder: AvroDecoder;
+  private readonly verifier: IncrementalVerifier;
   private sealTimer: NodeJS.Timeout | null = null;
   private verifyTimer: NodeJS.Timeout | null = null;
   private readonly lag: LagMonitor;
   private stopping = false;
+  /** the previous batch's index write + commit */
+  private inflight: Promise<void> = Promise.resolve();
+  /** the last periodic verification's report */
+  lastVerification: IncrementalResult | null = null;
 
-  constructor(private readonly deps: Deps, private readonly store: WormStore, private readonly storeConfig: WormStoreConfig) {
-    this.consumer = deps.kafka.consumer({
-      groupId: `${deps.config.KAFKA_TOPIC_PREFIX}stateset.audit-sink`,
-      allowAutoTopicCreation: false,
-      sessionTimeout: 30000,
-    });
-    this.lag = new LagMonitor(deps.kafka, `${deps.config.KAFKA_TOPIC_PREFIX}stateset.audit-sink`, [deps.topics.audit],
-      deps.metrics.auditSinkLag, deps.logger, (_topic, partition) => ({ partition: String(partition) }));
+  constructor(private readonly deps: Deps, private readonly store: WormStore, private readonly storeConfig: WormStoreConfig, opts: AuditSinkOptions = {}) {
+    const groupId = `${deps.config.KAFKA_TOPIC_PREFIX}stateset.audit-sink`;
+    this.consumer = deps.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30000, ...SINK_FETCH });
+    this.decoder = opts.decoder ?? AvroDecoder.create(deps.config.SCHEMA_REGISTRY_URL);
+    this.verifier = new IncrementalVerifier(storeConfig);
+    this.lag = new LagMonitor(deps.kafka, groupId, [deps.topics.audit], deps.metrics.auditSinkLag, deps.logger, (_topic, partition) => ({ partition: String(partition) }));
     store.onSealed = (info) => {
       deps.metrics.auditLastSealed.set(info.at.getTime() / 1000);
       deps.logger.info({ segment: info.segment, records: info.records }, 'audit segment sealed');
@@ -48,20 +65,21 @@ export class AuditSink {
     return this.storeConfig.kind;
   }
 
-  /** Re-verifies the whole store; a failure is counted (and alerted on), never repaired. */
+  /**
+   * Incremental verification (store/incremental.ts): the segments sealed since the last run, the open
+   * segment, and a bounded sample of older ones. A failure is counted (and alerted on), never repaired.
+   */
   async verify(): Promise<boolean> {
-    try {
-      const result = await verifyStore(this.storeConfig);
-      if (!result.ok) {
-        this.deps.metrics.auditVerificationFailures.inc();
-        this.deps.logger.error({ kind: result.kind, segment: result.segment, sequence: result.sequence, reason: result.reason }, 'AUDIT STORE VERIFICATION FAILED');
-      }
-      return result.ok;
-    } catch (err) {
-      this.deps.metrics.auditVerificationFailures.inc();
-      this.deps.logger.error({ err: String(err) }, 'audit store verification could not run');
-      return false;
+    const result = await this.verifier.run();
+    this.lastVerification = result;
+    if (result.ok) {
+      this.deps.logger.debug({ newSegments: result.newSegments, sampled: result.sampled.length, pending: result.pendingSegments }, 'audit store verified');
+      return true;
     }
+    this.deps.metrics.auditVerificationFailures.inc();
+    if (result.kind === 'io-error') this.deps.logger.error({ reason: result.reason }, 'audit store verification could not run');
+    else this.deps.logger.error({ kind: result.kind, segment: result.segment, sequence: result.sequence, reason: result.reason }, 'AUDIT STORE VERIFICATION FAILED');
+    return false;
   }
 
   async stop(): Promise<void> {
@@ -69,24 +87,37 @@ export class AuditSink {
     if (this.sealTimer) clearInterval(this.sealTimer);
     if (this.verifyTimer) clearInterval(this.verifyTimer);
     await this.lag.stop();
+    await this.inflight; // the last batch's index write and commit, while the consumer still runs
+    await this.consumer.stop();
+    await this.inflight;
     await this.consumer.disconnect();
     await this.store.close();
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-    const entries: AuditEntry[] = [];
-    for (const m of batch.messages) {
+  private decodeAll(partition: number, messages: EachBatchPayload['batch']['messages']): AuditEntry[] {
+    return messages.map((m) => {
       let record: AuditRecord;
       try {
-        record = (await this.deps.codec.decode(m.value)) as unknown as AuditRecord;
+        record = this.decoder.decode(m.value) as unknown as AuditRecord;
       } catch (err) {
-        if (isRetriable(err)) throw err; // registry down: the batch is redelivered
         // An undecodable audit message is itself evidence: keep it in the trail, do not drop it.
-        record = undecodableRecord(batch.partition, m.offset, err);
+        record = undecodableRecord(partition, m.offset, err);
       }
-      entries.push({ partition: batch.partition, offset: m.offset, record });
-    }
+      return { partition, offset: m.offset, record };
+    });
+  }
+
+  /**
+   * Per batch: decode, append (durable when it resolves), then index + commit. The index write and the
+   * commit of batch N run while batch N+1 is fetched and appended (at most one in flight; batch N+1
+   * waits for it before starting its own), so PostgreSQL's work overlaps the store's. A batch's offsets
+   * are committed only after its append resolved and its index rows were written.
+   */
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    // Only schema ids not seen before are fetched; the registry being down throws (the batch is redelivered).
+    await this.decoder.prepare(batch.messages.map((m) => m.value));
+    const entries = this.decodeAll(batch.partition, batch.messages);
     for (let attempt = 1; ; attempt++) {
       try {
         const end = this.deps.metrics.auditPersistDuration.startTimer({ store: this.storeKind });
@@ -95,37 +126,44 @@ export class AuditSink {
         break;
       } catch (err) {
         if (this.stopping) throw err;
-        this.deps.logger.error({ err: String(err), attempt }, 'audit store append failed; retrying');
-        await new Promise((r) => setTimeout(r, Math.min(10_000, 200 * 2 ** attempt)));
+        this.deps.logger.error({ err, attempt }, 'audit store append failed; retrying');
+        await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 10_000 }));
         await heartbeat();
       }
     }
+    // Durable from here on.
     this.deps.metrics.auditRecordsWritten.inc({ store: this.storeKind }, entries.length);
-    await this.index(entries);
     const last = batch.messages[batch.messages.length - 1]!;
-    resolveOffset(last.offset);
-    await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }] }] });
+    resolveOffset(last.offset); // where fetching continues; the commit follows the index write
+    await this.inflight;
+    const next = { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() };
+    this.inflight = this.index(entries).then(() => this.commit(next));
+    if (this.stopping) await this.inflight; // commit before the consumer stops
     await heartbeat();
+  }
+
+  /** Commits offsets explicitly (after the batch's append and index); a failure (rebalance) means redelivery, which is deduped. */
+  private async commit(offset: { topic: string; partition: number; offset: string }): Promise<void> {
+    try {
+      await this.consumer.commitOffsets([offset]);
+    } catch (err) {
+      this.deps.logger.warn({ err: String(err), ...offset }, 'audit sink offset commit failed; the batch will be redelivered and skipped');
+    }
   }
 
   /** Query index for auditors; the store is already durable, so a failure here only delays queries. */
   private async index(entries: AuditEntry[]): Promise<void> {
-    const rows: AuditEventRow[] = entries.map(({ partition, offset, record: r }) => ({
-      eventId: r.eventId, tenantId: r.tenantId, occurredAt: new Date(r.occurredAt), principal: r.principal, action: r.action,
-      resourceType: r.resourceType, resourceId: r.resourceId, outcome: r.outcome, requestId: r.requestId,
-      operationId: r.operationId && /^[0-9a-f-]{36}$/i.test(r.operationId) ? r.operationId : null,
-      sourceIp: r.sourceIp, userAgent: r.userAgent, details: r.details, kafkaPartition: partition, kafkaOffset: offset,
-    }));
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.deps.orm.em.fork().createQueryBuilder(AuditEvent).insert(rows).onConflict('eventId').ignore().execute('run');
+        const res = await writeIndex(this.deps.orm, entries);
+        if (res.skipped > 0) this.deps.logger.warn({ skipped: res.skipped }, 'audit records without a UUID eventId are not indexed');
         return;
       } catch (err) {
         if (this.stopping || attempt >= 5) {
           this.deps.logger.error({ err: String(err) }, 'audit index write failed');
           return;
         }
-        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+        await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 5000 }));
       }
     }
   }

@@ -5,9 +5,9 @@ import {
   GENESIS_HASH,
   chainHash,
   encodeRecordLine,
-  parseSegment,
   type RecordLine,
 } from '../../../workers/audit-sink/store/chain';
+import { parseSegment } from '../../../workers/audit-sink/store/segment-parse';
 import type { AuditRecord } from '../../../workers/audit-sink/store/types';
 
 function rec(i: number): AuditRecord {

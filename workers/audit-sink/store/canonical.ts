@@ -54,3 +54,27 @@ export function normalizeRecord(value: unknown): AuditRecord {
 export function canonicalRecord(record: AuditRecord): string {
   return canonicalJson(normalizeRecord(record));
 }
+
+/**
+ * canonicalJson of an already normalised record (exactly the schema fields, strings or null) without
+ * the generic walk: the hot path of the sink and the verifier. JSON.stringify of an object whose keys
+ * were inserted in sorted (UTF-16 code unit) order and whose values are strings or null is exactly the
+ * canonical form. Equal to canonicalRecord(record) (property-tested).
+ */
+export function canonicalRecordText(r: AuditRecord): string {
+  return JSON.stringify({
+    action: r.action,
+    details: r.details,
+    eventId: r.eventId,
+    occurredAt: r.occurredAt,
+    operationId: r.operationId,
+    outcome: r.outcome,
+    principal: r.principal,
+    requestId: r.requestId,
+    resourceId: r.resourceId,
+    resourceType: r.resourceType,
+    sourceIp: r.sourceIp,
+    tenantId: r.tenantId,
+    userAgent: r.userAgent,
+  });
+}

@@ -10,7 +10,7 @@ import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { canonicalJson } from './canonical';
 import { rootFromLeafHashes, sha256 } from './merkle';
-import type { ParsedSegment } from './chain';
+import type { ParsedSegment } from './segment-parse';
 import type { Checkpoint, SignedCheckpoint, TornTail } from './types';
 
 export const CHECKPOINT_DOMAIN = 'stateset-audit-checkpoint-v1\n';
@@ -154,35 +154,56 @@ export function parseSignedCheckpoint(v: unknown): SignedCheckpoint | null {
   return ok ? (v as unknown as SignedCheckpoint) : null;
 }
 
-/** Builds the checkpoint of a segment from its parsed content (`data` = the bytes covered). */
+/** What a checkpoint states about a segment's records; from a parse, or kept while the records were written. */
+export interface SegmentSummary {
+  count: number;
+  firstOffset: string | null;
+  lastOffset: string | null;
+  /** chain hash after the last record */
+  chainHead: Buffer;
+  leafHashes: readonly Buffer[];
+}
+
+export function summarizeParsed(parsed: ParsedSegment): SegmentSummary {
+  const first = parsed.records[0];
+  const last = parsed.records[parsed.records.length - 1];
+  return {
+    count: parsed.records.length,
+    firstOffset: first ? first.line.offset : null,
+    lastOffset: last ? last.line.offset : null,
+    chainHead: parsed.chainHead,
+    leafHashes: parsed.records.map((r) => r.leafHash),
+  };
+}
+
+/** Builds the checkpoint of a segment (`sha256` and `bytes` are of the covered bytes). */
 export function buildCheckpoint(args: {
   store: 'fs' | 's3';
   partition: number;
   segment: string;
   firstSeq: number;
   prevChainHead: Buffer;
-  parsed: ParsedSegment;
-  data: Buffer;
+  summary: SegmentSummary;
+  bytes: number;
+  sha256: string;
   tornTail: TornTail | null;
   sealedAt: Date;
 }): Checkpoint {
-  const { parsed } = args;
-  const first = parsed.records[0];
-  const last = parsed.records[parsed.records.length - 1];
+  const { summary } = args;
   return {
     version: 1,
     store: args.store,
     partition: args.partition,
     segment: args.segment,
     firstSeq: args.firstSeq,
-    count: parsed.records.length,
-    firstOffset: first ? first.line.offset : null,
-    lastOffset: last ? last.line.offset : null,
+    count: summary.count,
+    firstOffset: summary.firstOffset,
+    lastOffset: summary.lastOffset,
     prevChainHead: args.prevChainHead.toString('hex'),
-    chainHead: parsed.chainHead.toString('hex'),
-    merkleRoot: rootFromLeafHashes(parsed.records.map((r) => r.leafHash)).toString('hex'),
-    bytes: args.data.length,
-    sha256: sha256(args.data).toString('hex'),
+    chainHead: summary.chainHead.toString('hex'),
+    merkleRoot: rootFromLeafHashes(summary.leafHashes).toString('hex'),
+    bytes: args.bytes,
+    sha256: args.sha256,
     tornTail: args.tornTail,
     sealedAt: args.sealedAt.toISOString(),
   };

@@ -26,4 +26,5 @@ export { hashLeaf, hashChildren, merkleRoot, rootFromLeafHashes, inclusionProof,
 export { FsWormStore } from './fs-store';
 export { S3WormStore } from './s3-store';
 export { verifyStore, type VerifyOptions } from './verify';
+export { IncrementalVerifier, type IncrementalResult, type IncrementalVerifyOptions } from './incremental';
 export { createInclusionProof, verifyInclusionProof, type ProofCheck } from './proof';

@@ -6,7 +6,7 @@
  *   MTH(D[n])  = node(MTH(D[0:k]), MTH(D[k:n])) with k the largest power of two < n
  * Inclusion proofs are RFC 6962 audit paths (§2.1.1); verification follows RFC 9162 §2.1.3.2.
  */
-import { createHash } from 'crypto';
+import { createHash, hash } from 'crypto';
 
 export const HASH_SIZE = 32;
 
@@ -16,12 +16,17 @@ export function sha256(...parts: (Buffer | Uint8Array | string)[]): Buffer {
   return h.digest();
 }
 
+const LEAF_PREFIX = Buffer.from([0x00]);
+const NODE_PREFIX = Buffer.from([0x01]);
+
 export function hashLeaf(data: Buffer | Uint8Array | string): Buffer {
-  return sha256(Buffer.from([0x00]), typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  // one-shot for text (the stores' lines): U+0000 is the single byte 0x00 in UTF-8
+  if (typeof data === 'string') return hash('sha256', `\u0000${data}`, 'buffer');
+  return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
 }
 
 export function hashChildren(left: Buffer, right: Buffer): Buffer {
-  return sha256(Buffer.from([0x01]), left, right);
+  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
 }
 
 export function emptyRoot(): Buffer {

@@ -4,7 +4,7 @@
  */
 import type { KeyObject } from 'crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { parseSegment } from './chain';
+import { parseSegment } from './segment-parse';
 import { resolvePublicKey, verifyCheckpointSignature } from './checkpoint';
 import { hashLeaf, inclusionProof, rootFromInclusionProof } from './merkle';
 import type { InclusionProof, WormStoreConfig } from './types';

@@ -20,19 +20,11 @@ import {
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { canonicalJson } from './canonical';
-import type { ParsedSegment } from './chain';
 import { buildCheckpoint, encodeSignedCheckpoint, parseSignedCheckpoint, signCheckpoint, verifyCheckpointSignature } from './checkpoint';
-import {
-  SegmentStoreBase,
-  collectEventIds,
-  fsyncDir,
-  listPartitionDirs,
-  listSegmentFiles,
-  padNumber,
-  type SegmentToSeal,
-} from './fs-store';
+import { collectEventIds, fsyncDir, listPartitionDirs, listSegmentFiles, padNumber } from './files';
 import { sha256 } from './merkle';
-import type { S3WormStoreConfig, SignedCheckpoint, TornTail } from './types';
+import { SegmentStoreBase, type SealItem } from './segment-base';
+import type { S3WormStoreConfig, SignedCheckpoint } from './types';
 
 export const SEGMENT_KEY_RE = /^p(0|[1-9]\d*)\/(\d{20})-(\d{20})\.seg$/;
 export const CHECKPOINT_KEY_RE = /^checkpoints\/p(0|[1-9]\d*)\/(\d{20})-(\d{20})\.json$/;
@@ -175,31 +167,30 @@ export class S3WormStore extends SegmentStoreBase {
     return pending;
   }
 
-  protected override mustSealOnRecovery(seg: SegmentToSeal, parsed: ParsedSegment): boolean {
-    const first = parsed.records[0];
-    const last = parsed.records[parsed.records.length - 1];
-    return !!first && !!last && this.existingSegments.has(segmentName(seg.partition, first.line.offset, last.line.offset));
+  protected override mustSealOnRecovery({ seg, summary }: SealItem): boolean {
+    const { firstOffset, lastOffset } = summary;
+    return firstOffset !== null && lastOffset !== null && this.existingSegments.has(segmentName(seg.partition, firstOffset, lastOffset));
   }
 
-  protected async sealSegment(
-    seg: SegmentToSeal,
-    data: Buffer,
-    parsed: ParsedSegment,
-    tornTail: TornTail | null,
-    now: Date,
-  ): Promise<string> {
-    const first = parsed.records[0];
-    const last = parsed.records[parsed.records.length - 1];
-    if (!first || !last) throw new Error('cannot upload an empty segment');
-    const segment = segmentName(seg.partition, first.line.offset, last.line.offset);
+  protected async sealSegments(items: SealItem[], now: Date): Promise<string[]> {
+    const names: string[] = [];
+    for (const item of items) names.push(await this.sealOne(item, now));
+    return names;
+  }
+
+  private async sealOne({ seg, data, sha256: digest, summary, tornTail }: SealItem, now: Date): Promise<string> {
+    const { firstOffset, lastOffset } = summary;
+    if (firstOffset === null || lastOffset === null) throw new Error('cannot upload an empty segment');
+    const segment = segmentName(seg.partition, firstOffset, lastOffset);
     const cp = buildCheckpoint({
       store: 's3',
       partition: seg.partition,
       segment,
       firstSeq: seg.firstSeq,
       prevChainHead: seg.prevChainHead,
-      parsed,
-      data,
+      summary,
+      bytes: data.length,
+      sha256: digest,
       tornTail,
       sealedAt: now,
     });
@@ -243,7 +234,7 @@ export class S3WormStore extends SegmentStoreBase {
     await fsyncDir(path.dirname(file));
   }
 
-  protected async handleEmptyTornFile(seg: SegmentToSeal): Promise<void> {
+  protected async handleEmptyTornFile({ seg }: SealItem): Promise<void> {
     // Nothing acknowledged is in it; keep the bytes aside for inspection, upload nothing.
     const aside = path.join(this.config.stagingDir, 'torn');
     await fsp.mkdir(aside, { recursive: true, mode: 0o750 });
