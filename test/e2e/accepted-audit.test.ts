@@ -7,28 +7,13 @@ import { createContainer, type Deps } from '../../shared/container';
 import { AuditSink } from '../../workers/audit-sink/sink';
 import { createWormStore, type AuditRecord, type FsWormStoreConfig } from '../../workers/audit-sink/store';
 import { createTenantKey, startGateway, testConfig, waitFor, type RunningGateway } from '../support/platform';
+import { storedRecords } from '../support/worm-records';
 
 const COMMANDS = 10_000;
 const CONCURRENCY = 50;
 
 function acceptedInStore(dir: string, tenantId: string): AuditRecord[] {
-  const out: AuditRecord[] = [];
-  const walk = (d: string) => {
-    if (!fs.existsSync(d)) return;
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.seg')) {
-        for (const line of fs.readFileSync(p, 'utf8').split('\n')) {
-          if (!line) continue;
-          const r = (JSON.parse(line) as { record?: AuditRecord }).record;
-          if (r && r.tenantId === tenantId && r.action === 'command.accepted') out.push(r);
-        }
-      }
-    }
-  };
-  walk(dir);
-  return out;
+  return storedRecords(dir).filter((r) => r.tenantId === tenantId && r.action === 'command.accepted');
 }
 
 /**

@@ -7,27 +7,9 @@ import request from 'supertest';
 import { createContainer, type Deps } from '../../shared/container';
 import { Operation, Outbox } from '../../shared/orm';
 import { AuditSink } from '../../workers/audit-sink/sink';
-import { createWormStore, verifyStore, type AuditRecord, type FsWormStoreConfig } from '../../workers/audit-sink/store';
+import { createWormStore, verifyStore, type FsWormStoreConfig } from '../../workers/audit-sink/store';
 import { createTenantKey, startGateway, startWorker, testConfig, waitFor, type RunningGateway, type RunningWorker } from '../support/platform';
-
-function storedRecords(dir: string): AuditRecord[] {
-  const out: AuditRecord[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.seg')) {
-        for (const line of fs.readFileSync(p, 'utf8').split('\n')) {
-          if (!line) continue;
-          const parsed = JSON.parse(line) as { record?: AuditRecord };
-          if (parsed.record) out.push(parsed.record);
-        }
-      }
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { storedRecords } from '../support/worm-records';
 
 /** Every operation and state change through HTTP has exactly one audit record in the WORM store. */
 describe('e2e: audit reconciliation (HTTP → Kafka → workers → outbox → sink → fs WORM store)', function () {
