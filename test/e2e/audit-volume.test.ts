@@ -17,6 +17,9 @@ function acceptedInStore(dir: string, tenantId: string): AuditRecord[] {
 }
 
 /**
+ * Runs after audit-reconciliation.test.ts (file order): both use the run's audit-sink consumer
+ * group, and reconciliation counts the whole audit topic from its start.
+ *
  * The command.accepted record travels with its command (one produce request, no database write on
  * the gateway's success path); every 202 still has exactly one record in the WORM store.
  */
