@@ -8,7 +8,7 @@ import { createContainer, type Deps } from '../../shared/container';
 import { Operation, Outbox } from '../../shared/orm';
 import { AuditSink } from '../../workers/audit-sink/sink';
 import { createWormStore, verifyStore, type FsWormStoreConfig } from '../../workers/audit-sink/store';
-import { createTenantKey, startGateway, startWorker, testConfig, waitFor, type RunningGateway, type RunningWorker } from '../support/platform';
+import { createTenantKey, ownTopics, startGateway, startWorker, testConfig, waitFor, type RunningGateway, type RunningWorker } from '../support/platform';
 import { storedRecords } from '../support/worm-records';
 
 /** Every operation and state change through HTTP has exactly one audit record in the WORM store. */
@@ -25,9 +25,11 @@ describe('e2e: audit reconciliation (HTTP → Kafka → workers → outbox → s
   before(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stateset-audit-'));
     store = { kind: 'fs', dir: path.join(dir, 'segments'), checkpointDir: path.join(dir, 'checkpoints'), maxSegmentRecords: 7, maxSegmentAgeMs: 1000 };
-    gw = await startGateway();
-    workers.push(await startWorker('orders'), await startWorker('inventory'));
-    sinkDeps = await createContainer(testConfig(), 'audit-sink');
+    // Topics of its own: the store must hold exactly this test's audit topic, nothing of earlier tests.
+    const own = await ownTopics();
+    gw = await startGateway(own);
+    workers.push(await startWorker('orders', own), await startWorker('inventory', own));
+    sinkDeps = await createContainer(testConfig(own), 'audit-sink');
     sink = new AuditSink(sinkDeps, createWormStore(store), store);
     await sink.start();
     key = await createTenantKey(gw, 'tenant-audit');

@@ -11,7 +11,7 @@ import { ensureObjectLockBucket } from '../../workers/audit-sink/s3-bucket';
 import { wormStoreConfig } from '../../workers/audit-sink/store-config';
 import { createWormStore, verifyStore, type S3WormStoreConfig } from '../../workers/audit-sink/store';
 import { ConfigError } from '../../shared/errors';
-import { startGateway, testConfig, waitFor, type RunningGateway } from '../support/platform';
+import { ownTopics, startGateway, testConfig, waitFor, type RunningGateway } from '../support/platform';
 
 /** The sink with AUDIT_STORE=s3 against the real Ceph radosgw: records end up in locked objects that verify. */
 describe('e2e: audit sink → S3 Object Lock store', function () {
@@ -25,7 +25,10 @@ describe('e2e: audit sink → S3 Object Lock store', function () {
     for (const v of ['S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']) {
       if (!process.env[v]) throw new Error(`S3 (Ceph radosgw) is required: ${v} is not set (bash ops/infra/up.sh --with-s3 && source .infra/env)`);
     }
+    // Topics of its own: the sink stores this test's records (5 per object), not the run's backlog.
+    const own = await ownTopics();
     const config = testConfig({
+      ...own,
       AUDIT_STORE: 's3', S3_BUCKET: `stateset-e2e-${randomBytes(4).toString('hex')}`, S3_RETENTION_DAYS: '1',
       AUDIT_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'stateset-s3-')), AUDIT_SEGMENT_MAX_AGE_MS: '1000', AUDIT_SEGMENT_MAX_RECORDS: '5',
     });
@@ -35,7 +38,7 @@ describe('e2e: audit sink → S3 Object Lock store', function () {
     deps = await createContainer(config, 'audit-sink');
     sink = new AuditSink(deps, createWormStore(store), store);
     await sink.start();
-    gw = await startGateway({ RATE_LIMIT_IP_FAILURES_PER_MIN: '1000' });
+    gw = await startGateway({ ...own, RATE_LIMIT_IP_FAILURES_PER_MIN: '1000' });
   });
   after(async () => {
     await sink?.stop();

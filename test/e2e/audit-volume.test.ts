@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { createContainer, type Deps } from '../../shared/container';
 import { AuditSink } from '../../workers/audit-sink/sink';
 import { createWormStore, type AuditRecord, type FsWormStoreConfig } from '../../workers/audit-sink/store';
-import { createTenantKey, startGateway, testConfig, waitFor, type RunningGateway } from '../support/platform';
+import { createTenantKey, ownTopics, startGateway, testConfig, waitFor, type RunningGateway } from '../support/platform';
 import { storedRecords } from '../support/worm-records';
 
 const COMMANDS = 10_000;
@@ -17,9 +17,6 @@ function acceptedInStore(dir: string, tenantId: string): AuditRecord[] {
 }
 
 /**
- * Runs after audit-reconciliation.test.ts (file order): both use the run's audit-sink consumer
- * group, and reconciliation counts the whole audit topic from its start.
- *
  * The command.accepted record travels with its command (one produce request, no database write on
  * the gateway's success path); every 202 still has exactly one record in the WORM store.
  */
@@ -34,8 +31,10 @@ describe('e2e: 10,000 accepted commands → exactly 10,000 command.accepted reco
   before(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stateset-accepted-'));
     store = { kind: 'fs', dir: path.join(dir, 'segments'), checkpointDir: path.join(dir, 'checkpoints'), maxSegmentRecords: 5000, maxSegmentAgeMs: 2000 };
-    gw = await startGateway({ RATE_LIMIT_WRITE_PER_MIN: '10000000' });
-    sinkDeps = await createContainer(testConfig(), 'audit-sink');
+    // Topics of its own: its 10,000 commands are never applied, and no later test inherits them.
+    const own = await ownTopics();
+    gw = await startGateway({ ...own, RATE_LIMIT_WRITE_PER_MIN: '10000000' });
+    sinkDeps = await createContainer(testConfig(own), 'audit-sink');
     sink = new AuditSink(sinkDeps, createWormStore(store), store);
     await sink.start();
   });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { loadConfig, type Config } from '../../shared/config';
+import { setupPlatform } from '../../ops/cli/setup';
 import { createContainer, type Deps } from '../../shared/container';
 import { createApp, createGatewayServices, type GatewayServices } from '../../gateway/app';
 import type { Worker } from '../../shared/worker';
@@ -15,6 +16,16 @@ import { ROLE_PERMISSIONS, type Role } from '../../gateway/auth/permissions';
 /** Each domain's handlers exactly as its worker process wires them (TTL from the test's config). */
 export function workerOptions(domain: Domain, config: Config): DomainWorkerOptions {
   return DOMAIN_WORKERS[domain].options(config);
+}
+
+/**
+ * Topics of their own for one test file (created, schemas registered; same PostgreSQL schema):
+ * for tests that count a whole topic, or leave a backlog no later test should inherit.
+ */
+export async function ownTopics(): Promise<Record<string, string>> {
+  const overrides = { KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX ?? ''}own-${randomBytes(3).toString('hex')}.` };
+  await setupPlatform(testConfig(overrides));
+  return overrides;
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {

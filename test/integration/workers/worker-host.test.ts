@@ -50,7 +50,7 @@ describe('worker host: several domains in one process', function () {
     for (const id of items) {
       await waitFor(`inventory operation ${id}`, async () => (await deps.orm.em.fork().findOne(Operation, { id }))?.status === 'succeeded', 20_000);
     }
-    expect(ordersAttempts, 'orders kept retrying meanwhile').to.be.greaterThan(2);
+    expect(ordersAttempts, 'orders kept retrying meanwhile').to.be.at.least(2);
     expect(await deps.orm.em.fork().findOne(Operation, { id: stuckOp }), 'the failing command is never skipped').to.equal(null);
   });
 
