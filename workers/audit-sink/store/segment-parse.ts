@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from 'buffer';
 import { canonicalJson, canonicalRecordText, normalizeRecord } from './canonical';
-import { chainHashOfText, isOffset, type GapMarker, type RecordLine } from './chain';
+import { chainHashOfText, isOffset, recordLineOfText, type GapMarker, type RecordLine } from './chain';
 import { hashLeaf } from './merkle';
 import type { AuditRecord, ProblemKind } from './types';
 
@@ -127,48 +127,55 @@ export function parseSegment(buf: Buffer, ctx: ParseContext): ParsedSegment {
     }
     const raw = bytes.toString('utf8');
     if (!isPlainObject(parsed)) return fail('malformed-line', `line ${lineNo} is not a JSON object`);
-    let canonical: string;
-    try {
-      canonical = canonicalJson(parsed);
-    } catch {
-      return fail('malformed-line', `line ${lineNo} has unsupported JSON values`);
-    }
-    if (canonical !== raw) return fail('non-canonical-line', `line ${lineNo} is not in canonical form`);
-
-    if ('gap' in parsed) {
-      const marker = parseGapMarker(parsed);
-      if (!marker) return fail('malformed-line', `line ${lineNo} is a malformed gap marker`);
-      if (lineNo !== 0 || !ctx.allowGapLine) {
-        return fail('unexplained-gap', `gap marker at line ${lineNo} where none is allowed`);
+    // Fast path: a well-formed record line equals its canonical re-encoding; anything else takes the
+    // checks below, which name the problem.
+    let line = quickRecordLine(parsed, raw);
+    if (!line) {
+      let canonical: string;
+      try {
+        canonical = canonicalJson(parsed);
+      } catch {
+        return fail('malformed-line', `line ${lineNo} has unsupported JSON values`);
       }
-      if (marker.nextSeq !== seq) {
-        return fail('sequence-mismatch', `gap marker says next seq ${marker.nextSeq}, expected ${seq}`);
-      }
-      gap = marker;
-      pos = nl + 1;
-      lineNo += 1;
-      continue;
-    }
+      if (canonical !== raw) return fail('non-canonical-line', `line ${lineNo} is not in canonical form`);
 
-    if (!hasExactKeys(parsed, ['chainHash', 'offset', 'partition', 'record', 'seq'])) {
-      return fail('malformed-line', `line ${lineNo} does not have the record line fields`);
+      if ('gap' in parsed) {
+        const marker = parseGapMarker(parsed);
+        if (!marker) return fail('malformed-line', `line ${lineNo} is a malformed gap marker`);
+        if (lineNo !== 0 || !ctx.allowGapLine) {
+          return fail('unexplained-gap', `gap marker at line ${lineNo} where none is allowed`);
+        }
+        if (marker.nextSeq !== seq) {
+          return fail('sequence-mismatch', `gap marker says next seq ${marker.nextSeq}, expected ${seq}`);
+        }
+        gap = marker;
+        pos = nl + 1;
+        lineNo += 1;
+        continue;
+      }
+
+      if (!hasExactKeys(parsed, ['chainHash', 'offset', 'partition', 'record', 'seq'])) {
+        return fail('malformed-line', `line ${lineNo} does not have the record line fields`);
+      }
+      const { chainHash: ch, offset, partition, record, seq: lineSeq } = parsed;
+      if (typeof ch !== 'string' || !HEX64.test(ch) || !isOffset(offset) || !Number.isSafeInteger(partition)) {
+        return fail('malformed-line', `line ${lineNo} has malformed chainHash/offset/partition`);
+      }
+      if (!Number.isSafeInteger(lineSeq)) return fail('malformed-line', `line ${lineNo} has a malformed seq`);
+      let rec: AuditRecord;
+      try {
+        rec = normalizeRecord(record);
+      } catch (e) {
+        return fail('malformed-line', `line ${lineNo}: ${(e as Error).message}`);
+      }
+      // The line is canonical, so the record's canonical text is the slice between its key and ",seq".
+      const recordText = canonicalRecordText(rec);
+      if (raw.slice(raw.indexOf(RECORD_KEY) + RECORD_KEY.length, raw.lastIndexOf(SEQ_KEY)) !== recordText) {
+        return fail('malformed-line', `line ${lineNo}: record has fields outside the schema`);
+      }
+      line = { ch, offset, partition: partition as number, seq: lineSeq as number, rec, recordText };
     }
-    const { chainHash: ch, offset, partition, record, seq: lineSeq } = parsed;
-    if (typeof ch !== 'string' || !HEX64.test(ch) || !isOffset(offset) || !Number.isSafeInteger(partition)) {
-      return fail('malformed-line', `line ${lineNo} has malformed chainHash/offset/partition`);
-    }
-    if (!Number.isSafeInteger(lineSeq)) return fail('malformed-line', `line ${lineNo} has a malformed seq`);
-    let rec: AuditRecord;
-    try {
-      rec = normalizeRecord(record);
-    } catch (e) {
-      return fail('malformed-line', `line ${lineNo}: ${(e as Error).message}`);
-    }
-    // The line is canonical, so the record's canonical text is the slice between its key and ",seq".
-    const recordText = canonicalRecordText(rec);
-    if (raw.slice(raw.indexOf(RECORD_KEY) + RECORD_KEY.length, raw.lastIndexOf(SEQ_KEY)) !== recordText) {
-      return fail('malformed-line', `line ${lineNo}: record has fields outside the schema`);
-    }
+    const { ch, offset, partition, seq: lineSeq, rec, recordText } = line;
     if (lineSeq !== seq) return fail('sequence-mismatch', `line ${lineNo} has seq ${String(lineSeq)}, expected ${seq}`);
     if (partition !== ctx.partition) {
       return fail('partition-mismatch', `seq ${seq} is for partition ${String(partition)}, not ${ctx.partition}`);
@@ -190,7 +197,7 @@ export function parseSegment(buf: Buffer, ctx: ParseContext): ParsedSegment {
       raw,
       start: pos,
       end: nl + 1,
-      leafHash: hashLeaf(bytes),
+      leafHash: hashLeaf(raw),
     });
     prev = expected;
     lastOffset = off;
@@ -199,6 +206,31 @@ export function parseSegment(buf: Buffer, ctx: ParseContext): ParsedSegment {
     lineNo += 1;
   }
   return result(null);
+}
+
+interface RecordLineFields {
+  ch: string;
+  offset: string;
+  partition: number;
+  seq: number;
+  rec: AuditRecord;
+  recordText: string;
+}
+
+/** The fields of a record line when `raw` is exactly the canonical encoding of a well-formed one, else null. */
+function quickRecordLine(v: Record<string, unknown>, raw: string): RecordLineFields | null {
+  const { chainHash: ch, offset, partition, record, seq } = v;
+  if (Object.keys(v).length !== 5 || typeof ch !== 'string' || !HEX64.test(ch) || !isOffset(offset)) return null;
+  if (!Number.isSafeInteger(partition) || !Number.isSafeInteger(seq) || typeof record !== 'object' || record === null) return null;
+  let rec: AuditRecord;
+  try {
+    rec = normalizeRecord(record);
+  } catch {
+    return null;
+  }
+  const recordText = canonicalRecordText(rec);
+  if (recordLineOfText(ch, offset, partition as number, recordText, seq as number) !== raw) return null;
+  return { ch, offset, partition: partition as number, seq: seq as number, rec, recordText };
 }
 
 /** True when no line after `from` parses as JSON (crash garbage, not a later valid record). */
