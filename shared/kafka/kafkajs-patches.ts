@@ -36,16 +36,19 @@ export function scheduleCheckPendingRequests(this: RequestQueueLike): void {
   }, delay);
 }
 
-export function patchKafkajs(): void {
-  // kafkajs has no "exports" map, so its internal module is reachable by path.
+/** kafkajs has no "exports" map, so its internal module is reachable by path. */
+function requestQueuePrototype(): RequestQueueLike & { [PATCHED]?: true } {
   const req = createRequire(require.resolve('kafkajs'));
-  const RequestQueue = req('./src/network/requestQueue') as { prototype: RequestQueueLike & { [PATCHED]?: true } };
-  if (RequestQueue.prototype[PATCHED]) return;
-  RequestQueue.prototype.scheduleCheckPendingRequests = scheduleCheckPendingRequests;
-  RequestQueue.prototype[PATCHED] = true;
+  return (req('./src/network/requestQueue') as { prototype: RequestQueueLike & { [PATCHED]?: true } }).prototype;
+}
+
+export function patchKafkajs(): void {
+  const prototype = requestQueuePrototype();
+  if (prototype[PATCHED]) return;
+  prototype.scheduleCheckPendingRequests = scheduleCheckPendingRequests;
+  prototype[PATCHED] = true;
 }
 
 export function isKafkajsPatched(): boolean {
-  const req = createRequire(require.resolve('kafkajs'));
-  return (req('./src/network/requestQueue') as { prototype: { [PATCHED]?: true } }).prototype[PATCHED] === true;
+  return requestQueuePrototype()[PATCHED] === true;
 }

@@ -8,18 +8,7 @@ import { resolvePublicKey, signCheckpoint } from '../../../workers/audit-sink/st
 import { CHECKPOINT_LOG } from '../../../workers/audit-sink/store/fs-store';
 import { verifyStore } from '../../../workers/audit-sink/store/verify';
 import type { AuditEntry, FsWormStoreConfig, ProblemKind, SignedCheckpoint } from '../../../workers/audit-sink/store/types';
-
-/** mulberry32: small seeded PRNG so every run of this test applies the same tamperings. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../shared/seeded-random';
 
 const SEED = 0x5eed_a0d1;
 const RUNS_PER_KIND = 20;
@@ -186,7 +175,7 @@ describe('audit tamper detection (fs store, seeded randomized)', function () {
   }
 
   it(`detects 100% of ${RUNS_PER_KIND * KINDS.length} seeded tamperings and names kind, segment and sequence`, async () => {
-    const rnd = prng(SEED);
+    const rnd = seededRandom(SEED);
     const detected: Record<string, number> = {};
     const named: Record<string, number> = {};
     const misses: string[] = [];

@@ -25,6 +25,7 @@ import { sha256 } from './merkle';
 import { checkCheckpoints, checkSegmentData, checkTrailing, failure, type ChainPosition, type VerifyFailure } from './segment-check';
 import type { GapReport, SignedCheckpoint, WormStoreConfig } from './types';
 import { storeLocation, trustedPublicKey } from './verify';
+import { seededRandom } from '../../../shared/seeded-random';
 
 export interface IncrementalVerifyOptions {
   /** trusted checkpoint key (default: the store's own key files, as verifyStore) */
@@ -61,18 +62,6 @@ interface Progress {
   pending: NewCheckpoint[];
 }
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sameCheckpoint = (a: SignedCheckpoint, b: SignedCheckpoint): boolean =>
   canonicalJson({ ...a.checkpoint, sealedAt: '' }) === canonicalJson({ ...b.checkpoint, sealedAt: '' });
 
@@ -91,7 +80,7 @@ export class IncrementalVerifier {
 
   constructor(private readonly config: WormStoreConfig, private readonly opts: IncrementalVerifyOptions = {}) {
     this.source = config.kind === 'fs' ? new FsIncrementalSource(config) : new S3IncrementalSource(config, opts.client);
-    this.random = prng(opts.seed ?? randomInt(2 ** 31));
+    this.random = seededRandom(opts.seed ?? randomInt(2 ** 31));
   }
 
   /** One verification run (runs are serialised). */
