@@ -8,6 +8,9 @@ RUN npm run build
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
+# V8 flags of every platform process (ops/platform/processes.ts NODE_FLAGS): a 4 MB young generation keeps RSS
+# within the memory goals in docs/BENCHMARKS.md.
+ENV NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund

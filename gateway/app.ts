@@ -24,6 +24,7 @@ import { CommandService } from './services/command-service';
 import { IdempotencyStore } from './services/idempotency';
 import { OperationStore } from './services/operation-store';
 import { OperationWaiter } from './services/operation-waiter';
+import { ReadCache } from './services/read-cache';
 import { commandRoutes } from './routes/commands';
 import { operationRoutes } from './routes/operations';
 import { orderQueryRoutes } from './routes/orders';
@@ -45,6 +46,8 @@ export interface GatewayServices {
   operationWaiter: OperationWaiter;
   /** Issues and verifies bearer tokens (own keys and external issuers). */
   tokens: JwtService;
+  /** GET answers of single resources and operations, dropped when their rows change. */
+  reads: ReadCache;
   /** Per route class; absent means no rate limiting (unit tests only). */
   rateLimit?: (cls: RouteClass) => Middleware;
   /** Charged on each authentication failure, for the per-IP brute-force limit. */
@@ -60,7 +63,9 @@ export function createGatewayServices(deps: Deps, overrides: Partial<GatewayServ
   const tokens = new JwtService(config, (keyId) => apiKeys.status(keyId), deps.logger);
   const limiting = createRateLimiting(new RateLimiter(deps.redis, config), deps.metrics, config);
   const operationWaiter = new OperationWaiter(deps.notifications);
-  return { apiKeys, audit, commands, operationWaiter, tokens, rateLimit: limiting.forClass, onAuthFailure: limiting.onAuthFailure, ...overrides };
+  const reads = new ReadCache(deps.notifications, { maxEntries: config.READ_CACHE_MAX_ENTRIES, ttlMs: config.READ_CACHE_TTL_MS },
+    (result) => deps.metrics.readCache.inc({ result }));
+  return { apiKeys, audit, commands, operationWaiter, tokens, reads, rateLimit: limiting.forClass, onAuthFailure: limiting.onAuthFailure, ...overrides };
 }
 
 export function routeSpecs(deps: Deps, services: GatewayServices): RouteSpec[] {
@@ -69,12 +74,12 @@ export function routeSpecs(deps: Deps, services: GatewayServices): RouteSpec[] {
     ...authRoutes(services.tokens, services.audit),
     ...apiKeyRoutes(services.apiKeys, services.audit, deps.config.API_KEY_ROTATION_OVERLAP_S),
     ...commandRoutes(services.commands, services.audit),
-    ...operationRoutes(deps.orm, services.operationWaiter, deps.config.OPERATION_MAX_WAIT_S),
-    ...orderQueryRoutes(deps.orm),
-    ...inventoryQueryRoutes(deps.orm),
-    ...returnQueryRoutes(deps.orm),
-    ...shipmentQueryRoutes(deps.orm),
-    ...warrantyQueryRoutes(deps.orm),
+    ...operationRoutes(deps.orm, services.operationWaiter, services.reads, deps.config.OPERATION_MAX_WAIT_S),
+    ...orderQueryRoutes(deps.orm, services.reads),
+    ...inventoryQueryRoutes(deps.orm, services.reads),
+    ...returnQueryRoutes(deps.orm, services.reads),
+    ...shipmentQueryRoutes(deps.orm, services.reads),
+    ...warrantyQueryRoutes(deps.orm, services.reads),
     ...auditRoutes(deps.orm),
   ];
 }

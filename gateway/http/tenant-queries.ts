@@ -8,6 +8,7 @@ import type { Principal } from '../auth/principal';
 import { defineRoute, type RouteSpec } from './route-spec';
 import { parseInput } from './validate';
 import { decodeCursor, page, pageQuery } from './pagination';
+import type { ReadCache } from '../services/read-cache';
 
 /** Rows that tenant-scoped queries page through: newest first, keyset on (createdAt, id). */
 export interface TenantRow {
@@ -56,17 +57,25 @@ export function listRoute<Row extends TenantRow, F extends z.ZodRawShape>(
   });
 }
 
-/** `GET <path>/:id`: one row of the caller's tenant; another tenant's row is "not found". */
-export function getRoute<Row extends TenantRow>(opts: QueryRouteOptions<Row> & { name: string }): RouteSpec {
+/**
+ * `GET <path>/:id`: one row of the caller's tenant; another tenant's row is "not found". Answers
+ * come from the read cache while the row is unchanged (see ReadCache; the table must be one of
+ * CACHED_RESOURCE_TABLES, whose triggers announce changes).
+ */
+export function getRoute<Row extends TenantRow>(opts: QueryRouteOptions<Row> & { name: string; cache: ReadCache }): RouteSpec {
+  const table = opts.entity.meta.tableName;
   return defineRoute({
     method: 'get', path: opts.path, permission: opts.permission, rateClass: 'read', tag: opts.tag, success: 200,
     summary: opts.summary, params: uuidParams,
     async handler(req: Request, res: Response) {
       const { id } = parseInput(uuidParams, req.params, 'params');
-      const where = { id, tenantId: (res.locals.principal as Principal).tenantId } as FilterQuery<Row>;
-      const row = (await opts.orm.em.fork().findOne(opts.entity, where)) as Row | null;
-      if (!row) throw new NotFoundError(`${opts.name} not found`);
-      res.json(opts.view(row));
+      const { tenantId } = res.locals.principal as Principal;
+      const answer = await opts.cache.get(`${table}:${id}`, tenantId, async () => {
+        const row = (await opts.orm.em.fork().findOne(opts.entity, { id, tenantId } as FilterQuery<Row>)) as Row | null;
+        return row ? { body: JSON.stringify(opts.view(row)) } : null;
+      });
+      if (answer === null) throw new NotFoundError(`${opts.name} not found`);
+      res.type('application/json').send(answer.body);
     },
   });
 }

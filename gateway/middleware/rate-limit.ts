@@ -5,12 +5,15 @@ import type { Metrics } from '../../shared/metrics';
 import type { RouteClass } from '../http/route-spec';
 import type { Principal } from '../auth/principal';
 import type { BucketState, RateLimiter } from '../services/rate-limiter';
+import { RateLimitLeases } from '../services/rate-limit-leases';
 
 export interface RateLimitPolicyConfig {
   RATE_LIMIT_REDIS_DOWN_WRITES: 'fail-closed' | 'fail-open';
   RATE_LIMIT_REDIS_DOWN_READS: 'fail-closed' | 'fail-open';
   RATE_LIMIT_REDIS_DOWN_RETRY_AFTER_S: number;
   RATE_LIMIT_WINDOW_S: number;
+  RATE_LIMIT_LEASE_MS: number;
+  RATE_LIMIT_LEASE_MAX_HITS: number;
 }
 
 /** Bucket key of a client address: the address for IPv4, its /64 for IPv6 (one host owns a whole /64). */
@@ -37,12 +40,15 @@ function setHeaders(res: Response, s: BucketState, windowS: number, nowMs: numbe
 }
 
 /**
- * The gateway's rate limiting: one Redis script per request. Public routes are limited per client
- * address; authenticated ones per principal and route class, and refused while the client address
- * is over its failed-authentication budget. Redis down: per RATE_LIMIT_REDIS_DOWN_WRITES/READS,
+ * The gateway's rate limiting: one Redis script decides, and a busy principal's hits are taken in
+ * leases spent in-process (RATE_LIMIT_LEASE_MS; counted in stateset_rate_limit_decisions_total{source}).
+ * Public routes are limited per client address; authenticated ones per principal and route class,
+ * and refused while the client address is over its failed-authentication budget. Redis down: per RATE_LIMIT_REDIS_DOWN_WRITES/READS,
  * every decision taken without Redis counted in stateset_rate_limiter_unavailable_total{decision}.
  */
 export function createRateLimiting(limiter: RateLimiter, metrics: Metrics, config: RateLimitPolicyConfig) {
+  const leases = new RateLimitLeases(limiter, { leaseMs: config.RATE_LIMIT_LEASE_MS, maxHits: config.RATE_LIMIT_LEASE_MAX_HITS },
+    (source) => metrics.rateLimitDecisions.inc({ source }));
   const unavailable = (cls: RouteClass, res: Response, next: NextFunction, err: unknown) => {
     const mode = cls === 'read' ? config.RATE_LIMIT_REDIS_DOWN_READS : config.RATE_LIMIT_REDIS_DOWN_WRITES;
     if (mode === 'fail-open') {
@@ -62,7 +68,7 @@ export function createRateLimiting(limiter: RateLimiter, metrics: Metrics, confi
         const buckets = principal
           ? [limiter.ipFailureBucket(ip, 'check'), limiter.principalBucket(principal.tenantId, principal.id, cls)]
           : [limiter.ipBucket(ip, cls)];
-        limiter.hit(buckets).then(
+        leases.take(buckets).then(
           (d) => {
             const shown = d.blockedBy ?? d.buckets[d.buckets.length - 1]!;
             setHeaders(res, shown, limiter.windowS, d.nowMs);

@@ -6,6 +6,7 @@ import { InventoryBalance, InventoryItem, Reservation, type InventoryItemRow, ty
 import { NotFoundError } from '../../shared/errors';
 import { sku } from '../../schemas/http/common';
 import { defineRoute, type RouteSpec } from '../http/route-spec';
+import type { ReadCache } from '../services/read-cache';
 import { getRoute, listRoute } from '../http/tenant-queries';
 import { parseInput } from '../http/validate';
 import { decodeCursor, page, pageQuery } from '../http/pagination';
@@ -21,7 +22,7 @@ function reservationView(r: ReservationRow) {
   return { id: r.id, orderId: r.orderId, status: r.status, lines: r.lines, expiresAt: r.expiresAt.toISOString(), version: r.version, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
 }
 
-export function inventoryQueryRoutes(orm: MikroORM): RouteSpec[] {
+export function inventoryQueryRoutes(orm: MikroORM, cache: ReadCache): RouteSpec[] {
   const tenantOf = (res: Response) => (res.locals.principal as Principal).tenantId;
   const itemView = async (item: InventoryItemRow) => {
     const balances = await orm.em.fork().find(InventoryBalance, { tenantId: item.tenantId, sku: item.sku }, { orderBy: { locationId: 'asc' } });
@@ -59,6 +60,6 @@ export function inventoryQueryRoutes(orm: MikroORM): RouteSpec[] {
       },
     }),
     listRoute({ orm, entity: Reservation, path: '/v1/inventory/reservations', permission: 'inventory:read', tag: 'inventory', summary: 'List reservations', filters: reservationFilters, view: reservationView }),
-    getRoute({ orm, entity: Reservation, path: '/v1/inventory/reservations/:id', permission: 'inventory:read', tag: 'inventory', summary: 'One reservation', name: 'reservation', view: reservationView }),
+    getRoute({ orm, cache, entity: Reservation, path: '/v1/inventory/reservations/:id', permission: 'inventory:read', tag: 'inventory', summary: 'One reservation', name: 'reservation', view: reservationView }),
   ];
 }

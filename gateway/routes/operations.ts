@@ -8,6 +8,7 @@ import { parseInput } from '../http/validate';
 import { operationView } from '../services/operation-view';
 import type { Principal } from '../auth/principal';
 import type { OperationWaiter } from '../services/operation-waiter';
+import type { ReadCache } from '../services/read-cache';
 
 const params = z.strictObject({ id: z.string().uuid() });
 const PREFER_WAIT = /(?:^|[,;\s])wait=(\d+)/i;
@@ -16,8 +17,13 @@ function isDone(op: OperationRow): boolean {
   return op.status === 'succeeded' || op.status === 'failed';
 }
 
-export function operationRoutes(orm: MikroORM, waiter: OperationWaiter, maxWaitS: number): RouteSpec[] {
+export function operationRoutes(orm: MikroORM, waiter: OperationWaiter, cache: ReadCache, maxWaitS: number): RouteSpec[] {
   const find = (tenantId: string, id: string) => orm.em.fork().findOne(Operation, { id, tenantId });
+  // An operation changes once, to its final state, and that change is announced (operation_done).
+  const cached = (tenantId: string, id: string) => cache.get(`operations:${id}`, tenantId, async () => {
+    const op = await find(tenantId, id);
+    return op ? { body: JSON.stringify(operationView(op)), pending: !isDone(op) } : null;
+  });
   return [
     defineRoute({
       method: 'get',
@@ -34,10 +40,10 @@ export function operationRoutes(orm: MikroORM, waiter: OperationWaiter, maxWaitS
         const waitS = Math.min(Number(PREFER_WAIT.exec(req.get('prefer') ?? '')?.[1] ?? 0), maxWaitS);
         const deadline = Date.now() + waitS * 1000;
         if (waitS === 0) {
-          const op = await find(tenantId, id);
-          if (!op) throw new NotFoundError('operation not found');
-          if (!isDone(op)) res.setHeader('Retry-After', '1');
-          res.json(operationView(op));
+          const answer = await cached(tenantId, id);
+          if (answer === null) throw new NotFoundError('operation not found');
+          if (answer.pending) res.setHeader('Retry-After', '1');
+          res.type('application/json').send(answer.body);
           return;
         }
         // Each wait is registered before the read it follows, so a change in between is not missed;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Order, type OrderRow } from '../../shared/orm';
+import type { ReadCache } from '../services/read-cache';
 import type { RouteSpec } from '../http/route-spec';
 import { getRoute, listRoute } from '../http/tenant-queries';
 
@@ -28,10 +29,10 @@ export function orderView(o: OrderRow) {
   };
 }
 
-export function orderQueryRoutes(orm: MikroORM): RouteSpec[] {
+export function orderQueryRoutes(orm: MikroORM, cache: ReadCache): RouteSpec[] {
   const common = { orm, entity: Order, permission: 'orders:read', tag: 'orders', view: orderView } as const;
   return [
     listRoute({ ...common, path: '/v1/orders', summary: 'List orders, newest first, with cursor pagination', filters: listFilters }),
-    getRoute({ ...common, path: '/v1/orders/:id', summary: 'One order', name: 'order' }),
+    getRoute({ ...common, cache, path: '/v1/orders/:id', summary: 'One order', name: 'order' }),
   ];
 }

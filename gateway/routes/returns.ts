@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Return, type ReturnRow } from '../../shared/orm';
+import type { ReadCache } from '../services/read-cache';
 import type { RouteSpec } from '../http/route-spec';
 import { getRoute, listRoute } from '../http/tenant-queries';
 
@@ -23,10 +24,10 @@ export function returnView(r: ReturnRow) {
   };
 }
 
-export function returnQueryRoutes(orm: MikroORM): RouteSpec[] {
+export function returnQueryRoutes(orm: MikroORM, cache: ReadCache): RouteSpec[] {
   const common = { orm, entity: Return, permission: 'returns:read', tag: 'returns', view: returnView } as const;
   return [
     listRoute({ ...common, path: '/v1/returns', summary: 'List returns, newest first, with cursor pagination', filters: listFilters }),
-    getRoute({ ...common, path: '/v1/returns/:id', summary: 'One return', name: 'return' }),
+    getRoute({ ...common, cache, path: '/v1/returns/:id', summary: 'One return', name: 'return' }),
   ];
 }

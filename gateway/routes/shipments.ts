@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Shipment, type ShipmentRow } from '../../shared/orm';
+import type { ReadCache } from '../services/read-cache';
 import type { RouteSpec } from '../http/route-spec';
 import { getRoute, listRoute } from '../http/tenant-queries';
 
@@ -27,10 +28,10 @@ export function shipmentView(s: ShipmentRow) {
   };
 }
 
-export function shipmentQueryRoutes(orm: MikroORM): RouteSpec[] {
+export function shipmentQueryRoutes(orm: MikroORM, cache: ReadCache): RouteSpec[] {
   const common = { orm, entity: Shipment, permission: 'shipments:read', tag: 'shipments', view: shipmentView } as const;
   return [
     listRoute({ ...common, path: '/v1/shipments', summary: 'List shipments, newest first, with cursor pagination', filters: listFilters }),
-    getRoute({ ...common, path: '/v1/shipments/:id', summary: 'One shipment', name: 'shipment' }),
+    getRoute({ ...common, cache, path: '/v1/shipments/:id', summary: 'One shipment', name: 'shipment' }),
   ];
 }

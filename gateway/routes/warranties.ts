@@ -6,6 +6,7 @@ import { Warranty, WarrantyClaim, type WarrantyClaimRow, type WarrantyRow } from
 import { NotFoundError } from '../../shared/errors';
 import { identifier, sku } from '../../schemas/http/common';
 import { defineRoute, type RouteSpec } from '../http/route-spec';
+import type { ReadCache } from '../services/read-cache';
 import { getRoute, listRoute } from '../http/tenant-queries';
 import { parseInput } from '../http/validate';
 import { decodeCursor, page, pageQuery } from '../http/pagination';
@@ -54,7 +55,7 @@ export function warrantyClaimView(c: WarrantyClaimRow) {
 
 const tenantOf = (res: Response) => (res.locals.principal as Principal).tenantId;
 
-export function warrantyQueryRoutes(orm: MikroORM): RouteSpec[] {
+export function warrantyQueryRoutes(orm: MikroORM, cache: ReadCache): RouteSpec[] {
   const listClaims = async (where: ObjectQuery<WarrantyClaimRow>, q: { limit: number; cursor?: string | undefined }) => {
     const cursor = decodeCursor(q.cursor);
     if (cursor) where.$or = [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { $lt: cursor.id } }];
@@ -64,7 +65,7 @@ export function warrantyQueryRoutes(orm: MikroORM): RouteSpec[] {
   };
   return [
     listRoute({ orm, entity: Warranty, path: '/v1/warranties', permission: 'warranties:read', tag: 'warranties', summary: 'List warranties, newest first, with cursor pagination', filters: warrantyFilters, view: warrantyView }),
-    getRoute({ orm, entity: Warranty, path: '/v1/warranties/:id', permission: 'warranties:read', tag: 'warranties', summary: 'One warranty', name: 'warranty', view: warrantyView }),
+    getRoute({ orm, cache, entity: Warranty, path: '/v1/warranties/:id', permission: 'warranties:read', tag: 'warranties', summary: 'One warranty', name: 'warranty', view: warrantyView }),
     defineRoute({
       method: 'get', path: '/v1/warranties/:id/claims', permission: 'warranties:read', rateClass: 'read', tag: 'warranties', success: 200,
       summary: 'The claims of one warranty, newest first', params, query: claimsOfWarrantyQuery,
@@ -79,6 +80,6 @@ export function warrantyQueryRoutes(orm: MikroORM): RouteSpec[] {
       },
     }),
     listRoute({ orm, entity: WarrantyClaim, path: '/v1/warranty-claims', permission: 'warranties:read', tag: 'warranties', summary: 'List warranty claims, newest first, with cursor pagination', filters: { status: claimStatus.optional(), warrantyId: z.string().uuid().optional() }, view: warrantyClaimView }),
-    getRoute({ orm, entity: WarrantyClaim, path: '/v1/warranty-claims/:id', permission: 'warranties:read', tag: 'warranties', summary: 'One warranty claim', name: 'warranty claim', view: warrantyClaimView }),
+    getRoute({ orm, cache, entity: WarrantyClaim, path: '/v1/warranty-claims/:id', permission: 'warranties:read', tag: 'warranties', summary: 'One warranty claim', name: 'warranty claim', view: warrantyClaimView }),
   ];
 }

@@ -5,6 +5,14 @@ import type { ProcessName } from '../../shared/process';
  * hosts every domain; docker-compose runs one per domain instead (the production shape).
  * Metrics ports: shared/process METRICS_PORT_OFFSETS.
  */
+/**
+ * V8 flags of every platform process (npm start, the benchmarks, the container image). Under load
+ * V8 grows each young-generation semi-space to 16–32 MB and keeps it; 4 MB holds the request
+ * path's short-lived garbage at a small extra GC cost and keeps RSS within the memory goals
+ * (docs/BENCHMARKS.md, "memory").
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=4'] as const;
+
 export const PROCESSES = [
   { name: 'gateway', entry: 'dist/gateway/main.js', args: [] },
   { name: 'worker', entry: 'dist/workers/main.js', args: ['--domains', 'all'] },

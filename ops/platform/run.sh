@@ -9,6 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 # then sends each process one SIGTERM (a second signal would make a process exit at once instead of
 # finishing its work in hand). One process dying stops the others.
 mapfile -t SPECS < <(node -e 'for (const p of require("./dist/ops/platform/processes.js").PROCESSES) console.log([p.name, p.entry, ...p.args].join(" "))')
+read -r -a NODE_FLAGS < <(node -e 'console.log(require("./dist/ops/platform/processes.js").NODE_FLAGS.join(" "))')
 PIDS=()
 NAMES=()
 for spec in "${SPECS[@]}"; do
@@ -16,7 +17,7 @@ for spec in "${SPECS[@]}"; do
   # shellcheck disable=SC2086 # args are words by design
   # The prefixing seds ignore Ctrl-C: they end when their process closes its output, so the
   # shutdown's last lines still get through.
-  setsid node "$entry" $args > >(trap '' INT; exec sed -u "s/^/[$name] /") 2> >(trap '' INT; exec sed -u "s/^/[$name] /" >&2) &
+  setsid node "${NODE_FLAGS[@]}" "$entry" $args > >(trap '' INT; exec sed -u "s/^/[$name] /") 2> >(trap '' INT; exec sed -u "s/^/[$name] /" >&2) &
   PIDS+=("$!")
   NAMES+=("$name")
 done

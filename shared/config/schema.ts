@@ -65,6 +65,9 @@ export const envSchema = z
 
     IDEMPOTENCY_TTL_H: z.coerce.number().int().min(24).max(24 * 30).default(24),
     OPERATION_MAX_WAIT_S: z.coerce.number().int().min(0).max(30).default(30),
+    // Gateway read cache of GET /v1/<resources>/{id} and /v1/operations/{id}, invalidated by NOTIFY (0 = off).
+    READ_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+    READ_CACHE_TTL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
 
     WORKER_RETRY_MAX_MS: z.coerce.number().int().min(100).default(30000),
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(2000),
@@ -92,6 +95,9 @@ export const envSchema = z
     RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(3600).default(60),
     RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(1).default(300),
     RATE_LIMIT_REDIS_DOWN_RETRY_AFTER_S: z.coerce.number().int().min(1).max(300).default(5),
+    // Hits a busy principal takes from Redis at once and spends in-process (0 = ask Redis per request).
+    RATE_LIMIT_LEASE_MS: z.coerce.number().int().min(0).max(5000).default(250),
+    RATE_LIMIT_LEASE_MAX_HITS: z.coerce.number().int().min(1).max(10000).default(100),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;

@@ -21,6 +21,8 @@ export function createMetrics(service: string) {
     authFailuresBySource: new Counter({ name: 'stateset_auth_failures_by_source_total', help: 'Authentication failures by client network (/24 or /64)', labelNames: ['source'], registers: r }),
     authzFailures: new Counter({ name: 'stateset_authz_failures_total', help: 'Authorization failures by missing permission', labelNames: ['permission'], registers: r }),
     rateLimited: new Counter({ name: 'stateset_rate_limited_total', help: 'Requests refused by a rate-limit policy', labelNames: ['policy'], registers: r }),
+    rateLimitDecisions: new Counter({ name: 'stateset_rate_limit_decisions_total', help: 'Rate-limit decisions, by where they were taken: a Redis call or a lease of hits spent in-process', labelNames: ['source'], registers: r }),
+    readCache: new Counter({ name: 'stateset_read_cache_total', help: 'GET answers of single resources: from the read cache (hit), loaded (miss), or past the cache while its invalidations are not being heard (bypass)', labelNames: ['result'], registers: r }),
     rateLimiterUnavailable: new Counter({ name: 'stateset_rate_limiter_unavailable_total', help: 'Requests decided without the rate limiter because Redis was unavailable', labelNames: ['decision'], registers: r }),
     idempotentReplays: new Counter({ name: 'stateset_idempotent_replays_total', help: 'Requests answered from a stored idempotent response', registers: r }),
     commandsPublished: new Counter({ name: 'stateset_commands_published_total', help: 'Commands acknowledged by Kafka', labelNames: ['type'], registers: r }),
@@ -75,7 +77,8 @@ export function primeCounters(metrics: Metrics, kind: 'gateway' | 'worker' | 'au
     for (const reason of AUTH_REASONS) for (const scheme of ['api_key', 'jwt']) metrics.authFailures.inc({ scheme, reason }, 0);
     metrics.authFailures.inc({ scheme: 'none', reason: 'missing' }, 0);
     for (const policy of ['read', 'write', 'auth', 'ip']) metrics.rateLimited.inc({ policy }, 0);
-    for (const decision of ['bypass', 'refuse']) metrics.rateLimiterUnavailable.inc({ decision }, 0);
+    for (const decision of ['allowed', 'refused', 'uncounted']) metrics.rateLimiterUnavailable.inc({ decision }, 0);
+    for (const source of ['redis', 'lease']) metrics.rateLimitDecisions.inc({ source }, 0);
     for (const dependency of ['kafka', 'registry', 'redis', 'postgres']) metrics.dependencyUnavailable.inc({ dependency }, 0);
   }
   if (kind === 'audit-sink') metrics.auditVerificationFailures.inc(0);

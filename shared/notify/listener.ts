@@ -4,9 +4,13 @@ import { backoffDelay } from '../retry';
 
 type Handler = (payload: string) => void;
 
+const CHANNELS = ['outbox', 'operation_done', 'row_changed'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
 /**
  * One dedicated PostgreSQL connection per process that LISTENs to the platform's channels
- * (`<schema>.outbox`, `<schema>.operation_done`, see Migration20261201000100_notify) and fans
+ * (`<schema>.outbox`, `<schema>.operation_done`, `<schema>.row_changed`; see the notify and
+ * row_changed migrations) and fans
  * notifications out to in-process subscribers. It reconnects by itself; while it is down,
  * subscribers fall back on their slow safety poll, and on every reconnect each channel gets one
  * empty notification so that nobody misses what happened during the gap.
@@ -21,7 +25,7 @@ export class PgListener {
   constructor(private readonly url: string, private readonly schema: string, private readonly logger: Logger) {}
 
   /** The full channel name of one of the platform's channels in this schema. */
-  channel(name: 'outbox' | 'operation_done'): string {
+  channel(name: Channel): string {
     return `${this.schema}.${name}`;
   }
 
@@ -63,7 +67,7 @@ export class PgListener {
       for (const h of this.handlers.get(n.channel) ?? []) h(n.payload ?? '');
     });
     await client.connect();
-    for (const name of ['outbox', 'operation_done'] as const) {
+    for (const name of CHANNELS) {
       // Channel names are identifiers; the schema name is validated by the config (lowercase, digits, _).
       await client.query(`listen "${this.channel(name)}"`);
     }

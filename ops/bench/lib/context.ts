@@ -1,6 +1,10 @@
 import type { BenchOptions } from './args';
 import type { Platform } from './platform';
+import { NODE_FLAGS } from '../../platform/processes';
 import { freePort, startNode, waitForHttp, waitUntil, type Child } from './proc';
+
+/** The platform's own V8 flags; BENCH_NODE_FLAGS (space-separated, may be empty) tries others. */
+const platformFlags = (): string[] => (process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean) : [...NODE_FLAGS]);
 
 /** What every scenario gets: the options, a progress log, and what earlier scenarios measured. */
 export interface Ctx {
@@ -25,7 +29,7 @@ function profiled(ctx: Ctx, scenario: string, child: Child): Child {
 /** The compiled gateway (`node dist/gateway/main.js`) on a free loopback port, once /healthz answers. */
 export async function startGateway(ctx: Ctx, p: Platform): Promise<Server> {
   const port = await freePort();
-  const child = profiled(ctx, p.name, startNode('gateway', ['dist/gateway/main.js'], { env: { ...p.env, HTTP_PORT: String(port) }, cpuProfDir: ctx.opts.cpuProfDir }));
+  const child = profiled(ctx, p.name, startNode('gateway', ['dist/gateway/main.js'], { env: { ...p.env, HTTP_PORT: String(port) }, cpuProfDir: ctx.opts.cpuProfDir, nodeFlags: platformFlags() }));
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(child, `${url}/healthz`);
   return { child, url };
@@ -33,7 +37,7 @@ export async function startGateway(ctx: Ctx, p: Platform): Promise<Server> {
 
 /** The compiled worker process (`node dist/workers/main.js --domains <domains>`). */
 export function startWorker(ctx: Ctx, p: Platform, domains: string): Child {
-  return profiled(ctx, p.name, startNode(`worker --domains ${domains}`, ['dist/workers/main.js', '--domains', domains], { env: p.env, cpuProfDir: ctx.opts.cpuProfDir }));
+  return profiled(ctx, p.name, startNode(`worker --domains ${domains}`, ['dist/workers/main.js', '--domains', domains], { env: p.env, cpuProfDir: ctx.opts.cpuProfDir, nodeFlags: platformFlags() }));
 }
 
 /** A TypeScript process of ops/bench (tsx), ready once it printed `ready`. */

@@ -24,6 +24,8 @@ export interface StartOptions {
   /** Run a TypeScript file of ops/bench through tsx instead of a compiled `dist/` entry. */
   tsx?: boolean;
   cpuProfDir?: string | null;
+  /** V8 flags put before everything else (the platform's NODE_FLAGS for its processes). */
+  nodeFlags?: readonly string[];
   /** Where stdout goes: kept in the ring buffer (default) or handed to the caller. */
   onStdout?: (chunk: Buffer) => void;
 }
@@ -31,6 +33,7 @@ export interface StartOptions {
 /** Starts `node <args>` from the repository root, as a child of this process. */
 export function startNode(name: string, args: string[], opts: StartOptions): Child {
   const flags = [
+    ...(opts.nodeFlags ?? []),
     ...(opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : []),
     ...(opts.tsx ? ['--import', 'tsx'] : []),
   ];

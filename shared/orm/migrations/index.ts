@@ -5,6 +5,7 @@ import { Migration20261129000400_returns } from './Migration20261129000400_retur
 import { Migration20261129000500_shipments } from './Migration20261129000500_shipments';
 import { Migration20261129000600_warranties } from './Migration20261129000600_warranties';
 import { Migration20261201000100_notify } from './Migration20261201000100_notify';
+import { Migration20261202000100_row_changed } from './Migration20261202000100_row_changed';
 
 /** Every migration in order; listed explicitly so the same code runs under tsx and compiled JS. */
 export const migrationsList = [
@@ -15,4 +16,5 @@ export const migrationsList = [
   { name: 'Migration20261129000500_shipments', class: Migration20261129000500_shipments },
   { name: 'Migration20261129000600_warranties', class: Migration20261129000600_warranties },
   { name: 'Migration20261201000100_notify', class: Migration20261201000100_notify },
+  { name: 'Migration20261202000100_row_changed', class: Migration20261202000100_row_changed },
 ];

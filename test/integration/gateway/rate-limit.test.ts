@@ -46,6 +46,33 @@ describe('gateway rate limiting (Redis)', function () {
     });
   });
 
+  describe('leases: hits taken from Redis in batches', () => {
+    let gw: RunningGateway;
+    before(async () => {
+      gw = await gateway({ RATE_LIMIT_READ_PER_MIN: '1000', RATE_LIMIT_LEASE_MS: '300' });
+      await waitRedisReady(gw);
+    });
+    after(async () => gw?.close());
+
+    it('200 concurrent requests cost a few Redis calls; unspent hits are given back, so the count stays exact', async () => {
+      const key = await createTenantKey(gw, 'tenant-lease', 'viewer');
+      const decisions = async (source: string) => (await gw.deps.metrics.rateLimitDecisions.get()).values
+        .filter((v) => v.labels.source === source).reduce((n, v) => n + v.value, 0);
+      const before = { redis: await decisions('redis'), lease: await decisions('lease') };
+      const results = await Promise.all(Array.from({ length: 200 }, () => call(`${gw.url}/v1/orders?limit=1`, { headers: { 'X-API-Key': key } })));
+      expect(results.map((r) => r.status).filter((s) => s !== 200)).to.deep.equal([]);
+      const redisCalls = (await decisions('redis')) - before.redis;
+      expect(redisCalls + (await decisions('lease')) - before.lease).to.equal(200);
+      expect(redisCalls).to.be.below(40);
+      const remaining = results.map((r) => Number(r.headers['x-ratelimit-remaining'])).sort((x, y) => y - x);
+      expect(remaining).to.deep.equal(Array.from({ length: 200 }, (_, i) => 999 - i));
+      // After the lease time the next request's lease gives back what the last one did not spend.
+      await new Promise((r) => setTimeout(r, 400));
+      const next = await call(`${gw.url}/v1/orders?limit=1`, { headers: { 'X-API-Key': key } });
+      expect(Number(next.headers['x-ratelimit-remaining'])).to.equal(1000 - 201);
+    });
+  });
+
   describe('policies and headers', () => {
     let gw: RunningGateway;
     before(async () => {
