@@ -9,6 +9,7 @@ import { httpMetrics } from './middleware/http-metrics';
 import { requireJsonBody } from './middleware/content-type';
 import { errorHandler } from './middleware/error-handler';
 import { authenticate } from './auth/authenticate';
+import { AuthFailureSummaries } from './services/auth-failure-summary';
 import { authorize } from './auth/authorize';
 import { ApiKeyStore } from './auth/api-key-store';
 import type { RouteAccess, RouteClass, RouteSpec } from './http/route-spec';
@@ -52,20 +53,31 @@ export interface GatewayServices {
   rateLimit?: (cls: RouteClass) => Middleware;
   /** Charged on each authentication failure, for the per-IP brute-force limit. */
   onAuthFailure?: (req: Request, res: Response, err: AuthenticationError) => Promise<void>;
+  /** Before authentication: refuses an address over its failed-authentication budget. */
+  beforeAuth?: Middleware;
+  /** Writes what is still held in memory (the summaries of refused addresses); called on shutdown. */
+  stop?: () => Promise<void>;
 }
 
 export function createGatewayServices(deps: Deps, overrides: Partial<GatewayServices> = {}): GatewayServices {
   const { config } = deps;
-  const apiKeys = new ApiKeyStore(deps.orm, config.API_KEY_PEPPER, config.API_KEY_ENV, config.API_KEY_CACHE_TTL_MS);
+  const apiKeys = new ApiKeyStore(deps.orm, config.API_KEY_PEPPER, config.API_KEY_ENV, config.API_KEY_CACHE_TTL_MS,
+    (source) => deps.metrics.apiKeyLookups.inc({ source }));
   const audit = new AuditTrail(deps.orm, deps.topics, deps.logger);
   const idempotency = new IdempotencyStore(deps.orm, config.IDEMPOTENCY_TTL_H);
   const commands = new CommandService(new OperationStore(deps.orm), deps.publisher, deps.codec, deps.topics, deps.metrics, idempotency);
   const tokens = new JwtService(config, (keyId) => apiKeys.status(keyId), deps.logger);
-  const limiting = createRateLimiting(new RateLimiter(deps.redis, config), deps.metrics, config);
+  const summaries = new AuthFailureSummaries(config.RATE_LIMIT_WINDOW_S * 1000, (sum) => audit.record({
+    tenantId: null, principal: null, requestId: null, sourceIp: sum.source, userAgent: null,
+    action: 'auth.refused_over_budget', outcome: 'failure',
+    details: { source: sum.source, count: sum.count, firstAt: sum.firstAt.toISOString(), lastAt: sum.lastAt.toISOString(), reasons: sum.reasons },
+  }).catch((err: unknown) => { deps.logger.error({ err, source: sum.source }, 'summary of refused authentications could not be audited'); }));
+  const limiting = createRateLimiting(new RateLimiter(deps.redis, config), deps.metrics, config, summaries);
   const operationWaiter = new OperationWaiter(deps.notifications);
   const reads = new ReadCache(deps.notifications, { maxEntries: config.READ_CACHE_MAX_ENTRIES, ttlMs: config.READ_CACHE_TTL_MS },
     (result) => deps.metrics.readCache.inc({ result }));
-  return { apiKeys, audit, commands, operationWaiter, tokens, reads, rateLimit: limiting.forClass, onAuthFailure: limiting.onAuthFailure, ...overrides };
+  return { apiKeys, audit, commands, operationWaiter, tokens, reads, rateLimit: limiting.forClass, onAuthFailure: limiting.onAuthFailure,
+    beforeAuth: limiting.beforeAuth, stop: () => summaries.flushAll(), ...overrides };
 }
 
 export function routeSpecs(deps: Deps, services: GatewayServices): RouteSpec[] {
@@ -128,6 +140,7 @@ export function createApp(deps: Deps, services: GatewayServices = createGatewayS
     if (spec.permission === 'public') {
       if (services.rateLimit) chain.push(services.rateLimit(spec.rateClass));
     } else {
+      if (services.beforeAuth) chain.push(services.beforeAuth);
       chain.push(auth);
       if (services.rateLimit) chain.push(services.rateLimit(spec.rateClass));
       if (spec.permission !== 'authenticated') chain.push(authorize(spec.permission, metrics, services.audit));

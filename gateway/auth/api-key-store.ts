@@ -30,6 +30,7 @@ export class ApiKeyStore {
     private readonly pepper: string,
     private readonly env: 'live' | 'test',
     private readonly cacheTtlMs: number,
+    private readonly onLookup: (source: 'cache' | 'database') => void = () => undefined,
   ) {}
 
   async authenticate(raw: string, now = new Date()): Promise<Principal> {
@@ -60,7 +61,11 @@ export class ApiKeyStore {
 
   private async lookup(keyId: string): Promise<ApiKeyRow | null> {
     const hit = this.cache.get(keyId);
-    if (hit && Date.now() - hit.fetchedAt < this.cacheTtlMs) return hit.row;
+    if (hit && Date.now() - hit.fetchedAt < this.cacheTtlMs) {
+      this.onLookup('cache');
+      return hit.row;
+    }
+    this.onLookup('database');
     const row = await this.orm.em.fork().findOne(ApiKey, { keyId });
     this.cache.set(keyId, { row, fetchedAt: Date.now() });
     if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value as string);

@@ -39,6 +39,13 @@ function passportWith(deps: AuthDeps) {
   return passport;
 }
 
+const BEARER = /^Bearer [A-Za-z0-9\-._~+/]+=*$/;
+
+function hasTokenElsewhere(req: Request): boolean {
+  const body: unknown = req.body;
+  return Object.hasOwn(req.query, 'access_token') || (typeof body === 'object' && body !== null && Object.hasOwn(body, 'access_token'));
+}
+
 /**
  * Establishes `res.locals.principal` from X-API-Key or Authorization: Bearer. Every failure is
  * counted and audited with its reason; the client only ever learns "401".
@@ -48,12 +55,13 @@ export function authenticate(deps: AuthDeps) {
   const fail = async (req: Request, res: Response, err: AuthenticationError) => {
     deps.metrics.authFailures.inc({ scheme: err.scheme, reason: err.reason });
     deps.metrics.authFailuresBySource.inc({ source: sourceBucket(req.ip) });
+    // Charged first: a failure over the address's budget throws (429) and is summarised, not audited alone.
+    await deps.onFailure?.(req, res, err);
     await deps.audit.forRequest(req, res, {
       action: 'auth.failed',
       outcome: 'failure',
       details: { reason: err.reason, scheme: err.scheme, ...(err.keyHint ? { keyHint: err.keyHint } : {}), route: res.locals.routeTemplate },
     });
-    await deps.onFailure?.(req, res, err);
   };
 
   return (req: Request, res: Response, next: NextFunction) => {
@@ -65,6 +73,13 @@ export function authenticate(deps: AuthDeps) {
       strategy = 'api-key';
       scheme = 'api_key';
     } else if (authorization !== undefined) {
+      // Only `Authorization: Bearer <token>`: passport-http-bearer would also take `access_token` from
+      // the query string or the body, where tokens end up in access logs and Referer headers.
+      if (!BEARER.test(authorization) || hasTokenElsewhere(req)) {
+        const err = new AuthenticationError('malformed', 'jwt');
+        fail(req, res, err).then(() => next(err), next);
+        return;
+      }
       strategy = 'bearer';
       scheme = 'jwt';
     } else {

@@ -6,6 +6,7 @@ import type { RouteClass } from '../http/route-spec';
 import type { Principal } from '../auth/principal';
 import type { BucketState, RateLimiter } from '../services/rate-limiter';
 import { RateLimitLeases } from '../services/rate-limit-leases';
+import type { AuthFailureSummaries } from '../services/auth-failure-summary';
 
 export interface RateLimitPolicyConfig {
   RATE_LIMIT_REDIS_DOWN_WRITES: 'fail-closed' | 'fail-open';
@@ -46,7 +47,24 @@ function setHeaders(res: Response, s: BucketState, windowS: number, nowMs: numbe
  * and refused while the client address is over its failed-authentication budget. Redis down: per RATE_LIMIT_REDIS_DOWN_WRITES/READS,
  * every decision taken without Redis counted in stateset_rate_limiter_unavailable_total{decision}.
  */
-export function createRateLimiting(limiter: RateLimiter, metrics: Metrics, config: RateLimitPolicyConfig) {
+export function createRateLimiting(limiter: RateLimiter, metrics: Metrics, config: RateLimitPolicyConfig, summaries?: AuthFailureSummaries) {
+  /**
+   * Addresses known to have spent their failure budget, until its next slot frees up: their
+   * requests are refused before authentication, so a flood of bad keys costs no key lookup and no
+   * audit record each. Per gateway instance; another instance learns it from its first refusal.
+   */
+  const overBudget = new Map<string, { untilMs: number; state: BucketState }>();
+  const rememberOverBudget = (ip: string, s: BucketState) => {
+    overBudget.set(ip, { untilMs: Date.now() + s.resetS * 1000, state: s });
+    if (overBudget.size > 100_000) overBudget.delete(overBudget.keys().next().value as string);
+  };
+  const failurePolicy = limiter.ipFailureBucket('', 'check').policy;
+  const refuse = (res: Response, s: BucketState, nowMs: number) => {
+    setHeaders(res, s, limiter.windowS, nowMs);
+    metrics.rateLimited.inc({ policy: s.policy });
+    res.setHeader('Retry-After', String(s.resetS));
+    return new RateLimitedError(s.policy, s.resetS);
+  };
   const leases = new RateLimitLeases(limiter, { leaseMs: config.RATE_LIMIT_LEASE_MS, maxHits: config.RATE_LIMIT_LEASE_MAX_HITS },
     (source) => metrics.rateLimitDecisions.inc({ source }));
   const unavailable = (cls: RouteClass, res: Response, next: NextFunction, err: unknown) => {
@@ -61,6 +79,21 @@ export function createRateLimiting(limiter: RateLimiter, metrics: Metrics, confi
   };
 
   return {
+    /** Before authentication: an address over its failure budget is refused at once. */
+    beforeAuth(req: Request, res: Response, next: NextFunction): void {
+      const ip = clientKey(req.ip);
+      const known = overBudget.get(ip);
+      if (!known) return next();
+      const now = Date.now();
+      if (known.untilMs <= now) {
+        overBudget.delete(ip);
+        return next();
+      }
+      summaries?.add(ip, 'not_checked');
+      const resetS = Math.max(1, Math.ceil((known.untilMs - now) / 1000));
+      next(refuse(res, { ...known.state, remaining: 0, resetS }, now));
+    },
+
     forClass(cls: RouteClass) {
       return (req: Request, res: Response, next: NextFunction) => {
         const principal = res.locals.principal as Principal | undefined;
@@ -71,33 +104,43 @@ export function createRateLimiting(limiter: RateLimiter, metrics: Metrics, confi
         leases.take(buckets).then(
           (d) => {
             const shown = d.blockedBy ?? d.buckets[d.buckets.length - 1]!;
-            setHeaders(res, shown, limiter.windowS, d.nowMs);
-            if (d.allowed) return next();
-            metrics.rateLimited.inc({ policy: shown.policy });
-            res.setHeader('Retry-After', String(shown.resetS));
-            next(new RateLimitedError(shown.policy, shown.resetS));
+            if (d.allowed) {
+              setHeaders(res, shown, limiter.windowS, d.nowMs);
+              return next();
+            }
+            if (principal && shown.policy === failurePolicy) rememberOverBudget(ip, shown);
+            next(refuse(res, shown, d.nowMs));
           },
           (err: unknown) => unavailable(cls, res, next, err),
         );
       };
     },
 
-    /** Charges the client address for a failed authentication; over the budget the answer becomes 429. */
-    async onAuthFailure(req: Request, res: Response, _err: AuthenticationError): Promise<void> {
+    /**
+     * Charges the client address for a failed authentication. Over the budget the answer becomes
+     * 429 and the failure goes into the address's summary instead of an audit record of its own
+     * (it throws before the caller audits); the failure that spends the last slot marks the address
+     * over budget, so its next request is refused before authentication.
+     */
+    async onAuthFailure(req: Request, res: Response, err: AuthenticationError): Promise<void> {
+      const ip = clientKey(req.ip);
       let d;
       try {
-        d = await limiter.hit([limiter.ipFailureBucket(clientKey(req.ip), 'consume')]);
+        d = await limiter.hit([limiter.ipFailureBucket(ip, 'consume')]);
       } catch {
         // The 401 stands; only the brute-force counter was skipped.
         metrics.rateLimiterUnavailable.inc({ decision: 'uncounted' });
         return;
       }
       const s = d.buckets[0]!;
-      setHeaders(res, s, limiter.windowS, d.nowMs);
-      if (d.allowed) return;
-      metrics.rateLimited.inc({ policy: s.policy });
-      res.setHeader('Retry-After', String(s.resetS));
-      throw new RateLimitedError(s.policy, s.resetS);
+      if (d.allowed) {
+        setHeaders(res, s, limiter.windowS, d.nowMs);
+        if (s.remaining === 0) rememberOverBudget(ip, s);
+        return;
+      }
+      rememberOverBudget(ip, s);
+      summaries?.add(ip, err.reason);
+      throw refuse(res, s, d.nowMs);
     },
   };
 }

@@ -21,6 +21,7 @@ export function createMetrics(service: string) {
     authFailuresBySource: new Counter({ name: 'stateset_auth_failures_by_source_total', help: 'Authentication failures by client network (/24 or /64)', labelNames: ['source'], registers: r }),
     authzFailures: new Counter({ name: 'stateset_authz_failures_total', help: 'Authorization failures by missing permission', labelNames: ['permission'], registers: r }),
     rateLimited: new Counter({ name: 'stateset_rate_limited_total', help: 'Requests refused by a rate-limit policy', labelNames: ['policy'], registers: r }),
+    apiKeyLookups: new Counter({ name: 'stateset_api_key_lookups_total', help: 'API-key lookups by authentication, answered from the key cache or PostgreSQL', labelNames: ['source'], registers: r }),
     rateLimitDecisions: new Counter({ name: 'stateset_rate_limit_decisions_total', help: 'Rate-limit decisions, by where they were taken: a Redis call or a lease of hits spent in-process', labelNames: ['source'], registers: r }),
     readCache: new Counter({ name: 'stateset_read_cache_total', help: 'GET answers of single resources: from the read cache (hit), loaded (miss), or past the cache while its invalidations are not being heard (bypass)', labelNames: ['result'], registers: r }),
     rateLimiterUnavailable: new Counter({ name: 'stateset_rate_limiter_unavailable_total', help: 'Requests decided without the rate limiter because Redis was unavailable', labelNames: ['decision'], registers: r }),
@@ -79,6 +80,7 @@ export function primeCounters(metrics: Metrics, kind: 'gateway' | 'worker' | 'au
     for (const policy of ['read', 'write', 'auth', 'ip']) metrics.rateLimited.inc({ policy }, 0);
     for (const decision of ['allowed', 'refused', 'uncounted']) metrics.rateLimiterUnavailable.inc({ decision }, 0);
     for (const source of ['redis', 'lease']) metrics.rateLimitDecisions.inc({ source }, 0);
+    for (const source of ['cache', 'database']) metrics.apiKeyLookups.inc({ source }, 0);
     for (const dependency of ['kafka', 'registry', 'redis', 'postgres']) metrics.dependencyUnavailable.inc({ dependency }, 0);
   }
   if (kind === 'audit-sink') metrics.auditVerificationFailures.inc(0);

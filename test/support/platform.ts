@@ -59,6 +59,7 @@ export async function startGateway(overrides: Record<string, string> = {}, servi
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
+      await svc.stop?.();
       await relay.stop();
       await deps.close();
     },

@@ -1,22 +1,14 @@
-import {
-  CreateBucketCommand, GetObjectLockConfigurationCommand, HeadBucketCommand, S3Client,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectLockConfigurationCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { ConfigError, DependencyUnavailableError } from '../../shared/errors';
 import type { S3WormStoreConfig } from './store';
-
-function errorName(err: unknown): string {
-  return (err as { name?: string; Code?: string }).name ?? (err as { Code?: string }).Code ?? 'Error';
-}
+import { createS3Client, errorName } from './store/s3-store';
 
 /**
  * The sink only writes to a bucket whose Object Lock is enabled: a missing bucket is created with
  * it (Object Lock can only be turned on at creation), a bucket without it stops the sink at start.
  */
 export async function ensureObjectLockBucket(config: S3WormStoreConfig): Promise<'created' | 'exists'> {
-  const client = new S3Client({
-    endpoint: config.endpoint, region: config.region, forcePathStyle: true,
-    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-  });
+  const client = createS3Client(config);
   try {
     let created = false;
     try {

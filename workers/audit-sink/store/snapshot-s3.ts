@@ -63,6 +63,8 @@ export async function snapshotS3(config: S3WormStoreConfig, client: S3Client = c
   const { bucket } = config;
   const versions = await listVersions(client, bucket, prefix);
   const warnings: string[] = [];
+  // A store that fails a structural check is reported as that one failure, with no segments to read.
+  const failed = (f: VerifyFailure): StoreSnapshot => ({ kind: 's3', partitions: new Map(), warnings, failure: f });
   const keys = [...versions.keys()].sort();
   for (const key of keys) {
     const v = versions.get(key) as VersionInfo;
@@ -70,13 +72,13 @@ export async function snapshotS3(config: S3WormStoreConfig, client: S3Client = c
     const m = SEGMENT_KEY_RE.exec(rel) ?? CHECKPOINT_KEY_RE.exec(rel);
     const partition = m ? Number(m[1]) : null;
     if (!m) {
-      return { kind: 's3', partitions: new Map(), warnings, failure: failure(null, rel, null, 'unexpected-object', `unexpected object ${key} under the audit prefix`) };
+      return failed(failure(null, rel, null, 'unexpected-object', `unexpected object ${key} under the audit prefix`));
     }
     if (v.deleteMarkers > 0) {
-      return { kind: 's3', partitions: new Map(), warnings, failure: failure(partition, rel, null, 'delete-marker', `${key} has ${v.deleteMarkers} delete marker(s)`) };
+      return failed(failure(partition, rel, null, 'delete-marker', `${key} has ${v.deleteMarkers} delete marker(s)`));
     }
     if (v.versions !== 1) {
-      return { kind: 's3', partitions: new Map(), warnings, failure: failure(partition, rel, null, 'extra-version', `${key} has ${v.versions} versions; a sealed object must have exactly one`) };
+      return failed(failure(partition, rel, null, 'extra-version', `${key} has ${v.versions} versions; a sealed object must have exactly one`));
     }
   }
   const checkpoints: SignedCheckpoint[] = [];
@@ -88,7 +90,7 @@ export async function snapshotS3(config: S3WormStoreConfig, client: S3Client = c
     if (cm) {
       const partition = Number(cm[1]);
       const lock = await lockFailure(client, bucket, key, partition, rel);
-      if (lock) return { kind: 's3', partitions: new Map(), warnings, failure: lock };
+      if (lock) return failed(lock);
       let parsed: unknown;
       try {
         parsed = JSON.parse((await getObjectBytes(client, bucket, key)).toString('utf8')) as unknown;
@@ -97,9 +99,9 @@ export async function snapshotS3(config: S3WormStoreConfig, client: S3Client = c
       }
       const sc = parseSignedCheckpoint(parsed);
       const segRel = rel.replace(/^checkpoints\//, '').replace(/\.json$/, '.seg');
-      if (!sc) return { kind: 's3', partitions: new Map(), warnings, failure: failure(partition, segRel, null, 'bad-signature', `checkpoint ${key} is malformed`) };
+      if (!sc) return failed(failure(partition, segRel, null, 'bad-signature', `checkpoint ${key} is malformed`));
       if (sc.checkpoint.segment !== segRel) {
-        return { kind: 's3', partitions: new Map(), warnings, failure: failure(partition, segRel, sc.checkpoint.firstSeq, 'checkpoint-mismatch', `checkpoint ${key} is for ${sc.checkpoint.segment}`) };
+        return failed(failure(partition, segRel, sc.checkpoint.firstSeq, 'checkpoint-mismatch', `checkpoint ${key} is for ${sc.checkpoint.segment}`));
       }
       checkpoints.push(sc);
       const set = names.get(partition) ?? new Set<string>();
