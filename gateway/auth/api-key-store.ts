@@ -4,11 +4,19 @@ import { ApiKey, type ApiKeyRow } from '../../shared/orm';
 import { AuthenticationError, NotFoundError } from '../../shared/errors';
 import type { Permission } from '../../schemas/catalog';
 import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-secret';
-import type { Principal } from './principal';
+import { earliest, type Principal } from './principal';
 
 interface CacheEntry {
   row: ApiKeyRow | null;
   fetchedAt: number;
+}
+
+/** Whether a key may still be used, whose it is, and until when. */
+export interface KeyStatus {
+  status: 'active' | 'revoked' | 'expired';
+  permissions: readonly string[];
+  tenantId: string | null;
+  endsAt: Date | null;
 }
 
 export interface CreatedApiKey {
@@ -48,15 +56,16 @@ export class ApiKeyStore {
       scheme: 'api_key',
       keyId: row.keyId,
       permissions: new Set(row.permissions as Permission[]),
+      expiresAt: earliest(row.expiresAt, row.revokedAt),
     };
   }
 
   /** Whether a key (by its public id) may still be used: tokens exchanged for it follow its fate. */
-  async status(keyId: string, now = new Date()): Promise<{ status: 'active' | 'revoked' | 'expired'; permissions: readonly string[] }> {
+  async status(keyId: string, now = new Date()): Promise<KeyStatus> {
     const row = await this.lookup(keyId);
-    if (!row || (row.revokedAt && row.revokedAt <= now)) return { status: 'revoked', permissions: [] };
-    if (row.expiresAt && row.expiresAt <= now) return { status: 'expired', permissions: [] };
-    return { status: 'active', permissions: row.permissions };
+    if (!row || (row.revokedAt && row.revokedAt <= now)) return { status: 'revoked', permissions: [], tenantId: row?.tenantId ?? null, endsAt: null };
+    if (row.expiresAt && row.expiresAt <= now) return { status: 'expired', permissions: [], tenantId: row.tenantId, endsAt: null };
+    return { status: 'active', permissions: row.permissions, tenantId: row.tenantId, endsAt: earliest(row.expiresAt, row.revokedAt) };
   }
 
   private async lookup(keyId: string): Promise<ApiKeyRow | null> {

@@ -5,7 +5,8 @@ import { AuthenticationError, ConfigError, type AuthFailureReason } from '../../
 import type { Logger } from '../../shared/logger';
 import type { Permission } from '../../schemas/catalog';
 import { ROLE_PERMISSIONS, isPermission, isRole } from './permissions';
-import type { Principal } from './principal';
+import { earliest, type Principal } from './principal';
+import type { KeyStatus } from './api-key-store';
 import type { TokenVerifier } from './authenticate';
 import { SigningKeyRing, type VerificationKey } from './jwt-keys';
 
@@ -43,8 +44,11 @@ const localClaims = z.object({
   sub: z.string().min(1).max(200),
   tenant: z.string().min(1).max(128),
   permissions: z.array(z.string()).max(64),
-  /** keyId of the API key the token was exchanged for: its revocation revokes the token. */
-  key: z.string().optional(),
+  /**
+   * keyId of the API key the token was exchanged for: required (every local token comes from a key),
+   * and the key must still be active and of the token's tenant: its revocation revokes the token.
+   */
+  key: z.string().min(1).max(200),
 });
 
 export interface JwtConfig {
@@ -59,7 +63,7 @@ export interface JwtConfig {
 }
 
 /** Answers whether the API key behind a token is still usable (revoked / expired keys revoke their tokens). */
-export type KeyStatusCheck = (keyId: string) => Promise<{ status: 'active' | 'revoked' | 'expired'; permissions: readonly string[] }>;
+export type KeyStatusCheck = (keyId: string) => Promise<KeyStatus>;
 
 interface JwksCache {
   keys: Map<string, VerificationKey>;
@@ -115,11 +119,11 @@ export class JwtService implements TokenVerifier {
   }
 
   /** A token holding `permissions` for `sub` of `tenant`, valid for at most JWT_TTL_S. */
-  issue(input: { sub: string; tenant: string; permissions: readonly Permission[]; keyId?: string; ttlS?: number }): { token: string; expiresIn: number } {
+  issue(input: { sub: string; tenant: string; permissions: readonly Permission[]; keyId: string; ttlS?: number }): { token: string; expiresIn: number } {
     const expiresIn = Math.min(input.ttlS ?? this.config.JWT_TTL_S, this.config.JWT_TTL_S);
     const now = Math.floor(Date.now() / 1000);
     const token = jwt.sign(
-      { tenant: input.tenant, permissions: [...input.permissions], ...(input.keyId ? { key: input.keyId } : {}), nbf: now },
+      { tenant: input.tenant, permissions: [...input.permissions], key: input.keyId, nbf: now },
       this.ring.current.privateKey,
       {
         algorithm: this.ring.current.alg,
@@ -173,15 +177,17 @@ export class JwtService implements TokenVerifier {
   private async localPrincipal(claims: JwtPayload, kid: string): Promise<Principal> {
     const c = localClaims.safeParse(claims);
     if (!c.success) throw new AuthenticationError('malformed', 'jwt', kid);
-    let permissions = c.data.permissions.filter(isPermission);
-    if (c.data.key) {
-      if (!this.keyStatus) throw new AuthenticationError('revoked', 'jwt', kid);
-      const k = await this.keyStatus(c.data.key);
-      if (k.status !== 'active') throw new AuthenticationError(k.status, 'jwt', kid);
-      // Never more than the key holds now.
-      permissions = permissions.filter((p) => k.permissions.includes(p));
-    }
-    return { tenantId: c.data.tenant, id: `jwt:${c.data.sub}`, scheme: 'jwt', permissions: new Set(permissions), ...(c.data.key ? { keyId: c.data.key } : {}) };
+    if (!this.keyStatus) throw new AuthenticationError('revoked', 'jwt', kid);
+    const k = await this.keyStatus(c.data.key);
+    if (k.status !== 'active') throw new AuthenticationError(k.status, 'jwt', kid);
+    // A token signed for another tenant than its key's is forged or a signing-key leak: refuse it.
+    if (k.tenantId !== c.data.tenant) throw new AuthenticationError('revoked', 'jwt', kid);
+    // Never more than the key holds now.
+    const permissions = c.data.permissions.filter(isPermission).filter((p) => k.permissions.includes(p));
+    return {
+      tenantId: c.data.tenant, id: `jwt:${c.data.sub}`, scheme: 'jwt', permissions: new Set(permissions), keyId: c.data.key,
+      expiresAt: earliest(new Date(claims.exp! * 1000), k.endsAt),
+    };
   }
 
   private externalPrincipal(claims: JwtPayload, ext: ExternalIssuer, kid: string): Principal {
@@ -196,7 +202,7 @@ export class JwtService implements TokenVerifier {
     if (Array.isArray(rawPerms)) permissions = rawPerms.filter((p): p is Permission => typeof p === 'string' && isPermission(p));
     else if (typeof rawPerms === 'string') permissions = rawPerms.split(/\s+/).filter(isPermission);
     else if (typeof role === 'string' && isRole(role)) permissions = [...ROLE_PERMISSIONS[role]];
-    return { tenantId: tenant, id: `jwt:${ext.issuer}:${sub}`, scheme: 'jwt', permissions: new Set(permissions) };
+    return { tenantId: tenant, id: `jwt:${ext.issuer}:${sub}`, scheme: 'jwt', permissions: new Set(permissions), expiresAt: new Date(claims.exp! * 1000) };
   }
 
   /** Keys of an external issuer: static PEMs, or its JWKS fetched and cached (refetched on an unknown kid at most every 30 s). */

@@ -8,4 +8,16 @@ export interface Principal {
   scheme: 'api_key' | 'jwt';
   permissions: ReadonlySet<Permission>;
   keyId?: string;
+  /**
+   * When this credential stops working (a key's expiry or scheduled revocation; a token's `exp`,
+   * or its key's end if that comes first); null = never. A credential never makes one that outlives it.
+   */
+  expiresAt: Date | null;
+}
+
+/** The earlier of two ends of life (null = never). */
+export function earliest(a: Date | null | undefined, b: Date | null | undefined): Date | null {
+  if (!a) return b ?? null;
+  if (!b) return a;
+  return a <= b ? a : b;
 }

@@ -6,7 +6,7 @@ import { ConflictError, InputError, PermissionDeniedError } from '../../shared/e
 import { defineRoute, type RouteSpec } from '../http/route-spec';
 import { parseInput } from '../http/validate';
 import { decodeCursor, page, pageQuery } from '../http/pagination';
-import type { Principal } from '../auth/principal';
+import { earliest, type Principal } from '../auth/principal';
 import { ROLES, ROLE_PERMISSIONS } from '../auth/permissions';
 import type { ApiKeyStore } from '../auth/api-key-store';
 import type { AuditTrail } from '../services/audit-trail';
@@ -57,10 +57,17 @@ export function apiKeyRoutes(store: ApiKeyStore, audit: AuditTrail, rotationOver
       async handler(req: Request, res: Response) {
         const principal = res.locals.principal as Principal;
         const body = parseInput(apiKeyCreateBody, req.body ?? {}, 'body');
-        const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
-        if (expiresAt && expiresAt.getTime() <= Date.now()) {
+        const asked = body.expiresAt ? new Date(body.expiresAt) : null;
+        if (asked && asked.getTime() <= Date.now()) {
           throw new InputError('the request body is invalid', [{ path: 'body.expiresAt', message: 'must be in the future' }]);
         }
+        if (asked && principal.expiresAt && asked > principal.expiresAt) {
+          throw new InputError('the request body is invalid', [{
+            path: 'body.expiresAt', message: `must not be later than the credential making the key, which ends at ${principal.expiresAt.toISOString()}`,
+          }]);
+        }
+        // Without an expiry asked for, the new key ends with the credential that makes it.
+        const expiresAt = earliest(asked, principal.expiresAt);
         const permissions: Permission[] = body.role ? [...ROLE_PERMISSIONS[body.role]] : [...new Set(body.permissions!)];
         try {
           assertWithin(principal, permissions);
@@ -102,7 +109,7 @@ export function apiKeyRoutes(store: ApiKeyStore, audit: AuditTrail, rotationOver
         assertWithin(principal, old.permissions);
         const created = await store.create({
           tenantId: principal.tenantId, name: old.name, role: old.role, permissions: old.permissions as Permission[],
-          createdBy: principal.id, expiresAt: old.expiresAt, rotatedFrom: old.id,
+          createdBy: principal.id, expiresAt: earliest(old.expiresAt, principal.expiresAt), rotatedFrom: old.id,
         });
         const revokesAt = new Date(Date.now() + rotationOverlapS * 1000);
         await store.revoke(principal.tenantId, old.id, revokesAt);
@@ -121,6 +128,14 @@ export function apiKeyRoutes(store: ApiKeyStore, audit: AuditTrail, rotationOver
       async handler(req: Request, res: Response) {
         const principal = res.locals.principal as Principal;
         const { id } = parseInput(params, req.params, 'params');
+        // Revoking takes the key's rights away from whoever holds it: only a holder of all of them may.
+        const target = await store.get(principal.tenantId, id);
+        try {
+          assertWithin(principal, target.permissions);
+        } catch (err) {
+          await audit.forRequest(req, res, { action: 'api_key.revoke_refused', outcome: 'denied', resourceType: 'api_key', resourceId: target.id });
+          throw err;
+        }
         const row = await store.revoke(principal.tenantId, id);
         await audit.forRequest(req, res, {
           action: 'api_key.revoked', outcome: 'success', resourceType: 'api_key', resourceId: row.id,

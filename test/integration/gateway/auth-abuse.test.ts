@@ -87,4 +87,54 @@ describe('security: authentication abuse', function () {
       expect((await call(`${gw.url}${path}?access_token=${token}`, { headers: { Authorization: `Bearer ${token}` } })).status).to.equal(401);
     });
   });
+
+  describe('credentials that would outlive themselves', () => {
+    let gw: RunningGateway;
+    let admin: string;
+    before(async () => {
+      gw = await gateway();
+      admin = await createTenantKey(gw, 'tenant-outlive', 'admin');
+    });
+    after(async () => gw?.close());
+
+    const createKey = (key: string, body: Record<string, unknown>, auth: 'key' | 'token' = 'key') =>
+      call(`${gw.url}/v1/api-keys`, { method: 'POST', headers: auth === 'key' ? { 'X-API-Key': key } : { Authorization: `Bearer ${key}` }, body });
+
+    it('a key that expires tomorrow cannot make a key that never expires, nor one that outlives it', async () => {
+      const tomorrow = new Date(Date.now() + 24 * 3600_000);
+      const shortLived = await createKey(admin, { name: 'short', role: 'admin', expiresAt: tomorrow.toISOString() });
+      expect(shortLived.status).to.equal(201);
+      const secret = (shortLived.body as { secret: string }).secret;
+      const child = await createKey(secret, { name: 'child', role: 'viewer' });
+      expect(child.status).to.equal(201);
+      expect(Date.parse((child.body as { expiresAt: string }).expiresAt)).to.equal(Date.parse((shortLived.body as { expiresAt: string }).expiresAt));
+      const later = await createKey(secret, { name: 'later', role: 'viewer', expiresAt: new Date(Date.now() + 7 * 24 * 3600_000).toISOString() });
+      expect(later.status).to.equal(400);
+      expect(isProblem(later as never)).to.equal(true);
+    });
+
+    it('a key made with a token ends when the token does (it cannot survive the revocation of the token\'s key)', async () => {
+      const tok = await call(`${gw.url}/v1/auth/token`, { method: 'POST', headers: { 'X-API-Key': admin }, body: { ttlSeconds: 600 } });
+      expect(tok.status).to.equal(200);
+      const { access_token: token } = tok.body as { access_token: string };
+      const child = await createKey(token, { name: 'from-token', role: 'viewer' }, 'token');
+      expect(child.status).to.equal(201);
+      const expiresAt = Date.parse((child.body as { expiresAt: string | null }).expiresAt ?? 'never');
+      expect(expiresAt).to.be.within(Date.now() + 500_000, Date.now() + 601_000);
+    });
+
+    it('revoking or rotating a key needs at least that key\'s permissions', async () => {
+      const manager = await createKey(admin, { name: 'keys-only', permissions: ['api-keys:manage'] });
+      const victim = await createKey(admin, { name: 'victim', role: 'admin' });
+      const managerSecret = (manager.body as { secret: string }).secret;
+      const victimId = (victim.body as { id: string }).id;
+      const revoke = await call(`${gw.url}/v1/api-keys/${victimId}`, { method: 'DELETE', headers: { 'X-API-Key': managerSecret } });
+      expect(revoke.status).to.equal(403);
+      const rotate = await call(`${gw.url}/v1/api-keys/${victimId}/rotate`, { method: 'POST', headers: { 'X-API-Key': managerSecret }, body: {} });
+      expect(rotate.status).to.equal(403);
+      const still = await call(`${gw.url}/v1/orders`, { headers: { 'X-API-Key': (victim.body as { secret: string }).secret } });
+      expect(still.status).to.equal(200);
+      expect((await call(`${gw.url}/v1/api-keys/${victimId}`, { method: 'DELETE', headers: { 'X-API-Key': admin } })).status).to.equal(200);
+    });
+  });
 });

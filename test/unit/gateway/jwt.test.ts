@@ -8,7 +8,8 @@ import { SigningKeyRing, es256KeyFromSeed } from '../../../gateway/auth/jwt-keys
 
 const SEED_A = 'a'.repeat(40);
 const SEED_B = 'b'.repeat(40);
-const active: KeyStatusCheck = async () => ({ status: 'active', permissions: ['orders:read', 'orders:write'] });
+/** Keys 'abc' (tenant t1) and 'k' (tenant t) are active. */
+const active: KeyStatusCheck = async (keyId) => ({ status: 'active', permissions: ['orders:read', 'orders:write'], tenantId: keyId === 'abc' ? 't1' : 't', endsAt: null });
 
 function service(overrides: Record<string, string> = {}, keyStatus: KeyStatusCheck = active) {
   return new JwtService(loadConfig({}, overrides), keyStatus);
@@ -68,7 +69,7 @@ describe('JWT: issuing and verifying', () => {
   const svc = service({ JWT_SIGNING_SEED: SEED_A });
   const kid = svc.ring.current.kid;
   const priv = svc.ring.current.privateKey;
-  const base = () => ({ sub: 'api-key:abc', tenant: 't1', permissions: ['orders:read'], iss: 'stateset', aud: 'stateset-api', exp: now() + 60, nbf: now() });
+  const base = () => ({ sub: 'api-key:abc', tenant: 't1', key: 'abc', permissions: ['orders:read'], iss: 'stateset', aud: 'stateset-api', exp: now() + 60, nbf: now() });
   const sign = (payload: object, opts: jwt.SignOptions = {}, key: jwt.Secret | KeyObject | null = priv) =>
     (jwt.sign as (p: object, k: unknown, o: jwt.SignOptions) => string)(payload, key, { algorithm: 'ES256', keyid: kid, ...opts });
 
@@ -84,8 +85,8 @@ describe('JWT: issuing and verifying', () => {
   });
 
   it('caps the requested lifetime at JWT_TTL_S', () => {
-    expect(svc.issue({ sub: 's', tenant: 't', permissions: [], ttlS: 99999 }).expiresIn).to.equal(900);
-    expect(svc.issue({ sub: 's', tenant: 't', permissions: [], ttlS: 60 }).expiresIn).to.equal(60);
+    expect(svc.issue({ sub: 's', tenant: 't', permissions: [], keyId: 'k', ttlS: 99999 }).expiresIn).to.equal(900);
+    expect(svc.issue({ sub: 's', tenant: 't', permissions: [], keyId: 'k', ttlS: 60 }).expiresIn).to.equal(60);
   });
 
   it('tolerates 30 s of clock skew on exp and nbf, not more', async () => {
@@ -113,16 +114,19 @@ describe('JWT: issuing and verifying', () => {
       [sign({ ...base(), iss: 'https://evil.example' }), 'wrong_issuer'],
       [sign({ ...base(), iss: undefined }), 'wrong_issuer'],
       [sign({ ...base(), tenant: undefined }), 'malformed'],
+      // A local token must name the key it was exchanged for, and that key must be of its tenant.
+      [sign({ ...base(), key: undefined }), 'malformed'],
+      [sign({ ...base(), tenant: 'victim' }), 'revoked'],
     ];
     for (const [token, expected] of cases) expect(await reason(svc, token), expected).to.equal(expected);
   });
 
   it('revokes a token with its signing key (status revoked) and keeps previous keys verifying after rotation', async () => {
     const before = service({ JWT_SIGNING_SEED: SEED_A, JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'k1', status: 'current', seed: SEED_A }]) });
-    const t1 = before.issue({ sub: 's', tenant: 't', permissions: ['orders:read'] }).token;
+    const t1 = before.issue({ sub: 's', tenant: 't', permissions: ['orders:read'], keyId: 'k' }).token;
     const rotated = service({ JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'k2', status: 'current', seed: SEED_B }, { kid: 'k1', status: 'previous', seed: SEED_A }]) });
     expect(await reason(rotated, t1)).to.equal('accepted');
-    const t2 = rotated.issue({ sub: 's', tenant: 't', permissions: ['orders:read'] }).token;
+    const t2 = rotated.issue({ sub: 's', tenant: 't', permissions: ['orders:read'], keyId: 'k' }).token;
     expect(jwt.decode(t2, { complete: true })!.header.kid).to.equal('k2');
     expect(await reason(before, t2)).to.equal('unknown_key');
     const retired = service({ JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'k2', status: 'current', seed: SEED_B }, { kid: 'k1', status: 'revoked', seed: SEED_A }]) });
@@ -130,13 +134,13 @@ describe('JWT: issuing and verifying', () => {
   });
 
   it('follows the API key it was exchanged for: revoked or expired key → refused; rights never above the key\'s', async () => {
-    let state: Awaited<ReturnType<KeyStatusCheck>> = { status: 'active', permissions: ['orders:read'] };
+    let state: Awaited<ReturnType<KeyStatusCheck>> = { status: 'active', permissions: ['orders:read'], tenantId: 't', endsAt: null };
     const s = service({ JWT_SIGNING_SEED: SEED_A }, async () => state);
     const { token } = s.issue({ sub: 'api-key:k', tenant: 't', permissions: ['orders:read', 'orders:write'], keyId: 'k' });
     expect([...(await s.verify(token)).permissions]).to.deep.equal(['orders:read']);
-    state = { status: 'revoked', permissions: [] };
+    state = { status: 'revoked', permissions: [], tenantId: 't', endsAt: null };
     expect(await reason(s, token)).to.equal('revoked');
-    state = { status: 'expired', permissions: [] };
+    state = { status: 'expired', permissions: [], tenantId: 't', endsAt: null };
     expect(await reason(s, token)).to.equal('expired');
   });
 
