@@ -30,7 +30,28 @@ export async function checkDependencies(deps: Deps): Promise<Record<string, 'ok'
   return out;
 }
 
-export function healthRoutes(deps: Deps): RouteSpec[] {
+/**
+ * /readyz is public: one check of every dependency (a Kafka admin connection included) is shared
+ * by all callers for `ttlMs`, and concurrent callers wait on the check in flight, so probing it
+ * at any rate costs at most one round of checks per interval.
+ */
+export class ReadinessProbe {
+  private last: { at: number; checks: Record<string, 'ok' | 'unavailable'> } | null = null;
+  private inFlight: Promise<Record<string, 'ok' | 'unavailable'>> | null = null;
+
+  constructor(private readonly check: () => Promise<Record<string, 'ok' | 'unavailable'>>, private readonly ttlMs = 2000) {}
+
+  async checks(): Promise<Record<string, 'ok' | 'unavailable'>> {
+    if (this.last && Date.now() - this.last.at < this.ttlMs) return this.last.checks;
+    this.inFlight ??= this.check().then((checks) => {
+      this.last = { at: Date.now(), checks };
+      return checks;
+    }).finally(() => { this.inFlight = null; });
+    return this.inFlight;
+  }
+}
+
+export function healthRoutes(deps: Deps, readiness = new ReadinessProbe(() => checkDependencies(deps))): RouteSpec[] {
   return [
     defineRoute({
       method: 'get', path: '/healthz', permission: 'public', rateClass: 'read', tag: 'health', success: 200,
@@ -43,7 +64,7 @@ export function healthRoutes(deps: Deps): RouteSpec[] {
       method: 'get', path: '/readyz', permission: 'public', rateClass: 'read', tag: 'health', success: 200,
       summary: 'Readiness: Kafka, schema registry, PostgreSQL and Redis answer',
       async handler(_req: Request, res: Response) {
-        const checks = await checkDependencies(deps);
+        const checks = await readiness.checks();
         const ready = Object.values(checks).every((v) => v === 'ok');
         if (!ready) res.setHeader('Retry-After', '5');
         res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });

@@ -74,6 +74,8 @@ end
 return out
 `;
 
+const part = (id: string) => encodeURIComponent(id);
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     statesetRateLimit(...args: (string | number)[]): Result<number[], Context>;
@@ -161,16 +163,18 @@ export class RateLimiter {
     return this.overrides[tenantId]?.[cls] ?? this.defaults[cls];
   }
 
+  // Identifiers may contain ':' (tenant "a:b" + principal "c" vs tenant "a" + principal "b:c"):
+  // each part is percent-encoded, so ':' only ever separates parts and no two buckets share a key.
   principalBucket(tenantId: string, principalId: string, cls: RouteClass): Bucket {
-    return { policy: cls, key: `${this.ns}p:${tenantId}:${principalId}:${cls}`, limit: this.limitFor(tenantId, cls), mode: 'consume' };
+    return { policy: cls, key: `${this.ns}p:${part(tenantId)}:${part(principalId)}:${cls}`, limit: this.limitFor(tenantId, cls), mode: 'consume' };
   }
 
   ipBucket(ip: string, cls: RouteClass): Bucket {
-    return { policy: `ip-${cls}`, key: `${this.ns}ip:${ip}:${cls}`, limit: this.config.RATE_LIMIT_IP_PER_MIN, mode: 'consume' };
+    return { policy: `ip-${cls}`, key: `${this.ns}ip:${part(ip)}:${cls}`, limit: this.config.RATE_LIMIT_IP_PER_MIN, mode: 'consume' };
   }
 
   ipFailureBucket(ip: string, mode: 'consume' | 'check'): Bucket {
-    return { policy: 'ip-auth-failures', key: `${this.ns}ipfail:${ip}`, limit: this.config.RATE_LIMIT_IP_FAILURES_PER_MIN, mode };
+    return { policy: 'ip-auth-failures', key: `${this.ns}ipfail:${part(ip)}`, limit: this.config.RATE_LIMIT_IP_FAILURES_PER_MIN, mode };
   }
 
   /**

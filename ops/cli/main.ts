@@ -11,6 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../shared/config';
+import { CliUsageError, validateCliArgs } from './args';
 
 const USAGE = `usage:
   stateset setup
@@ -41,11 +42,13 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return cmd ? 0 : 2;
   }
+  const { json: _json, help: _help, ...strings } = values;
+  const args = validateCliArgs(strings);
   const config = loadConfig();
-  const need = (name: 'tenant' | 'role' | 'id'): string => {
-    const v = values[name];
-    if (!v) throw new Error(`--${name} is required\n${USAGE}`);
-    return v;
+  const need = <K extends 'tenant' | 'role' | 'id'>(name: K): NonNullable<(typeof args)[K]> => {
+    const v = args[name];
+    if (!v) throw new CliUsageError(`--${name} is required\n${USAGE}`);
+    return v as NonNullable<(typeof args)[K]>;
   };
   if (cmd === 'setup') {
     const { setupPlatform } = await import('./setup.js');
@@ -57,8 +60,8 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'keys' && sub === 'create') {
     const { createKey } = await import('./keys.js');
     const { row, secret } = await createKey(config, {
-      tenant: need('tenant'), role: need('role'), name: values.name ?? `${values.role} key`,
-      expiresInDays: values['expires-in-days'] ? Number(values['expires-in-days']) : undefined,
+      tenant: need('tenant'), role: need('role'), name: args.name ?? `${args.role} key`,
+      expiresInDays: args['expires-in-days'],
     });
     if (values.json) console.log(JSON.stringify({ id: row.id, tenant: row.tenantId, role: row.role, key: secret }));
     else console.log(`created key ${row.id} (${row.redacted}) for tenant ${row.tenantId}, role ${row.role}\nkey (shown once, store it now): ${secret}`);
@@ -80,10 +83,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (cmd === 'audit' && (sub === 'verify' || sub === 'proof')) {
     const { auditProof, auditVerify } = await import('./audit.js');
-    const kind = values.store ?? config.AUDIT_STORE;
-    if (kind !== 'fs' && kind !== 's3') throw new Error('--store must be fs or s3');
+    const kind = args.store ?? config.AUDIT_STORE;
     if (sub === 'verify') {
-      const { code, result } = await auditVerify(config, kind, { progress: !values.json, publicKey: values['public-key'] });
+      const { code, result } = await auditVerify(config, kind, { progress: !values.json, publicKey: args['public-key'] });
       if (values.json) console.log(JSON.stringify(result));
       else if (result.ok) {
         console.log(`OK: ${result.records} records in ${result.segments} segments over ${result.partitions} partitions verified (chain, Merkle roots, signed checkpoints)`);
@@ -94,9 +96,9 @@ async function main(argv: string[]): Promise<number> {
       }
       return code;
     }
-    const eventId = positionals[2];
-    if (!eventId) throw new Error(`an event id is required\n${USAGE}`);
-    const { code, proof, check } = await auditProof(config, kind, eventId, values['public-key']);
+    const eventId = validateCliArgs({ 'event-id': positionals[2] })['event-id'];
+    if (!eventId) throw new CliUsageError(`an event id is required\n${USAGE}`);
+    const { code, proof, check } = await auditProof(config, kind, eventId, args['public-key']);
     if (proof) console.log(JSON.stringify(proof, null, 2));
     console.error(check.ok ? 'proof verifies against the signed checkpoint' : `no valid proof: ${check.reason}`);
     return code;
@@ -111,6 +113,6 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     console.error(`stateset: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(err instanceof Error && (err.name === 'UnknownDomainError' || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) ? 2 : 1);
+    process.exit(err instanceof Error && (err.name === 'UnknownDomainError' || err.name === 'CliUsageError' || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) ? 2 : 1);
   },
 );

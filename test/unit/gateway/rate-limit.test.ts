@@ -21,6 +21,12 @@ describe('rate limiting: buckets', () => {
     expect(clientKey('garbage')).to.equal('unknown');
   });
 
+  it('never gives two identities one bucket, whatever ":" their identifiers contain', () => {
+    const rl = new RateLimiter(fakeRedis, cfg);
+    expect(rl.principalBucket('a:b', 'c', 'read').key).to.not.equal(rl.principalBucket('a', 'b:c', 'read').key);
+    expect(rl.principalBucket('t', 'x:read', 'read').key).to.not.equal(rl.principalBucket('t:x', 'read', 'read').key);
+  });
+
   it('takes limits per route class, with per-tenant overrides from config', () => {
     const rl = new RateLimiter(fakeRedis, { ...cfg, RATE_LIMIT_TENANT_OVERRIDES: JSON.stringify({ big: { write: 1000 } }) });
     expect(rl.limitFor('t', 'read')).to.equal(600);
@@ -28,7 +34,7 @@ describe('rate limiting: buckets', () => {
     expect(rl.limitFor('t', 'auth')).to.equal(30);
     expect(rl.limitFor('big', 'write')).to.equal(1000);
     expect(rl.limitFor('big', 'read')).to.equal(600);
-    expect(rl.principalBucket('t', 'api-key:k', 'write').key).to.match(/^rl:s:[0-9a-f]{8}:p:t:api-key:k:write$/);
+    expect(rl.principalBucket('t', 'api-key:k', 'write').key).to.match(/^rl:s:[0-9a-f]{8}:p:t:api-key%3Ak:write$/);
     // Same policies → same namespace (instances share counts); other policies → another one.
     const same = new RateLimiter(fakeRedis, { ...cfg, RATE_LIMIT_TENANT_OVERRIDES: JSON.stringify({ big: { write: 1000 } }) });
     expect(same.principalBucket('t', 'p', 'read').key).to.equal(rl.principalBucket('t', 'p', 'read').key);
