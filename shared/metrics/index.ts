@@ -48,6 +48,8 @@ export function createMetrics(service: string) {
     auditPersistDuration: new Histogram({ name: 'stateset_audit_persist_duration_seconds', help: 'Batch fsync or upload latency', labelNames: ['store'], buckets: LATENCY_BUCKETS, registers: r }),
     auditSinkLag: new Gauge({ name: 'stateset_audit_sink_lag', help: 'Audit messages not yet stored', labelNames: ['partition'], registers: r }),
     auditLastSealed: new Gauge({ name: 'stateset_audit_last_sealed_segment_timestamp_seconds', help: 'Unix time of the last sealed segment', registers: r }),
+    auditOffsetGap: new Gauge({ name: 'stateset_audit_offset_gap_records', help: 'Audit records the sink group committed in Kafka that the WORM store does not hold, found at the last assignment', labelNames: ['partition'], registers: r }),
+    auditOffsetMismatches: new Counter({ name: 'stateset_audit_offset_mismatches_total', help: 'Assignments at which Kafka\'s committed offset was past the WORM store\'s (records acknowledged but not stored)', labelNames: ['partition'], registers: r }),
     auditVerificationFailures: new Counter({ name: 'stateset_audit_verification_failures_total', help: 'Audit verifications that found a problem', registers: r }),
   };
 }
@@ -83,5 +85,8 @@ export function primeCounters(metrics: Metrics, kind: 'gateway' | 'worker' | 'au
     for (const source of ['cache', 'database']) metrics.apiKeyLookups.inc({ source }, 0);
     for (const dependency of ['kafka', 'registry', 'redis', 'postgres']) metrics.dependencyUnavailable.inc({ dependency }, 0);
   }
-  if (kind === 'audit-sink') metrics.auditVerificationFailures.inc(0);
+  if (kind === 'audit-sink') {
+    metrics.auditVerificationFailures.inc(0);
+    metrics.auditOffsetMismatches.inc({ partition: '0' }, 0);
+  }
 }

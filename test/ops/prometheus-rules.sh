@@ -25,6 +25,7 @@ ROUTES=(
   "RateLimitSurge             security warning  security"
   "AuditSinkStalled           security critical security,security-pager"
   "AuditSealOverdue           security warning  security"
+  "AuditOffsetMismatch        security critical security,security-pager"
   "AuditVerificationFailed    security critical security,security-pager"
   "ProcessDown                sre      critical sre"
   "GatewayErrorRatioHigh      sre      warning  sre"

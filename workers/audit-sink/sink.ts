@@ -24,6 +24,7 @@ export interface AuditSinkOptions {
  */
 export class AuditSink {
   private readonly consumer: Consumer;
+  private readonly groupId: string;
   private readonly decoder: AvroDecoder;
   private readonly verifier: IncrementalVerifier;
   private sealTimer: NodeJS.Timeout | null = null;
@@ -32,11 +33,16 @@ export class AuditSink {
   private stopping = false;
   /** the previous batch's index write + commit */
   private inflight: Promise<void> = Promise.resolve();
+  /** the reconciliation of the current assignment; batches wait for it (see reconcile) */
+  private reconciling: Promise<void> = Promise.resolve();
+  /** per partition with a gap: Kafka's committed offset; the gap gauge clears once the store reaches it */
+  private readonly gapUntil = new Map<number, bigint>();
   /** the last periodic verification's report */
   lastVerification: IncrementalResult | null = null;
 
   constructor(private readonly deps: Deps, private readonly store: WormStore, private readonly storeConfig: WormStoreConfig, opts: AuditSinkOptions = {}) {
     const groupId = `${deps.config.KAFKA_TOPIC_PREFIX}stateset.audit-sink`;
+    this.groupId = groupId;
     this.consumer = deps.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30000, ...SINK_FETCH });
     this.decoder = opts.decoder ?? AvroDecoder.create(deps.config.SCHEMA_REGISTRY_URL);
     this.verifier = new IncrementalVerifier(storeConfig);
@@ -51,6 +57,13 @@ export class AuditSink {
     await this.store.init();
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.deps.topics.audit, fromBeginning: true });
+    // Set synchronously when the group is joined, before the first fetch of the new assignment.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assigned = payload.memberAssignment[this.deps.topics.audit] ?? [];
+      this.reconciling = this.reconcile(assigned).catch((err: unknown) => {
+        this.deps.logger.error({ err }, 'audit sink could not compare Kafka\'s committed offsets with the store');
+      });
+    });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (b) => this.onBatch(b) });
     this.sealTimer = setInterval(() => {
       this.store.sealDue().catch((err: unknown) => this.deps.logger.error({ err: String(err) }, 'sealing failed; will retry'));
@@ -114,6 +127,7 @@ export class AuditSink {
    * are committed only after its append resolved and its index rows were written.
    */
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    await this.reconciling; // a seek back to the store's position makes this batch stale
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     // Only schema ids not seen before are fetched; the registry being down throws (the batch is redelivered).
     await this.decoder.prepare(batch.messages.map((m) => m.value));
@@ -134,12 +148,56 @@ export class AuditSink {
     // Durable from here on.
     this.deps.metrics.auditRecordsWritten.inc({ store: this.storeKind }, entries.length);
     const last = batch.messages[batch.messages.length - 1]!;
+    const gapEnd = this.gapUntil.get(batch.partition);
+    if (gapEnd !== undefined && BigInt(last.offset) + 1n >= gapEnd) {
+      this.gapUntil.delete(batch.partition);
+      this.deps.metrics.auditOffsetGap.set({ partition: String(batch.partition) }, 0);
+      this.deps.logger.warn({ partition: batch.partition }, 'audit store caught up with Kafka\'s committed offset again (re-read what Kafka retained of the gap)');
+    }
     resolveOffset(last.offset); // where fetching continues; the commit follows the index write
     await this.inflight;
     const next = { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() };
     this.inflight = this.index(entries).then(() => this.commit(next));
     if (this.stopping) await this.inflight; // commit before the consumer stops
     await heartbeat();
+  }
+
+  /**
+   * Kafka's committed offset of the sink's group is an anchor outside the store: every offset below
+   * it was acknowledged as stored. Past the store's own position it means records the store does not
+   * hold — a cut tail, a lost store, or an offset moved forward by hand. That is never passed over
+   * silently: counted (stateset_audit_offset_mismatches_total, alert AuditOffsetMismatch), the gap
+   * shown in stateset_audit_offset_gap_records, and the partition re-read from the store's position,
+   * so whatever Kafka still retains of the gap is stored (the rest stays reported).
+   */
+  private async reconcile(partitions: number[]): Promise<void> {
+    if (partitions.length === 0) return;
+    const admin = this.deps.kafka.admin();
+    await admin.connect();
+    let committed: Map<number, bigint>;
+    try {
+      const [t] = await admin.fetchOffsets({ groupId: this.groupId, topics: [this.deps.topics.audit] });
+      committed = new Map((t?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+    } finally {
+      await admin.disconnect();
+    }
+    for (const partition of partitions) {
+      const kafkaNext = committed.get(partition) ?? -1n;
+      const stored = await this.store.committedOffset(partition);
+      const storeNext = stored === null ? 0n : BigInt(stored) + 1n;
+      const label = { partition: String(partition) };
+      if (kafkaNext <= storeNext) {
+        this.deps.metrics.auditOffsetGap.set(label, 0);
+        this.gapUntil.delete(partition);
+        continue;
+      }
+      this.deps.metrics.auditOffsetGap.set(label, Number(kafkaNext - storeNext));
+      this.gapUntil.set(partition, kafkaNext);
+      this.deps.metrics.auditOffsetMismatches.inc(label);
+      this.deps.logger.error({ partition, kafkaCommitted: kafkaNext.toString(), storeNext: storeNext.toString() },
+        'AUDIT STORE IS BEHIND KAFKA\'S COMMITTED OFFSET: records acknowledged as stored are missing; re-reading from the store\'s position');
+      this.consumer.seek({ topic: this.deps.topics.audit, partition, offset: storeNext.toString() });
+    }
   }
 
   /** Commits offsets explicitly (after the batch's append and index); a failure (rebalance) means redelivery, which is deduped. */

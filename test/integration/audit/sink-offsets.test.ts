@@ -1,0 +1,71 @@
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { expect } from 'chai';
+import { buildAuditRecord } from '../../../shared/audit/record';
+import { createContainer, type Deps } from '../../../shared/container';
+import { AUDIT_SCHEMA_FILE } from '../../../schemas/catalog';
+import { AuditSink } from '../../../workers/audit-sink/sink';
+import { createWormStore, type FsWormStoreConfig } from '../../../workers/audit-sink/store';
+import { storedRecords } from '../../support/worm-records';
+import { ownTopics, testConfig, waitFor } from '../../support/platform';
+
+/**
+ * Attack: move the sink group's committed offset forward past records the store never held (as
+ * someone with Kafka admin rights could, to make records vanish from the trail). The sink must
+ * notice at its next assignment, count it, and re-read the skipped records instead of going on.
+ */
+describe('audit sink: Kafka\'s committed offset is reconciled with the store', function () {
+  this.timeout(120_000);
+  let deps: Deps;
+  let dir: string;
+  let config: FsWormStoreConfig;
+  const groupId = () => `${deps.config.KAFKA_TOPIC_PREFIX}stateset.audit-sink`;
+
+  const produce = async (action: string, n: number) => {
+    const values = await Promise.all(Array.from({ length: n }, () => deps.codec.encode(deps.topics.audit, AUDIT_SCHEMA_FILE, buildAuditRecord({ action, outcome: 'success' }))));
+    await deps.publisher.send(values.map((value, i) => ({ topic: deps.topics.audit, key: `k${i}`, value, headers: {} })));
+  };
+  const counted = async (name: 'auditOffsetMismatches' | 'auditOffsetGap') =>
+    (await deps.metrics[name].get()).values.reduce((n, v) => n + v.value, 0);
+
+  before(async () => {
+    // Topics (and so a sink group) of its own: it moves the group's offsets.
+    deps = await createContainer(testConfig({ AUDIT_VERIFY_INTERVAL_MS: '0', ...(await ownTopics()) }), 'audit-sink');
+    dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'sink-offsets-'));
+    config = { kind: 'fs', dir: path.join(dir, 'store'), checkpointDir: path.join(dir, 'checkpoints'), maxSegmentRecords: 1000, maxSegmentAgeMs: 60_000 };
+  });
+  after(async () => {
+    await deps?.close();
+    if (dir) await fsp.rm(dir, { recursive: true, force: true });
+  });
+
+  it('an offset moved forward past unstored records is counted, shown as a gap, and the records are re-read', async () => {
+    let sink = new AuditSink(deps, createWormStore(config), config);
+    await sink.start();
+    await produce('test.before', 10);
+    await waitFor('first 10 stored', async () => storedRecords(config.dir).length === 10, 30_000);
+    await sink.stop();
+    expect(await counted('auditOffsetMismatches')).to.equal(0);
+
+    await produce('test.skipped', 10); // offsets 10..19, never seen by the sink
+    const admin = deps.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.setOffsets({ groupId: groupId(), topic: deps.topics.audit, partitions: [{ partition: 0, offset: '20' }] });
+    } finally {
+      await admin.disconnect();
+    }
+
+    sink = new AuditSink(deps, createWormStore(config), config);
+    await sink.start();
+    try {
+      await waitFor('the mismatch counted', async () => (await counted('auditOffsetMismatches')) === 1, 30_000);
+      await waitFor('the skipped records stored after all', async () => storedRecords(config.dir).length === 20, 30_000);
+      expect(storedRecords(config.dir).filter((r) => r.action === 'test.skipped')).to.have.length(10);
+      await waitFor('the gap gauge cleared', async () => (await counted('auditOffsetGap')) === 0, 10_000);
+    } finally {
+      await sink.stop();
+    }
+  });
+});
