@@ -2,9 +2,21 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { Config } from '../../shared/config';
 import { createInclusionProof, trustedPublicKeyFor, verifyInclusionProof, verifyStore, type VerifyResult } from './audit-store';
 import { wormStoreConfig } from '../../workers/audit-sink/store-config';
+import { auditSinkGroupId, readAnchors, reconcileWithAnchors } from '../../workers/audit-sink/anchors';
+import { failure } from '../../workers/audit-sink/store/segment-check';
+import type { PartitionHead } from '../../workers/audit-sink/store/types';
+import { createKafka } from '../../shared/kafka';
+import { createLogger } from '../../shared/logger';
+import { initORM } from '../../shared/orm';
+import { topicNames } from '../../schemas/topics';
+import type { MikroORM } from '@mikro-orm/postgresql';
 
-/** `stateset audit verify`: recomputes chains, Merkle roots and checkpoint signatures. Exit 0 = intact. */
-export async function auditVerify(config: Config, kind: 'fs' | 's3', opts: { progress: boolean; publicKey?: string }): Promise<{ code: number; result: VerifyResult }> {
+/**
+ * `stateset audit verify`: recomputes chains, Merkle roots and checkpoint signatures, then (unless
+ * `anchors` is false) compares where each partition ends with Kafka's committed offset of the sink
+ * group and the audit_events index, so a consistently cut tail is caught too. Exit 0 = intact.
+ */
+export async function auditVerify(config: Config, kind: 'fs' | 's3', opts: { progress: boolean; publicKey?: string; anchors?: boolean }): Promise<{ code: number; result: VerifyResult }> {
   const store = wormStoreConfig(config, kind);
   const bar = opts.progress && process.stderr.isTTY ? new SingleBar({ format: 'verifying [{bar}] {value}/{total} segments', stream: process.stderr }, Presets.shades_classic) : null;
   let started = false;
@@ -20,7 +32,25 @@ export async function auditVerify(config: Config, kind: 'fs' | 's3', opts: { pro
     },
   });
   bar?.stop();
-  return { code: result.ok ? 0 : 1, result };
+  if (!result.ok || opts.anchors === false) return { code: result.ok ? 0 : 1, result };
+  const mismatch = await compareWithAnchors(config, result.heads);
+  return mismatch ? { code: 1, result: mismatch } : { code: 0, result };
+}
+
+async function compareWithAnchors(config: Config, heads: PartitionHead[]): Promise<VerifyResult | null> {
+  const logger = createLogger('audit-verify', 'error');
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-audit-verify`, requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS }, logger);
+  let orm: MikroORM | null = null;
+  try {
+    orm = await initORM(config);
+    const anchors = await readAnchors({ kafka, orm, groupId: auditSinkGroupId(config.KAFKA_TOPIC_PREFIX), topic: topicNames(config.KAFKA_TOPIC_PREFIX).audit });
+    return reconcileWithAnchors(heads, anchors);
+  } catch (err) {
+    return failure(null, 'anchors', null, 'anchor-unavailable',
+      `Kafka's committed offsets or the audit_events index could not be read (${err instanceof Error ? err.message : String(err)}); use --no-anchors to verify the store alone`);
+  } finally {
+    await orm?.close(true);
+  }
 }
 
 /** `stateset audit proof <event-id>`: an inclusion proof, checked against the signed checkpoint before it is printed. */

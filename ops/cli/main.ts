@@ -4,7 +4,7 @@
  *   stateset keys create --tenant T --role admin [--name N] [--expires-in-days D]
  *   stateset keys list --tenant T
  *   stateset keys revoke --tenant T --id UUID
- *   stateset audit verify [--store fs|s3] [--public-key PEM]
+ *   stateset audit verify [--store fs|s3] [--public-key PEM] [--no-anchors]
  *   stateset audit proof <event-id> [--store fs|s3] [--public-key PEM]
  *   stateset worker [--domains all|orders,inventory,…]    a worker process hosting those domains
  * Each subcommand loads only its own modules, so `stateset worker` carries no setup or audit code.
@@ -18,7 +18,7 @@ const USAGE = `usage:
   stateset keys create --tenant <id> --role <admin|manager|operator|viewer> [--name <name>] [--expires-in-days <n>] [--json]
   stateset keys list --tenant <id>
   stateset keys revoke --tenant <id> --id <uuid>
-  stateset audit verify [--store fs|s3] [--public-key <pem path>] [--json]
+  stateset audit verify [--store fs|s3] [--public-key <pem path>] [--no-anchors] [--json]
   stateset audit proof <event-id> [--store fs|s3] [--public-key <pem path>]
   stateset worker [--domains all|<domain>,<domain>…]`;
 
@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       tenant: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, id: { type: 'string' },
       'expires-in-days': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      store: { type: 'string' }, 'public-key': { type: 'string' },
+      store: { type: 'string' }, 'public-key': { type: 'string' }, 'no-anchors': { type: 'boolean' },
     },
   });
   const [cmd, sub] = positionals;
@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return cmd ? 0 : 2;
   }
-  const { json: _json, help: _help, ...strings } = values;
+  const { json: _json, help: _help, 'no-anchors': noAnchors, ...strings } = values;
   const args = validateCliArgs(strings);
   const config = loadConfig();
   const need = <K extends 'tenant' | 'role' | 'id'>(name: K): NonNullable<(typeof args)[K]> => {
@@ -85,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
     const { auditProof, auditVerify } = await import('./audit.js');
     const kind = args.store ?? config.AUDIT_STORE;
     if (sub === 'verify') {
-      const { code, result } = await auditVerify(config, kind, { progress: !values.json, publicKey: args['public-key'] });
+      const { code, result } = await auditVerify(config, kind, { progress: !values.json, publicKey: args['public-key'], anchors: !noAnchors });
       if (values.json) console.log(JSON.stringify(result));
       else if (result.ok) {
         console.log(`OK: ${result.records} records in ${result.segments} segments over ${result.partitions} partitions verified (chain, Merkle roots, signed checkpoints)`);

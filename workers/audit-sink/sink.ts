@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { Deps } from '../../shared/container';
 import { LagMonitor } from '../../shared/kafka';
 import { backoffDelay, sleep } from '../../shared/retry';
+import { auditSinkGroupId } from './anchors';
 import { writeIndex } from './audit-index';
 import { AvroDecoder } from './decoder';
 import { IncrementalVerifier, type AuditEntry, type AuditRecord, type IncrementalResult, type WormStore, type WormStoreConfig } from './store';
@@ -41,7 +42,7 @@ export class AuditSink {
   lastVerification: IncrementalResult | null = null;
 
   constructor(private readonly deps: Deps, private readonly store: WormStore, private readonly storeConfig: WormStoreConfig, opts: AuditSinkOptions = {}) {
-    const groupId = `${deps.config.KAFKA_TOPIC_PREFIX}stateset.audit-sink`;
+    const groupId = auditSinkGroupId(deps.config.KAFKA_TOPIC_PREFIX);
     this.groupId = groupId;
     this.consumer = deps.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30000, ...SINK_FETCH });
     this.decoder = opts.decoder ?? AvroDecoder.create(deps.config.SCHEMA_REGISTRY_URL);

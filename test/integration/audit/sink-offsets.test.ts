@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,7 +9,10 @@ import { AUDIT_SCHEMA_FILE } from '../../../schemas/catalog';
 import { AuditSink } from '../../../workers/audit-sink/sink';
 import { createWormStore, type FsWormStoreConfig } from '../../../workers/audit-sink/store';
 import { storedRecords } from '../../support/worm-records';
-import { ownTopics, testConfig, waitFor } from '../../support/platform';
+import { testConfig, waitFor } from '../../support/platform';
+import { setupPlatform } from '../../../ops/cli/setup';
+import { auditVerify } from '../../../ops/cli/audit';
+import { verifyStore } from '../../../workers/audit-sink/store/verify';
 
 /**
  * Attack: move the sink group's committed offset forward past records the store never held (as
@@ -29,13 +33,22 @@ describe('audit sink: Kafka\'s committed offset is reconciled with the store', f
   const counted = async (name: 'auditOffsetMismatches' | 'auditOffsetGap') =>
     (await deps.metrics[name].get()).values.reduce((n, v) => n + v.value, 0);
 
+  let overrides: Record<string, string>;
   before(async () => {
-    // Topics (and so a sink group) of its own: it moves the group's offsets.
-    deps = await createContainer(testConfig({ AUDIT_VERIFY_INTERVAL_MS: '0', ...(await ownTopics()) }), 'audit-sink');
     dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'sink-offsets-'));
     config = { kind: 'fs', dir: path.join(dir, 'store'), checkpointDir: path.join(dir, 'checkpoints'), maxSegmentRecords: 1000, maxSegmentAgeMs: 60_000 };
+    // Topics, a sink group and an audit_events index of its own: it moves the group's offsets and
+    // compares the store with the index.
+    const run = randomBytes(3).toString('hex');
+    overrides = {
+      AUDIT_VERIFY_INTERVAL_MS: '0', AUDIT_DIR: config.dir, AUDIT_CHECKPOINT_DIR: config.checkpointDir,
+      KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX ?? ''}anchors-${run}.`, DATABASE_SCHEMA: `${process.env.DATABASE_SCHEMA ?? 'test'}_anchors_${run}`,
+    };
+    await setupPlatform(testConfig(overrides));
+    deps = await createContainer(testConfig(overrides), 'audit-sink');
   });
   after(async () => {
+    await deps?.orm.em.getConnection().execute(`drop schema if exists "${overrides.DATABASE_SCHEMA}" cascade`);
     await deps?.close();
     if (dir) await fsp.rm(dir, { recursive: true, force: true });
   });
@@ -67,5 +80,33 @@ describe('audit sink: Kafka\'s committed offset is reconciled with the store', f
     } finally {
       await sink.stop();
     }
+  });
+
+  it('stateset audit verify: a cut tail that still chains is reported by name against Kafka\'s committed offset', async () => {
+    const sink = new AuditSink(deps, createWormStore(config), config);
+    await sink.start();
+    await produce('test.tail', 5);
+    await waitFor('25 stored', async () => storedRecords(config.dir).length === 25, 30_000);
+    await waitFor('committed and indexed', async () => {
+      const rows = await deps.orm.em.fork().getConnection().execute<{ n: string }[]>('select count(*) as n from audit_events');
+      return Number(rows[0]?.n) === 25;
+    }, 30_000);
+    await sink.stop();
+    const cli = testConfig(overrides);
+    expect((await auditVerify(cli, 'fs', { progress: false })).code, 'intact store + anchors').to.equal(0);
+
+    // The attack: drop the newest 5 records of the open segment (whole lines, so the chain still verifies).
+    const segDir = path.join(config.dir, 'p0');
+    const newest = (await fsp.readdir(segDir)).filter((f) => f.endsWith('.seg')).sort().pop()!;
+    const file = path.join(segDir, newest);
+    const lines = (await fsp.readFile(file, 'utf8')).split('\n').filter(Boolean);
+    await fsp.chmod(file, 0o644);
+    await fsp.writeFile(file, lines.slice(0, -5).map((l) => `${l}\n`).join(''));
+
+    expect((await verifyStore(config)).ok, 'the store alone cannot tell').to.equal(true);
+    const { code, result } = await auditVerify(cli, 'fs', { progress: false });
+    expect(code).to.equal(1);
+    expect(result).to.include({ ok: false, kind: 'behind-kafka', partition: 0 });
+    expect((result as { reason: string }).reason).to.match(/5 acknowledged records are missing/);
   });
 });

@@ -162,7 +162,17 @@ export type ProblemKind =
   | 'extra-version'
   | 'delete-marker'
   | 'not-locked'
-  | 'io-error';
+  | 'io-error'
+  | 'behind-kafka'
+  | 'behind-index'
+  | 'anchor-unavailable';
+
+export interface PartitionHead {
+  partition: number;
+  records: number;
+  /** Kafka offset of the last stored record, or null when the partition holds none */
+  lastOffset: string | null;
+}
 
 export interface GapReport {
   partition: number;
@@ -182,6 +192,8 @@ export type VerifyResult =
       /** recovered (or not yet recovered) torn writes; never data that was acknowledged */
       gaps: GapReport[];
       warnings: string[];
+      /** where each partition's verified chain ends: what an outside anchor is compared with */
+      heads: PartitionHead[];
     }
   | {
       ok: false;

@@ -20,7 +20,7 @@ import { checkCheckpoints, checkSegmentData, failure, type ChainPosition, type S
 import { snapshotFs } from './snapshot-fs';
 import { snapshotS3 } from './snapshot-s3';
 import type { SegmentItem, StoreSnapshot } from './snapshot-types';
-import type { GapReport, VerifyResult, WormStoreConfig } from './types';
+import type { GapReport, PartitionHead, VerifyResult, WormStoreConfig } from './types';
 
 export { failure, type VerifyFailure } from './segment-check';
 export { snapshotFs } from './snapshot-fs';
@@ -71,6 +71,7 @@ export async function verifySnapshot(
   let done = 0;
   let records = 0;
   const gaps: GapReport[] = [];
+  const heads: PartitionHead[] = [];
   onProgress?.(0, total);
   for (const partition of [...snap.partitions.keys()].sort((a, b) => a - b)) {
     const items = snap.partitions.get(partition) as SegmentItem[];
@@ -85,8 +86,9 @@ export async function verifySnapshot(
       done += 1;
       onProgress?.(done, total);
     }
+    heads.push({ partition, records: pos.seq, lastOffset: pos.lastOffset === null ? null : pos.lastOffset.toString() });
   }
-  return { ok: true, partitions: snap.partitions.size, segments: total, records, gaps, warnings: snap.warnings };
+  return { ok: true, partitions: snap.partitions.size, segments: total, records, gaps, warnings: snap.warnings, heads };
 }
 
 /** The public key the verifier trusts: opts.publicKey, else the store's key (private PEM or exported .pub.pem). */
