@@ -51,9 +51,7 @@ describe('e2e: audit sink → S3 Object Lock store', function () {
     const client = new S3Client({ endpoint: plain.endpoint, region: plain.region, forcePathStyle: true, credentials: { accessKeyId: plain.accessKeyId, secretAccessKey: plain.secretAccessKey } });
     await client.send(new CreateBucketCommand({ Bucket: plain.bucket }));
     client.destroy();
-    let err: unknown;
-    await ensureObjectLockBucket(plain).catch((e: unknown) => (err = e));
-    expect(err).to.be.instanceOf(ConfigError);
+    await expect(ensureObjectLockBucket(plain)).to.be.rejectedWith(ConfigError);
   });
 
   it('stores the trail in sealed, locked objects that verify', async () => {

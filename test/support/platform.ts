@@ -13,7 +13,10 @@ import { OutboxRelay } from '../../shared/outbox';
 import { Tenant } from '../../shared/orm';
 import { ROLE_PERMISSIONS, type Role } from '../../gateway/auth/permissions';
 
-/** Each domain's handlers exactly as its worker process wires them (TTL from the test's config). */
+/**
+ * A domain's wiring exactly as its main.ts and `stateset worker` use it (workers/<domain>/wiring.ts),
+ * built from the test's config: tests that run a bare worker take its handlers from here.
+ */
 export function workerOptions(domain: Domain, config: Config): DomainWorkerOptions {
   return DOMAIN_WORKERS[domain].options(config);
 }

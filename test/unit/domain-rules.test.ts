@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Order, Return, Shipment, Warranty, WarrantyClaim, type OrderRow, type ReturnRow, type ShipmentRow, type WarrantyRow } from '../../shared/orm';
+import { Order, Return, Shipment, Warranty, WarrantyClaim, type OrderRow, type ReturnRow, type ShipmentRow, type WarrantyClaimRow, type WarrantyRow } from '../../shared/orm';
 import { BusinessRuleError, InputError, InvalidTransitionError, NotFoundError } from '../../shared/errors';
 import type { CommandHandler, EventHandler } from '../../shared/worker';
 import { returnableLines } from '../../workers/returns/return-lines';
@@ -9,6 +9,7 @@ import { shipmentHandlers } from '../../workers/shipments/handlers';
 import { onShipmentDelivered } from '../../workers/orders/events/on-shipment-delivered';
 import { warrantyHandlers } from '../../workers/warranties/handlers';
 import { addMonths, assertClaimable, hasLapsed } from '../../workers/warranties/warranty-rules';
+import { aClaim, anOrder, aReturn, aShipment, aWarranty } from '../support/factories';
 import { FakeEm, fakeContext } from './support/fake-context';
 
 const T = 'tenant-a';
@@ -26,24 +27,12 @@ function handler(list: CommandHandler<never>[], command: string) {
 }
 const react = (h: EventHandler<never>) => (evt: Record<string, unknown>, ctx: ReturnType<typeof fakeContext>) => h.handle(evt as never, ctx);
 
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
-
-function order(over: Partial<OrderRow> = {}): OrderRow {
-  const now = new Date();
-  return {
-    id: ORDER, tenantId: T, status: 'delivered', customerId: 'c1', currency: 'EUR',
-    items: [{ sku: 'A', quantity: 2, unitPriceMinor: 100 }, { sku: 'B', quantity: 1, unitPriceMinor: 50 }, { sku: 'A', quantity: 1, unitPriceMinor: 100 }],
-    shippingAddress: null, billingAddress: null, notes: null, totalMinor: 350, holdReason: null, archivedAt: null, version: 1, createdAt: now, updatedAt: now,
-    ...over,
-  };
-}
+/** A delivered order of tenant-a with SKU A on two lines (2 + 1) and SKU B once. */
+const order = (over: Partial<OrderRow> = {}): OrderRow => anOrder({
+  id: ORDER, tenantId: T, status: 'delivered', totalMinor: 350,
+  items: [{ sku: 'A', quantity: 2, unitPriceMinor: 100 }, { sku: 'B', quantity: 1, unitPriceMinor: 50 }, { sku: 'A', quantity: 1, unitPriceMinor: 100 }],
+  ...over,
+});
 
 describe('returns: rules', () => {
   describe('returnableLines', () => {
@@ -67,7 +56,7 @@ describe('returns: rules', () => {
     const cmd = { returnId: RET, orderId: ORDER, lines: [{ sku: 'A', quantity: 1 }], reason: 'broken' };
 
     it('creates a requested return of a delivered order of the same tenant, with its event and audit record', async () => {
-      const em = new FakeEm().seed(Order, { ...order() });
+      const em = new FakeEm().seed(Order, order());
       const ctx = fakeContext(em);
       expect(await request(cmd, ctx)).to.deep.equal({ type: 'return', id: RET });
       expect(em.rows(Return)).to.have.length(1).and.to.have.nested.property('[0].status', 'requested');
@@ -77,35 +66,32 @@ describe('returns: rules', () => {
 
     for (const status of ['pending', 'confirmed', 'processing', 'on_hold', 'shipped', 'cancelled', 'refunded', 'exchanged'] as const) {
       it(`refuses an order that is ${status}, changing nothing`, async () => {
-        const em = new FakeEm().seed(Order, { ...order({ status }) });
+        const em = new FakeEm().seed(Order, order({ status }));
         const ctx = fakeContext(em);
-        const err = await rejection(request(cmd, ctx));
-        expect(err).to.be.instanceOf(BusinessRuleError).with.property('rule', 'order_not_delivered');
+        await expect(request(cmd, ctx)).to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'order_not_delivered');
         expect(em.rows(Return)).to.have.length(0);
         expect(ctx.events).to.have.length(0);
       });
     }
 
     it("answers not found for another tenant's order and for a malformed id", async () => {
-      const em = new FakeEm().seed(Order, { ...order({ tenantId: 'tenant-b' }) });
-      expect(await rejection(request(cmd, fakeContext(em)))).to.be.instanceOf(NotFoundError);
-      expect(await rejection(request({ ...cmd, orderId: 'not-a-uuid' }, fakeContext(em)))).to.be.instanceOf(NotFoundError);
+      const em = new FakeEm().seed(Order, order({ tenantId: 'tenant-b' }));
+      await expect(request(cmd, fakeContext(em))).to.be.rejectedWith(NotFoundError);
+      await expect(request({ ...cmd, orderId: 'not-a-uuid' }, fakeContext(em))).to.be.rejectedWith(NotFoundError);
     });
 
     it('counts earlier returns of the order unless they were rejected', async () => {
-      const prior = (status: string) => ({ id: OTHER, tenantId: T, orderId: ORDER, status, lines: [{ sku: 'B', quantity: 1 }] });
-      const ok = new FakeEm().seed(Order, { ...order() }).seed(Return, prior('rejected'));
+      const prior = (status: ReturnRow['status']) => aReturn({ id: OTHER, tenantId: T, orderId: ORDER, status, lines: [{ sku: 'B', quantity: 1 }] });
+      const ok = new FakeEm().seed(Order, order()).seed(Return, prior('rejected'));
       await request({ ...cmd, lines: [{ sku: 'B', quantity: 1 }] }, fakeContext(ok));
-      const full = new FakeEm().seed(Order, { ...order() }).seed(Return, prior('approved'));
-      expect(await rejection(request({ ...cmd, lines: [{ sku: 'B', quantity: 1 }] }, fakeContext(full))))
-        .to.be.instanceOf(BusinessRuleError).with.property('rule', 'return_quantity_exceeded');
+      const full = new FakeEm().seed(Order, order()).seed(Return, prior('approved'));
+      await expect(request({ ...cmd, lines: [{ sku: 'B', quantity: 1 }] }, fakeContext(full)))
+        .to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'return_quantity_exceeded');
     });
   });
 
   describe('return transitions', () => {
-    const ret = (status: ReturnRow['status']): Record<string, unknown> => ({
-      id: RET, tenantId: T, orderId: ORDER, status, lines: [{ sku: 'A', quantity: 2 }], reason: 'r', rejectionReason: null,
-    });
+    const ret = (status: ReturnRow['status']) => aReturn({ id: RET, tenantId: T, orderId: ORDER, status, lines: [{ sku: 'A', quantity: 2 }] });
     const steps = [
       ['return.approve.v1', 'requested', 'approved'],
       ['return.reject.v1', 'requested', 'rejected'],
@@ -137,7 +123,7 @@ describe('returns: rules', () => {
     it('an illegal step throws InvalidTransitionError and changes and emits nothing', async () => {
       const row = ret('requested');
       const ctx = fakeContext(new FakeEm().seed(Return, row));
-      expect(await rejection(handler(returnHandlers, 'return.restock.v1')({ returnId: RET }, ctx))).to.be.instanceOf(InvalidTransitionError);
+      await expect(handler(returnHandlers, 'return.restock.v1')({ returnId: RET }, ctx)).to.be.rejectedWith(InvalidTransitionError);
       expect(row.status).to.equal('requested');
       expect(ctx.events).to.have.length(0);
       expect(ctx.changes).to.have.length(0);
@@ -145,7 +131,7 @@ describe('returns: rules', () => {
 
     it("another tenant's return is not found", async () => {
       const ctx = fakeContext(new FakeEm().seed(Return, { ...ret('requested'), tenantId: 'tenant-b' }));
-      expect(await rejection(handler(returnHandlers, 'return.approve.v1')({ returnId: RET }, ctx))).to.be.instanceOf(NotFoundError);
+      await expect(handler(returnHandlers, 'return.approve.v1')({ returnId: RET }, ctx)).to.be.rejectedWith(NotFoundError);
     });
   });
 });
@@ -164,7 +150,7 @@ describe('shipments: rules', () => {
     const cmd = { shipmentId: SHIP, orderId: ORDER, carrier: 'dhl', lines: null };
     for (const status of ['confirmed', 'processing', 'shipped'] as const) {
       it(`creates a shipment for a ${status} order`, async () => {
-        const em = new FakeEm().seed(Order, { ...order({ status }) });
+        const em = new FakeEm().seed(Order, order({ status }));
         const ctx = fakeContext(em);
         await create(cmd, ctx);
         expect(em.rows(Shipment)).to.have.nested.property('[0].status', 'created');
@@ -173,21 +159,19 @@ describe('shipments: rules', () => {
     }
     for (const status of ['pending', 'on_hold', 'delivered', 'cancelled', 'refunded', 'exchanged'] as const) {
       it(`refuses a ${status} order`, async () => {
-        const em = new FakeEm().seed(Order, { ...order({ status }) });
-        expect(await rejection(create(cmd, fakeContext(em)))).to.be.instanceOf(BusinessRuleError).with.property('rule', 'order_not_shippable');
+        const em = new FakeEm().seed(Order, order({ status }));
+        await expect(create(cmd, fakeContext(em))).to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'order_not_shippable');
         expect(em.rows(Shipment)).to.have.length(0);
       });
     }
     it("answers not found for another tenant's order", async () => {
-      const em = new FakeEm().seed(Order, { ...order({ tenantId: 'tenant-b', status: 'processing' }) });
-      expect(await rejection(create(cmd, fakeContext(em)))).to.be.instanceOf(NotFoundError);
+      const em = new FakeEm().seed(Order, order({ tenantId: 'tenant-b', status: 'processing' }));
+      await expect(create(cmd, fakeContext(em))).to.be.rejectedWith(NotFoundError);
     });
   });
 
   describe('shipment transitions', () => {
-    const ship = (status: ShipmentRow['status']): Record<string, unknown> => ({
-      id: SHIP, tenantId: T, orderId: ORDER, status, carrier: null, trackingNumber: null, lines: [], exceptionReason: null, shippedAt: null, deliveredAt: null,
-    });
+    const ship = (status: ShipmentRow['status']) => aShipment({ id: SHIP, tenantId: T, orderId: ORDER, status, lines: [] });
     it('ship records carrier, tracking number and time', async () => {
       const row = ship('created');
       const ctx = fakeContext(new FakeEm().seed(Shipment, row));
@@ -206,7 +190,7 @@ describe('shipments: rules', () => {
     });
     it('shipped → delivered directly is refused (in_transit first)', async () => {
       const ctx = fakeContext(new FakeEm().seed(Shipment, ship('shipped')));
-      expect(await rejection(handler(shipmentHandlers, 'shipment.deliver.v1')({ shipmentId: SHIP }, ctx))).to.be.instanceOf(InvalidTransitionError);
+      await expect(handler(shipmentHandlers, 'shipment.deliver.v1')({ shipmentId: SHIP }, ctx)).to.be.rejectedWith(InvalidTransitionError);
       expect(ctx.events).to.have.length(0);
     });
     it('exception records the reason', async () => {
@@ -220,37 +204,34 @@ describe('shipments: rules', () => {
     const deliver = react(onShipmentDelivered);
     const evt = { shipmentId: SHIP, orderId: ORDER };
     it('shipped → delivered', async () => {
-      const row = { ...order({ status: 'shipped' }) };
+      const row = order({ status: 'shipped' });
       const ctx = fakeContext(new FakeEm().seed(Order, row));
       await deliver(evt, ctx);
       expect(row.status).to.equal('delivered');
       expect(ctx.events.map((e) => `${String(e.payload.from)}→${String(e.payload.to)}`)).to.deep.equal(['shipped→delivered']);
     });
     it('processing → shipped → delivered (both transitions recorded)', async () => {
-      const row = { ...order({ status: 'processing' }) };
+      const row = order({ status: 'processing' });
       const ctx = fakeContext(new FakeEm().seed(Order, row));
       await deliver(evt, ctx);
       expect(row.status).to.equal('delivered');
       expect(ctx.changes.map((c) => `${String(c.from)}→${c.to}`)).to.deep.equal(['processing→shipped', 'shipped→delivered']);
     });
     it('already delivered: nothing to do', async () => {
-      const ctx = fakeContext(new FakeEm().seed(Order, { ...order({ status: 'delivered' }) }));
+      const ctx = fakeContext(new FakeEm().seed(Order, order({ status: 'delivered' })));
       await deliver(evt, ctx);
       expect(ctx.events).to.have.length(0);
     });
     it('a cancelled order is not delivered (the runner audits the reaction as not applied)', async () => {
-      const ctx = fakeContext(new FakeEm().seed(Order, { ...order({ status: 'cancelled' }) }));
-      expect(await rejection(deliver(evt, ctx))).to.be.instanceOf(InvalidTransitionError);
+      const ctx = fakeContext(new FakeEm().seed(Order, order({ status: 'cancelled' })));
+      await expect(deliver(evt, ctx)).to.be.rejectedWith(InvalidTransitionError);
     });
   });
 });
 
 describe('warranties: rules', () => {
   const DAY = 24 * 3600 * 1000;
-  const warranty = (over: Partial<WarrantyRow> = {}): Record<string, unknown> => ({
-    id: WAR, tenantId: T, customerId: 'c1', sku: 'A', orderId: null, serialNumber: null, status: 'active',
-    startsAt: new Date(Date.now() - 10 * DAY), endsAt: new Date(Date.now() + 10 * DAY), voidReason: null, ...over,
-  });
+  const warranty = (over: Partial<WarrantyRow> = {}) => aWarranty({ id: WAR, tenantId: T, sku: 'A', endsAt: new Date(Date.now() + 10 * DAY), ...over });
 
   it('addMonths keeps the time of day and clamps to the end of the month', () => {
     expect(addMonths(new Date('2027-01-31T10:20:30.000Z'), 1).toISOString()).to.equal('2027-02-28T10:20:30.000Z');
@@ -281,17 +262,17 @@ describe('warranties: rules', () => {
       expect(ctx.events[0]!.payload).to.include({ startsAt: '2027-01-31T00:00:00.000Z', endsAt: '2028-02-29T00:00:00.000Z' });
     });
     it('checks the SKU against the order when one is given (same tenant)', async () => {
-      const em = new FakeEm().seed(Order, { ...order() });
+      const em = new FakeEm().seed(Order, order());
       await register({ ...cmd, orderId: ORDER }, fakeContext(em));
-      expect(await rejection(register({ ...cmd, orderId: ORDER, sku: 'Z' }, fakeContext(new FakeEm().seed(Order, { ...order() })))))
-        .to.be.instanceOf(BusinessRuleError).with.property('rule', 'warranty_sku_not_in_order');
-      expect(await rejection(register({ ...cmd, orderId: ORDER }, fakeContext(new FakeEm().seed(Order, { ...order({ tenantId: 'tenant-b' }) })))))
-        .to.be.instanceOf(NotFoundError);
+      await expect(register({ ...cmd, orderId: ORDER, sku: 'Z' }, fakeContext(new FakeEm().seed(Order, order()))))
+        .to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'warranty_sku_not_in_order');
+      await expect(register({ ...cmd, orderId: ORDER }, fakeContext(new FakeEm().seed(Order, order({ tenantId: 'tenant-b' })))))
+        .to.be.rejectedWith(NotFoundError);
     });
     it('refuses a period that is already over, and months out of range', async () => {
-      expect(await rejection(register({ ...cmd, startsAt: '2001-01-01T00:00:00.000Z', months: 12 }, fakeContext(new FakeEm()))))
-        .to.be.instanceOf(BusinessRuleError).with.property('rule', 'warranty_period_over');
-      expect(await rejection(register({ ...cmd, months: 0 }, fakeContext(new FakeEm())))).to.be.instanceOf(InputError);
+      await expect(register({ ...cmd, startsAt: '2001-01-01T00:00:00.000Z', months: 12 }, fakeContext(new FakeEm())))
+        .to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'warranty_period_over');
+      await expect(register({ ...cmd, months: 0 }, fakeContext(new FakeEm()))).to.be.rejectedWith(InputError);
     });
   });
 
@@ -300,13 +281,13 @@ describe('warranties: rules', () => {
       const row = warranty({ endsAt: new Date('2099-01-31T00:00:00.000Z') });
       const ctx = fakeContext(new FakeEm().seed(Warranty, row));
       await handler(warrantyHandlers, 'warranty.extend.v1')({ warrantyId: WAR, months: 1 }, ctx);
-      expect((row.endsAt as Date).toISOString()).to.equal('2099-02-28T00:00:00.000Z');
+      expect(row.endsAt.toISOString()).to.equal('2099-02-28T00:00:00.000Z');
       expect(ctx.events).to.deep.equal([{ type: 'warranty.extended.v1', payload: { warrantyId: WAR, months: 1, endsAt: '2099-02-28T00:00:00.000Z' } }]);
     });
     for (const over of [{ status: 'void' as const }, { status: 'expired' as const }, { endsAt: new Date(Date.now() - 1000) }]) {
       it(`extend refuses a warranty that is not in force (${JSON.stringify(over)})`, async () => {
         const ctx = fakeContext(new FakeEm().seed(Warranty, warranty(over)));
-        expect(await rejection(handler(warrantyHandlers, 'warranty.extend.v1')({ warrantyId: WAR, months: 1 }, ctx))).to.be.instanceOf(BusinessRuleError);
+        await expect(handler(warrantyHandlers, 'warranty.extend.v1')({ warrantyId: WAR, months: 1 }, ctx)).to.be.rejectedWith(BusinessRuleError);
       });
     }
     it('void: active → void with the reason; void again is an illegal transition', async () => {
@@ -315,7 +296,7 @@ describe('warranties: rules', () => {
       await handler(warrantyHandlers, 'warranty.void.v1')({ warrantyId: WAR, reason: 'fraud' }, ctx);
       expect(row).to.include({ status: 'void', voidReason: 'fraud' });
       expect(ctx.events[0]).to.deep.equal({ type: 'warranty.status_changed.v1', payload: { warrantyId: WAR, from: 'active', to: 'void', reason: 'fraud' } });
-      expect(await rejection(handler(warrantyHandlers, 'warranty.void.v1')({ warrantyId: WAR, reason: 'x' }, ctx))).to.be.instanceOf(InvalidTransitionError);
+      await expect(handler(warrantyHandlers, 'warranty.void.v1')({ warrantyId: WAR, reason: 'x' }, ctx)).to.be.rejectedWith(InvalidTransitionError);
     });
     it('submit makes a submitted claim on a warranty in force; not on a void or lapsed one', async () => {
       const submit = handler(warrantyHandlers, 'warranty.claim.submit.v1');
@@ -326,14 +307,14 @@ describe('warranties: rules', () => {
       expect(ctx.events[0]).to.deep.equal({ type: 'warranty.claim_status_changed.v1', payload: { claimId: CLAIM, warrantyId: WAR, from: null, to: 'submitted', reason: null } });
       for (const over of [{ status: 'void' as const }, { endsAt: new Date(Date.now() - 1) }]) {
         const bad = new FakeEm().seed(Warranty, warranty(over));
-        expect(await rejection(submit({ claimId: CLAIM, warrantyId: WAR, description: 'x' }, fakeContext(bad)))).to.be.instanceOf(BusinessRuleError);
+        await expect(submit({ claimId: CLAIM, warrantyId: WAR, description: 'x' }, fakeContext(bad))).to.be.rejectedWith(BusinessRuleError);
         expect(bad.rows(WarrantyClaim)).to.have.length(0);
       }
-      expect(await rejection(submit({ claimId: CLAIM, warrantyId: WAR, description: 'x' }, fakeContext(new FakeEm().seed(Warranty, warranty({ tenantId: 'tenant-b' }))))))
-        .to.be.instanceOf(NotFoundError);
+      await expect(submit({ claimId: CLAIM, warrantyId: WAR, description: 'x' }, fakeContext(new FakeEm().seed(Warranty, warranty({ tenantId: 'tenant-b' })))))
+        .to.be.rejectedWith(NotFoundError);
     });
     it('claims: approve (not on a void warranty), reject with reason, resolve only after a decision', async () => {
-      const claim = (status: string) => ({ id: CLAIM, tenantId: T, warrantyId: WAR, status, description: 'd', decisionNote: null, resolution: null });
+      const claim = (status: WarrantyClaimRow['status']) => aClaim({ id: CLAIM, tenantId: T, warrantyId: WAR, status });
       const approve = handler(warrantyHandlers, 'warranty.claim.approve.v1');
       const reject = handler(warrantyHandlers, 'warranty.claim.reject.v1');
       const resolve = handler(warrantyHandlers, 'warranty.claim.resolve.v1');
@@ -348,10 +329,10 @@ describe('warranties: rules', () => {
       await reject({ claimId: CLAIM, reason: 'water damage' }, fakeContext(new FakeEm().seed(WarrantyClaim, c2)));
       expect(c2).to.include({ status: 'rejected', decisionNote: 'water damage' });
 
-      expect(await rejection(resolve({ claimId: CLAIM, resolution: null }, fakeContext(new FakeEm().seed(WarrantyClaim, claim('submitted'))))))
-        .to.be.instanceOf(InvalidTransitionError);
-      expect(await rejection(approve({ claimId: CLAIM, note: null }, fakeContext(new FakeEm().seed(Warranty, warranty({ status: 'void' })).seed(WarrantyClaim, claim('submitted'))))))
-        .to.be.instanceOf(BusinessRuleError).with.property('rule', 'warranty_void');
+      await expect(resolve({ claimId: CLAIM, resolution: null }, fakeContext(new FakeEm().seed(WarrantyClaim, claim('submitted')))))
+        .to.be.rejectedWith(InvalidTransitionError);
+      await expect(approve({ claimId: CLAIM, note: null }, fakeContext(new FakeEm().seed(Warranty, warranty({ status: 'void' })).seed(WarrantyClaim, claim('submitted')))))
+        .to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'warranty_void');
     });
   });
 });

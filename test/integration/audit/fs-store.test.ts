@@ -202,9 +202,7 @@ describe('audit fs store (real filesystem)', () => {
     lines[1] = (lines[1] as string).replace('paid', 'PAID');
     await fsp.writeFile(seg, lines.join('\n'));
     store = createWormStore(config);
-    let err: unknown;
-    await store.init().catch((e: unknown) => (err = e));
-    expect(String(err)).to.match(/corrupt at seq 1 \(chain-mismatch/);
+    await expect(store.init()).to.be.rejectedWith(/corrupt at seq 1 \(chain-mismatch/);
     expect(await verifyStore(config)).to.include({ ok: false, kind: 'chain-mismatch', sequence: 1 });
   });
 });

@@ -158,22 +158,16 @@ describe('audit s3 store (real Ceph radosgw S3 with Object Lock)', function () {
     const versions = await client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key }));
     const versionId = versions.Versions?.[0]?.VersionId;
     expect(versionId).to.be.a('string');
-    let delErr: unknown;
-    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId })).catch((e: unknown) => (delErr = e));
+    const delErr: unknown = await expect(client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }))).to.be.rejected;
     expect(errorName(delErr)).to.equal('AccessDenied');
     const before = await client.send(new GetObjectRetentionCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
-    let retErr: unknown;
-    await client
-      .send(
-        new PutObjectRetentionCommand({
-          Bucket: bucket,
-          Key: key,
-          VersionId: versionId,
-          Retention: { Mode: 'COMPLIANCE', RetainUntilDate: new Date(Date.now() + 60_000) },
-        }),
-      )
-      .catch((e: unknown) => (retErr = e));
-    expect(retErr, 'retention shortening must be refused').to.not.equal(undefined);
+    const shorten = new PutObjectRetentionCommand({
+      Bucket: bucket,
+      Key: key,
+      VersionId: versionId,
+      Retention: { Mode: 'COMPLIANCE', RetainUntilDate: new Date(Date.now() + 60_000) },
+    });
+    const retErr: unknown = await expect(client.send(shorten), 'retention shortening must be refused').to.be.rejected;
     expect(errorName(retErr)).to.equal('AccessDenied');
     const after = await client.send(new GetObjectRetentionCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
     expect(after.Retention?.RetainUntilDate?.getTime()).to.equal(before.Retention?.RetainUntilDate?.getTime());

@@ -5,7 +5,8 @@ import { assertDeclared, createApp } from '../../../gateway/app';
 import type { RouteSpec } from '../../../gateway/http/route-spec';
 import { ROLES, ROLE_PERMISSIONS } from '../../../gateway/auth/permissions';
 import { commands, DOMAINS, PERMISSIONS } from '../../../schemas/catalog';
-import { InventoryItem, Operation, Order, Reservation, Return, Shipment, Warranty, WarrantyClaim, type ReservationRow } from '../../../shared/orm';
+import { InventoryItem, Operation, Order, Reservation, Return, Shipment, Warranty, WarrantyClaim } from '../../../shared/orm';
+import { aClaim, anInventoryItem, anOperation, anOrder, aReservation, aReturn, aShipment, aWarranty } from '../../support/factories';
 import { createTenantKey, startWorker, type RunningGateway, type RunningWorker } from '../../support/platform';
 import { fillPath, gateway, isProblem, sampleId } from './support';
 
@@ -106,45 +107,27 @@ describe('gateway RBAC', function () {
       keyA = await createTenantKey(gw, 'tenant-xa');
       keyB = await createTenantKey(gw, 'tenant-xb');
       const em = gw.deps.orm.em.fork();
-      const now = new Date();
-      ids.order = randomUUID();
-      await em.insert(Order, {
-        id: ids.order, tenantId: 'tenant-xa', status: 'pending', customerId: 'c1', currency: 'EUR',
-        items: [{ sku: 'SKU-X', quantity: 1, unitPriceMinor: 100 }], shippingAddress: null, billingAddress: null, notes: null,
-        totalMinor: 100, holdReason: null, archivedAt: null, version: 1, createdAt: now, updatedAt: now,
-      });
-      ids.operation = randomUUID();
-      await em.insert(Operation, {
-        id: ids.operation, tenantId: 'tenant-xa', type: 'order.create.v1', status: 'succeeded', principal: 'test', requestId: null,
-        resourceType: 'order', resourceId: ids.order, error: null, createdAt: now, updatedAt: now,
-      });
+      const tenantId = 'tenant-xa';
       ids.sku = 'SKU-XTENANT-1';
-      await em.insert(InventoryItem, { tenantId: 'tenant-xa', sku: ids.sku, name: 'x', description: null, createdAt: now, updatedAt: now });
-      ids.reservation = randomUUID();
-      await em.insert(Reservation, <ReservationRow>{
-        id: ids.reservation, tenantId: 'tenant-xa', orderId: ids.order, status: 'pending' as const,
-        lines: [{ sku: ids.sku, locationId: 'default', quantity: 1 }], expiresAt: new Date(Date.now() + 3600_000), version: 1, createdAt: now, updatedAt: now,
-      });
-      ids.ret = randomUUID();
-      await em.insert(Return, {
-        id: ids.ret, tenantId: 'tenant-xa', orderId: ids.order, status: 'requested', lines: [{ sku: ids.sku, quantity: 1 }],
-        reason: 'x', rejectionReason: null, version: 1, createdAt: now, updatedAt: now,
-      });
-      ids.shipment = randomUUID();
-      await em.insert(Shipment, {
-        id: ids.shipment, tenantId: 'tenant-xa', orderId: ids.order, status: 'created', carrier: null, trackingNumber: null,
-        lines: [{ sku: ids.sku, quantity: 1 }], exceptionReason: null, shippedAt: null, deliveredAt: null, version: 1, createdAt: now, updatedAt: now,
-      });
-      ids.warranty = randomUUID();
-      await em.insert(Warranty, {
-        id: ids.warranty, tenantId: 'tenant-xa', customerId: 'c1', sku: ids.sku, orderId: ids.order, serialNumber: null, status: 'active',
-        startsAt: now, endsAt: new Date(Date.now() + 365 * 86400_000), voidReason: null, version: 1, createdAt: now, updatedAt: now,
-      });
-      ids.claim = randomUUID();
-      await em.insert(WarrantyClaim, {
-        id: ids.claim, tenantId: 'tenant-xa', warrantyId: ids.warranty, status: 'submitted', description: 'x',
-        decisionNote: null, resolution: null, version: 1, createdAt: now, updatedAt: now,
-      });
+      const order = anOrder({ tenantId, items: [{ sku: ids.sku, quantity: 1, unitPriceMinor: 100 }] });
+      const warranty = aWarranty({ tenantId, sku: ids.sku, orderId: order.id });
+      const rows = {
+        order, warranty,
+        operation: anOperation({ tenantId, resourceType: 'order', resourceId: order.id }),
+        reservation: aReservation({ tenantId, orderId: order.id, lines: [{ sku: ids.sku, locationId: 'default', quantity: 1 }] }),
+        ret: aReturn({ tenantId, orderId: order.id, lines: [{ sku: ids.sku, quantity: 1 }] }),
+        shipment: aShipment({ tenantId, orderId: order.id, lines: [{ sku: ids.sku, quantity: 1 }] }),
+        claim: aClaim({ tenantId, warrantyId: warranty.id }),
+      };
+      await em.insert(Order, rows.order);
+      await em.insert(Operation, rows.operation);
+      await em.insert(InventoryItem, anInventoryItem({ tenantId, sku: ids.sku }));
+      await em.insert(Reservation, rows.reservation);
+      await em.insert(Return, rows.ret);
+      await em.insert(Shipment, rows.shipment);
+      await em.insert(Warranty, rows.warranty);
+      await em.insert(WarrantyClaim, rows.claim);
+      for (const [name, row] of Object.entries(rows)) ids[name] = row.id;
       const created = await request(gw.url).post('/v1/api-keys').set('X-API-Key', keyA).send({ name: 'victim', role: 'viewer' });
       expect(created.status).to.equal(201);
       ids.apiKey = created.body.id;

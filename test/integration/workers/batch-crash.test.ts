@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { createContainer, type Deps } from '../../../shared/container';
 import { runWorker, type Worker } from '../../../shared/worker';
-import { orderHandlers } from '../../../workers/orders/handlers';
-import { testConfig, waitFor } from '../../support/platform';
+import { testConfig, waitFor, workerOptions } from '../../support/platform';
 import { committedOffset, effects, orderPayload, publishBatch } from './batch-support';
 
 /**
@@ -37,7 +36,7 @@ describe('worker: crash after the transaction committed, before the offsets', fu
   it('a fresh worker re-reads the batch and applies nothing twice', async () => {
     // Worker A "crashes" every time between the commit of a transaction and the commit of its offsets.
     a = await runWorker(depsA, {
-      domain: 'orders', handlers: orderHandlers,
+      domain: 'orders', handlers: workerOptions('orders', depsA.config).handlers,
       hooks: {
         beforeOffsetCommit: () => {
           crashes++;
@@ -60,7 +59,7 @@ describe('worker: crash after the transaction committed, before the offsets', fu
     expect(await count(depsA, 'succeeded')).to.be.at.least(40);
 
     // Worker B, same group, no crash: reads the batch again from the last committed offset.
-    b = await runWorker(depsB, { domain: 'orders', handlers: orderHandlers });
+    b = await runWorker(depsB, { domain: 'orders', handlers: workerOptions('orders', depsB.config).handlers });
     await waitFor('B committed past the batch', async () => (await committedOffset(depsB, 'orders', pub.partition)) >= end, 60_000);
     expect(await count(depsB, 'duplicate'), 'B saw every command again').to.be.at.least(40);
 

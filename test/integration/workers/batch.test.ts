@@ -3,11 +3,9 @@ import { expect } from 'chai';
 import { createContainer, type Deps } from '../../../shared/container';
 import { defineHandler, runWorker, type CommittedWork, type Worker } from '../../../shared/worker';
 import { InventoryBalance, Order } from '../../../shared/orm';
-import { orderHandlers } from '../../../workers/orders/handlers';
 import { orderCreate } from '../../../workers/orders/handlers/order-create';
-import { inventoryHandlers } from '../../../workers/inventory/handlers';
 import type { OrderCreate } from '../../../schemas/generated';
-import { testConfig, waitFor } from '../../support/platform';
+import { testConfig, waitFor, workerOptions } from '../../support/platform';
 import { readTopic } from '../../support/commands';
 import { effects, orderPayload, publishBatch, type BatchCommand } from './batch-support';
 
@@ -40,7 +38,7 @@ describe('worker: a batch per partition in one transaction', function () {
     deps = await createContainer(testConfig({ WORKER_RETRY_MAX_MS: '200' }), 'worker-orders');
     worker = await runWorker(deps, {
       domain: 'orders',
-      handlers: [buggyCreate, ...orderHandlers.filter((h) => h.command !== 'order.create.v1')],
+      handlers: [buggyCreate, ...workerOptions('orders', deps.config).handlers.filter((h) => h.command !== 'order.create.v1')],
       hooks: { beforeOffsetCommit: (w) => void work.push(w) },
     });
   });
@@ -176,7 +174,7 @@ describe('worker: handlers in one batch read what earlier ones wrote (inventory)
 
   before(async () => {
     deps = await createContainer(testConfig(), 'worker-inventory');
-    worker = await runWorker(deps, { domain: 'inventory', handlers: inventoryHandlers(900) });
+    worker = await runWorker(deps, { domain: 'inventory', handlers: workerOptions('inventory', deps.config).handlers });
   });
   after(async () => {
     await worker?.stop();

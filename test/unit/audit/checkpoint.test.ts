@@ -57,9 +57,7 @@ describe('audit checkpoint signing', () => {
     await fsp.writeFile(p, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     const keys = await loadOrCreateSigningKey({ dataDir: dir, signingKeyPath: p });
     expect(keys.privateKey.asymmetricKeyType).to.equal('ed25519');
-    let err: unknown;
-    await loadOrCreateSigningKey({ dataDir: dir, signingKeyPath: path.join(dir, 'nope.pem') }).catch((e: unknown) => (err = e));
-    expect(String(err)).to.match(/not found/);
+    await expect(loadOrCreateSigningKey({ dataDir: dir, signingKeyPath: path.join(dir, 'nope.pem') })).to.be.rejectedWith(/not found/);
   });
 
   it('signs the canonical checkpoint and verifies it; any change or another key fails', async () => {

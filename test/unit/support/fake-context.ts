@@ -21,8 +21,9 @@ function matches(row: Row, where: Row): boolean {
 export class FakeEm {
   private readonly tables = new Map<unknown, Row[]>();
 
-  seed(entity: unknown, ...rows: Row[]): this {
-    this.rows(entity).push(...rows);
+  /** Rows are kept as given (not copied): a test can read what a handler changed on them. */
+  seed(entity: unknown, ...rows: object[]): this {
+    this.rows(entity).push(...(rows as Row[]));
     return this;
   }
 
