@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { Order, Return, Shipment, Warranty, WarrantyClaim, type OrderRow, type ReturnRow, type ShipmentRow, type WarrantyRow } from '../../shared/orm';
+import { Order, type OrderRow } from '../../workers/orders/entities';
+import { Return, type ReturnRow } from '../../workers/returns/entities';
+import { Shipment, type ShipmentRow } from '../../workers/shipments/entities';
+import { Warranty, WarrantyClaim, type WarrantyRow } from '../../workers/warranties/entities';
 import { BusinessRuleError, InputError, InvalidTransitionError, NotFoundError } from '../../shared/errors';
 import type { CommandHandler, EventHandler } from '../../shared/worker';
 import { returnableLines } from '../../workers/returns/return-lines';

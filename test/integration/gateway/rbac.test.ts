@@ -5,7 +5,12 @@ import { assertDeclared, createApp } from '../../../gateway/app';
 import type { RouteSpec } from '../../../gateway/http/route-spec';
 import { ROLES, ROLE_PERMISSIONS } from '../../../gateway/auth/permissions';
 import { commands, DOMAINS, PERMISSIONS } from '../../../schemas/catalog';
-import { InventoryItem, Operation, Order, Reservation, Return, Shipment, Warranty, WarrantyClaim, type ReservationRow } from '../../../shared/orm';
+import { Operation } from '../../../shared/orm';
+import { InventoryItem, Reservation, type ReservationRow } from '../../../workers/inventory/entities';
+import { Order } from '../../../workers/orders/entities';
+import { Return } from '../../../workers/returns/entities';
+import { Shipment } from '../../../workers/shipments/entities';
+import { Warranty, WarrantyClaim } from '../../../workers/warranties/entities';
 import { createTenantKey, startWorker, type RunningGateway, type RunningWorker } from '../../support/platform';
 import { fillPath, gateway, isProblem, sampleId } from './support';
 

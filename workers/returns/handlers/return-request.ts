@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import { defineHandler } from '../../../shared/worker';
-import { Order, Return, type ReturnRow } from '../../../shared/orm';
+import { Order } from '../../orders/entities';
+import { Return, type ReturnRow } from '../entities';
 import { BusinessRuleError, ConflictError, InputError, NotFoundError } from '../../../shared/errors';
 import { isUuid } from '../../../shared/domain';
 import type { ReturnRequest } from '../../../schemas/generated';

@@ -1,5 +1,6 @@
 import { defineHandler } from '../../../shared/worker';
-import { Order, Shipment, type ShipmentRow } from '../../../shared/orm';
+import { Order } from '../../orders/entities';
+import { Shipment, type ShipmentRow } from '../entities';
 import { BusinessRuleError, ConflictError, InputError, NotFoundError } from '../../../shared/errors';
 import { isUuid } from '../../../shared/domain';
 import type { ShipmentCreate } from '../../../schemas/generated';

@@ -1,5 +1,6 @@
 import { defineHandler } from '../../../shared/worker';
-import { Order, Warranty, type WarrantyRow } from '../../../shared/orm';
+import { Order } from '../../orders/entities';
+import { Warranty, type WarrantyRow } from '../entities';
 import { BusinessRuleError, ConflictError, InputError, NotFoundError } from '../../../shared/errors';
 import { isUuid } from '../../../shared/domain';
 import type { WarrantyRegister } from '../../../schemas/generated';
