@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Order, type OrderRow } from '../../workers/orders/entities';
+import { Order, PublishedOrder, type OrderRow } from '../../workers/orders/entities';
 import { Return, type ReturnRow } from '../../workers/returns/entities';
 import { Shipment, type ShipmentRow } from '../../workers/shipments/entities';
 import { Warranty, WarrantyClaim, type WarrantyRow } from '../../workers/warranties/entities';
@@ -70,17 +70,20 @@ describe('returns: rules', () => {
     const cmd = { returnId: RET, orderId: ORDER, lines: [{ sku: 'A', quantity: 1 }], reason: 'broken' };
 
     it('creates a requested return of a delivered order of the same tenant, with its event and audit record', async () => {
-      const em = new FakeEm().seed(Order, { ...order() });
+      const em = new FakeEm().seed(PublishedOrder, { ...order() });
       const ctx = fakeContext(em);
       expect(await request(cmd, ctx)).to.deep.equal({ type: 'return', id: RET });
       expect(em.rows(Return)).to.have.length(1).and.to.have.nested.property('[0].status', 'requested');
       expect(ctx.events).to.deep.equal([{ type: 'return.requested.v1', payload: { returnId: RET, orderId: ORDER, lines: [{ sku: 'A', quantity: 1 }], reason: 'broken' } }]);
       expect(ctx.changes).to.deep.include({ resourceType: 'return', id: RET, from: null, to: 'requested', details: { orderId: ORDER } });
+      // the returns of the order are serialized by a returns-owned lock, never by locking the order
+      expect(em.statements).to.have.length(1);
+      expect(em.statements[0]).to.deep.include({ params: [T, ORDER] }).and.to.have.property('sql').that.matches(/pg_advisory_xact_lock/);
     });
 
     for (const status of ['pending', 'confirmed', 'processing', 'on_hold', 'shipped', 'cancelled', 'refunded', 'exchanged'] as const) {
       it(`refuses an order that is ${status}, changing nothing`, async () => {
-        const em = new FakeEm().seed(Order, { ...order({ status }) });
+        const em = new FakeEm().seed(PublishedOrder, { ...order({ status }) });
         const ctx = fakeContext(em);
         const err = await rejection(request(cmd, ctx));
         expect(err).to.be.instanceOf(BusinessRuleError).with.property('rule', 'order_not_delivered');
@@ -90,16 +93,16 @@ describe('returns: rules', () => {
     }
 
     it("answers not found for another tenant's order and for a malformed id", async () => {
-      const em = new FakeEm().seed(Order, { ...order({ tenantId: 'tenant-b' }) });
+      const em = new FakeEm().seed(PublishedOrder, { ...order({ tenantId: 'tenant-b' }) });
       expect(await rejection(request(cmd, fakeContext(em)))).to.be.instanceOf(NotFoundError);
       expect(await rejection(request({ ...cmd, orderId: 'not-a-uuid' }, fakeContext(em)))).to.be.instanceOf(NotFoundError);
     });
 
     it('counts earlier returns of the order unless they were rejected', async () => {
       const prior = (status: string) => ({ id: OTHER, tenantId: T, orderId: ORDER, status, lines: [{ sku: 'B', quantity: 1 }] });
-      const ok = new FakeEm().seed(Order, { ...order() }).seed(Return, prior('rejected'));
+      const ok = new FakeEm().seed(PublishedOrder, { ...order() }).seed(Return, prior('rejected'));
       await request({ ...cmd, lines: [{ sku: 'B', quantity: 1 }] }, fakeContext(ok));
-      const full = new FakeEm().seed(Order, { ...order() }).seed(Return, prior('approved'));
+      const full = new FakeEm().seed(PublishedOrder, { ...order() }).seed(Return, prior('approved'));
       expect(await rejection(request({ ...cmd, lines: [{ sku: 'B', quantity: 1 }] }, fakeContext(full))))
         .to.be.instanceOf(BusinessRuleError).with.property('rule', 'return_quantity_exceeded');
     });
@@ -167,7 +170,7 @@ describe('shipments: rules', () => {
     const cmd = { shipmentId: SHIP, orderId: ORDER, carrier: 'dhl', lines: null };
     for (const status of ['confirmed', 'processing', 'shipped'] as const) {
       it(`creates a shipment for a ${status} order`, async () => {
-        const em = new FakeEm().seed(Order, { ...order({ status }) });
+        const em = new FakeEm().seed(PublishedOrder, { ...order({ status }) });
         const ctx = fakeContext(em);
         await create(cmd, ctx);
         expect(em.rows(Shipment)).to.have.nested.property('[0].status', 'created');
@@ -176,13 +179,13 @@ describe('shipments: rules', () => {
     }
     for (const status of ['pending', 'on_hold', 'delivered', 'cancelled', 'refunded', 'exchanged'] as const) {
       it(`refuses a ${status} order`, async () => {
-        const em = new FakeEm().seed(Order, { ...order({ status }) });
+        const em = new FakeEm().seed(PublishedOrder, { ...order({ status }) });
         expect(await rejection(create(cmd, fakeContext(em)))).to.be.instanceOf(BusinessRuleError).with.property('rule', 'order_not_shippable');
         expect(em.rows(Shipment)).to.have.length(0);
       });
     }
     it("answers not found for another tenant's order", async () => {
-      const em = new FakeEm().seed(Order, { ...order({ tenantId: 'tenant-b', status: 'processing' }) });
+      const em = new FakeEm().seed(PublishedOrder, { ...order({ tenantId: 'tenant-b', status: 'processing' }) });
       expect(await rejection(create(cmd, fakeContext(em)))).to.be.instanceOf(NotFoundError);
     });
   });
@@ -284,11 +287,11 @@ describe('warranties: rules', () => {
       expect(ctx.events[0]!.payload).to.include({ startsAt: '2027-01-31T00:00:00.000Z', endsAt: '2028-02-29T00:00:00.000Z' });
     });
     it('checks the SKU against the order when one is given (same tenant)', async () => {
-      const em = new FakeEm().seed(Order, { ...order() });
+      const em = new FakeEm().seed(PublishedOrder, { ...order() });
       await register({ ...cmd, orderId: ORDER }, fakeContext(em));
-      expect(await rejection(register({ ...cmd, orderId: ORDER, sku: 'Z' }, fakeContext(new FakeEm().seed(Order, { ...order() })))))
+      expect(await rejection(register({ ...cmd, orderId: ORDER, sku: 'Z' }, fakeContext(new FakeEm().seed(PublishedOrder, { ...order() })))))
         .to.be.instanceOf(BusinessRuleError).with.property('rule', 'warranty_sku_not_in_order');
-      expect(await rejection(register({ ...cmd, orderId: ORDER }, fakeContext(new FakeEm().seed(Order, { ...order({ tenantId: 'tenant-b' }) })))))
+      expect(await rejection(register({ ...cmd, orderId: ORDER }, fakeContext(new FakeEm().seed(PublishedOrder, { ...order({ tenantId: 'tenant-b' }) })))))
         .to.be.instanceOf(NotFoundError);
     });
     it('refuses a period that is already over, and months out of range', async () => {
