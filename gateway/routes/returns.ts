@@ -18,6 +18,8 @@ export function returnView(r: ReturnRow) {
     lines: r.lines,
     reason: r.reason,
     rejectionReason: r.rejectionReason,
+    restockOutcome: r.restockOutcome,
+    restockRefusalReason: r.restockRefusalReason,
     version: r.version,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),

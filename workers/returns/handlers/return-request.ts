@@ -25,7 +25,7 @@ export const returnRequest = defineHandler<ReturnRequest>({
     const now = new Date();
     ctx.em.create(Return, {
       id: cmd.returnId, tenantId: ctx.tenantId, orderId: order.id, status: 'requested', lines, reason: cmd.reason,
-      rejectionReason: null, version: 1, createdAt: now, updatedAt: now,
+      rejectionReason: null, restockOutcome: null, restockRefusalReason: null, version: 1, createdAt: now, updatedAt: now,
     } satisfies ReturnRow);
     ctx.emit('return.requested.v1', { returnId: cmd.returnId, orderId: order.id, lines, reason: cmd.reason });
     ctx.stateChanged('return', cmd.returnId, null, 'requested', { orderId: order.id });
