@@ -64,7 +64,7 @@ describe('catalog: returns, shipments, warranties', () => {
   it('every new event names a key field of its schema', () => {
     const ev = events.filter((e) => domains.includes(e.domain));
     expect(ev.map((e) => e.type).sort()).to.deep.equal([
-      'return.requested.v1', 'return.restocked.v1', 'return.status_changed.v1',
+      'return.requested.v1', 'return.restock_settled.v1', 'return.restocked.v1', 'return.status_changed.v1',
       'shipment.created.v1', 'shipment.delivered.v1', 'shipment.status_changed.v1',
       'warranty.claim_status_changed.v1', 'warranty.extended.v1', 'warranty.registered.v1', 'warranty.status_changed.v1',
     ]);
