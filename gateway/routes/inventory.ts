@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FilterQuery } from '@mikro-orm/core';
-import { InventoryBalance, InventoryItem, Reservation, type InventoryItemRow, type ReservationRow } from '../../shared/orm';
+import { InventoryBalance, InventoryItem, Reservation, type InventoryItemRow, type ReservationRow } from '../../workers/inventory/entities';
 import { NotFoundError } from '../../shared/errors';
 import { sku } from '../../schemas/http/common';
 import { defineRoute, type RouteSpec } from '../http/route-spec';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Order, type OrderRow } from '../../shared/orm';
+import { Order, type OrderRow } from '../../workers/orders/entities';
 import type { ReadCache } from '../services/read-cache';
 import type { RouteSpec } from '../http/route-spec';
 import { getRoute, listRoute } from '../http/tenant-queries';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Return, type ReturnRow } from '../../shared/orm';
+import { Return, type ReturnRow } from '../../workers/returns/entities';
 import type { ReadCache } from '../services/read-cache';
 import type { RouteSpec } from '../http/route-spec';
 import { getRoute, listRoute } from '../http/tenant-queries';
@@ -18,6 +18,8 @@ export function returnView(r: ReturnRow) {
     lines: r.lines,
     reason: r.reason,
     rejectionReason: r.rejectionReason,
+    restockOutcome: r.restockOutcome,
+    restockRefusalReason: r.restockRefusalReason,
     version: r.version,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),

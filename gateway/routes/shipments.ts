@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Shipment, type ShipmentRow } from '../../shared/orm';
+import { Shipment, type ShipmentRow } from '../../workers/shipments/entities';
 import type { ReadCache } from '../services/read-cache';
 import type { RouteSpec } from '../http/route-spec';
 import { getRoute, listRoute } from '../http/tenant-queries';

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ObjectQuery } from '@mikro-orm/core';
-import { Warranty, WarrantyClaim, type WarrantyClaimRow, type WarrantyRow } from '../../shared/orm';
+import { Warranty, WarrantyClaim, type WarrantyClaimRow, type WarrantyRow } from '../../workers/warranties/entities';
 import { NotFoundError } from '../../shared/errors';
 import { identifier, sku } from '../../schemas/http/common';
 import { defineRoute, type RouteSpec } from '../http/route-spec';

@@ -72,4 +72,5 @@ export const inventoryEvents: EventDefinition[] = [
   ev('inventory.reserved.v1', 'InventoryReserved', 'orderId'),
   ev('inventory.reservation_failed.v1', 'InventoryReservationFailed', 'orderId'),
   ev('inventory.reservation_status_changed.v1', 'ReservationStatusChanged', 'orderId'),
+  ev('inventory.restock_settled.v1', 'InventoryRestockSettled', 'returnId'),
 ];

@@ -45,4 +45,5 @@ export const returnEvents: EventDefinition[] = [
   ev('return.requested.v1', 'ReturnRequested'),
   ev('return.status_changed.v1', 'ReturnStatusChanged'),
   ev('return.restocked.v1', 'ReturnRestocked'),
+  ev('return.restock_settled.v1', 'ReturnRestockSettled'),
 ];

@@ -1,7 +1,8 @@
 import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Config } from '../config';
-import { allEntities } from './entities';
+import { domainEntities } from '../../workers/entities';
+import { platformEntities } from './entities';
 import { migrationsList } from './migrations';
 
 export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_MAX'>): Options {
@@ -10,7 +11,7 @@ export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEM
     driver: PostgreSqlDriver,
     schema,
     clientUrl: config.DATABASE_URL,
-    entities: allEntities,
+    entities: [...platformEntities, ...domainEntities],
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: true },
     allowGlobalContext: false,

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  InventoryItemRow, OperationRow, OrderRow, ReservationRow, ReturnRow, ShipmentRow, WarrantyClaimRow, WarrantyRow,
-} from '../../shared/orm';
+import type { OperationRow } from '../../shared/orm';
+import type { InventoryItemRow, ReservationRow } from '../../workers/inventory/entities';
+import type { OrderRow } from '../../workers/orders/entities';
+import type { ReturnRow } from '../../workers/returns/entities';
+import type { ShipmentRow } from '../../workers/shipments/entities';
+import type { WarrantyClaimRow, WarrantyRow } from '../../workers/warranties/entities';
 
 /**
  * Complete, valid rows of each domain table, for tests that seed the database (or a FakeEm) directly.
@@ -45,7 +48,7 @@ export function aReservation(over: Partial<ReservationRow> = {}): ReservationRow
 export function aReturn(over: Partial<ReturnRow> = {}): ReturnRow {
   return {
     id: randomUUID(), tenantId: 'tenant-a', orderId: randomUUID(), status: 'requested', lines: [{ sku: 'SKU-1', quantity: 1 }],
-    reason: 'broken', rejectionReason: null, ...stamps(), ...over,
+    reason: 'broken', rejectionReason: null, restockOutcome: null, restockRefusalReason: null, ...stamps(), ...over,
   };
 }
 

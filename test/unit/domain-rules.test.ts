@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { Order, Return, Shipment, Warranty, WarrantyClaim, type OrderRow, type ReturnRow, type ShipmentRow, type WarrantyClaimRow, type WarrantyRow } from '../../shared/orm';
+import { Order, PublishedOrder, type OrderRow } from '../../workers/orders/entities';
+import { Return, type ReturnRow } from '../../workers/returns/entities';
+import { Shipment, type ShipmentRow } from '../../workers/shipments/entities';
+import { Warranty, WarrantyClaim, type WarrantyClaimRow, type WarrantyRow } from '../../workers/warranties/entities';
 import { BusinessRuleError, InputError, InvalidTransitionError, NotFoundError } from '../../shared/errors';
 import type { CommandHandler, EventHandler } from '../../shared/worker';
 import { returnableLines } from '../../workers/returns/return-lines';
@@ -56,17 +59,20 @@ describe('returns: rules', () => {
     const cmd = { returnId: RET, orderId: ORDER, lines: [{ sku: 'A', quantity: 1 }], reason: 'broken' };
 
     it('creates a requested return of a delivered order of the same tenant, with its event and audit record', async () => {
-      const em = new FakeEm().seed(Order, order());
+      const em = new FakeEm().seed(PublishedOrder, order());
       const ctx = fakeContext(em);
       expect(await request(cmd, ctx)).to.deep.equal({ type: 'return', id: RET });
       expect(em.rows(Return)).to.have.length(1).and.to.have.nested.property('[0].status', 'requested');
       expect(ctx.events).to.deep.equal([{ type: 'return.requested.v1', payload: { returnId: RET, orderId: ORDER, lines: [{ sku: 'A', quantity: 1 }], reason: 'broken' } }]);
       expect(ctx.changes).to.deep.include({ resourceType: 'return', id: RET, from: null, to: 'requested', details: { orderId: ORDER } });
+      // the returns of the order are serialized by a returns-owned lock, never by locking the order
+      expect(em.statements).to.have.length(1);
+      expect(em.statements[0]).to.deep.include({ params: [T, ORDER] }).and.to.have.property('sql').that.matches(/pg_advisory_xact_lock/);
     });
 
     for (const status of ['pending', 'confirmed', 'processing', 'on_hold', 'shipped', 'cancelled', 'refunded', 'exchanged'] as const) {
       it(`refuses an order that is ${status}, changing nothing`, async () => {
-        const em = new FakeEm().seed(Order, order({ status }));
+        const em = new FakeEm().seed(PublishedOrder, order({ status }));
         const ctx = fakeContext(em);
         await expect(request(cmd, ctx)).to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'order_not_delivered');
         expect(em.rows(Return)).to.have.length(0);
@@ -75,16 +81,16 @@ describe('returns: rules', () => {
     }
 
     it("answers not found for another tenant's order and for a malformed id", async () => {
-      const em = new FakeEm().seed(Order, order({ tenantId: 'tenant-b' }));
+      const em = new FakeEm().seed(PublishedOrder, order({ tenantId: 'tenant-b' }));
       await expect(request(cmd, fakeContext(em))).to.be.rejectedWith(NotFoundError);
       await expect(request({ ...cmd, orderId: 'not-a-uuid' }, fakeContext(em))).to.be.rejectedWith(NotFoundError);
     });
 
     it('counts earlier returns of the order unless they were rejected', async () => {
       const prior = (status: ReturnRow['status']) => aReturn({ id: OTHER, tenantId: T, orderId: ORDER, status, lines: [{ sku: 'B', quantity: 1 }] });
-      const ok = new FakeEm().seed(Order, order()).seed(Return, prior('rejected'));
+      const ok = new FakeEm().seed(PublishedOrder, order()).seed(Return, prior('rejected'));
       await request({ ...cmd, lines: [{ sku: 'B', quantity: 1 }] }, fakeContext(ok));
-      const full = new FakeEm().seed(Order, order()).seed(Return, prior('approved'));
+      const full = new FakeEm().seed(PublishedOrder, order()).seed(Return, prior('approved'));
       await expect(request({ ...cmd, lines: [{ sku: 'B', quantity: 1 }] }, fakeContext(full)))
         .to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'return_quantity_exceeded');
     });
@@ -150,7 +156,7 @@ describe('shipments: rules', () => {
     const cmd = { shipmentId: SHIP, orderId: ORDER, carrier: 'dhl', lines: null };
     for (const status of ['confirmed', 'processing', 'shipped'] as const) {
       it(`creates a shipment for a ${status} order`, async () => {
-        const em = new FakeEm().seed(Order, order({ status }));
+        const em = new FakeEm().seed(PublishedOrder, order({ status }));
         const ctx = fakeContext(em);
         await create(cmd, ctx);
         expect(em.rows(Shipment)).to.have.nested.property('[0].status', 'created');
@@ -159,13 +165,13 @@ describe('shipments: rules', () => {
     }
     for (const status of ['pending', 'on_hold', 'delivered', 'cancelled', 'refunded', 'exchanged'] as const) {
       it(`refuses a ${status} order`, async () => {
-        const em = new FakeEm().seed(Order, order({ status }));
+        const em = new FakeEm().seed(PublishedOrder, order({ status }));
         await expect(create(cmd, fakeContext(em))).to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'order_not_shippable');
         expect(em.rows(Shipment)).to.have.length(0);
       });
     }
     it("answers not found for another tenant's order", async () => {
-      const em = new FakeEm().seed(Order, order({ tenantId: 'tenant-b', status: 'processing' }));
+      const em = new FakeEm().seed(PublishedOrder, order({ tenantId: 'tenant-b', status: 'processing' }));
       await expect(create(cmd, fakeContext(em))).to.be.rejectedWith(NotFoundError);
     });
   });
@@ -262,11 +268,11 @@ describe('warranties: rules', () => {
       expect(ctx.events[0]!.payload).to.include({ startsAt: '2027-01-31T00:00:00.000Z', endsAt: '2028-02-29T00:00:00.000Z' });
     });
     it('checks the SKU against the order when one is given (same tenant)', async () => {
-      const em = new FakeEm().seed(Order, order());
+      const em = new FakeEm().seed(PublishedOrder, order());
       await register({ ...cmd, orderId: ORDER }, fakeContext(em));
-      await expect(register({ ...cmd, orderId: ORDER, sku: 'Z' }, fakeContext(new FakeEm().seed(Order, order()))))
+      await expect(register({ ...cmd, orderId: ORDER, sku: 'Z' }, fakeContext(new FakeEm().seed(PublishedOrder, order()))))
         .to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'warranty_sku_not_in_order');
-      await expect(register({ ...cmd, orderId: ORDER }, fakeContext(new FakeEm().seed(Order, order({ tenantId: 'tenant-b' })))))
+      await expect(register({ ...cmd, orderId: ORDER }, fakeContext(new FakeEm().seed(PublishedOrder, order({ tenantId: 'tenant-b' })))))
         .to.be.rejectedWith(NotFoundError);
     });
     it('refuses a period that is already over, and months out of range', async () => {

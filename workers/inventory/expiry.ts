@@ -1,5 +1,5 @@
 import type { Deps } from '../../shared/container';
-import { Reservation } from '../../shared/orm';
+import { Reservation } from './entities';
 import { OutboxWriter } from '../../shared/outbox';
 import { endReservation } from './stock';
 

@@ -1,5 +1,5 @@
 import { StateMachine } from '../../shared/domain';
-import type { ReservationStatus } from '../../shared/orm';
+import type { ReservationStatus } from './entities';
 
 export const reservationStates = new StateMachine<ReservationStatus>('reservation', {
   pending: ['confirmed', 'released', 'expired', 'cancelled'],

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  InventoryAdjustment, InventoryBalance, InventoryItem, Reservation,
-  type InventoryBalanceRow, type ReservationLineValue, type ReservationRow, type ReservationStatus,
-} from '../../shared/orm';
+import { InventoryAdjustment, InventoryBalance, InventoryItem, Reservation, type InventoryBalanceRow, type ReservationLineValue, type ReservationRow, type ReservationStatus } from './entities';
 import { BusinessRuleError, NotFoundError } from '../../shared/errors';
 import type { HandlerContext } from '../../shared/worker';
 import { HOLDING, reservationStates } from './reservation-states';

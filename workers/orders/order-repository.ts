@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Order, type OrderRow, type OrderStatus } from '../../shared/orm';
+import { Order, type OrderRow, type OrderStatus } from './entities';
 import { NotFoundError } from '../../shared/errors';
 import type { HandlerContext } from '../../shared/worker';
 import { orderStates } from './order-states';

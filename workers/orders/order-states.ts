@@ -1,5 +1,5 @@
 import { StateMachine } from '../../shared/domain';
-import type { OrderStatus } from '../../shared/orm';
+import type { OrderStatus } from './entities';
 
 export const orderStates = new StateMachine<OrderStatus>('order', {
   pending: ['confirmed', 'on_hold', 'cancelled'],

@@ -1,5 +1,5 @@
 import { BusinessRuleError } from '../../shared/errors';
-import type { ReturnLineValue } from '../../shared/orm';
+import type { ReturnLineValue } from './entities';
 
 function totals(lines: readonly { sku: string; quantity: number }[]): Map<string, number> {
   const m = new Map<string, number>();

@@ -1,5 +1,5 @@
 import { StateMachine } from '../../shared/domain';
-import type { ReturnStatus } from '../../shared/orm';
+import type { ReturnStatus } from './entities';
 
 /** ARCHITECTURE.md: requested → approved | rejected; approved → received → restocked → refunded. */
 export const returnStates = new StateMachine<ReturnStatus>('return', {

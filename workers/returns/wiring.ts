@@ -1,8 +1,9 @@
-import type { DomainWorker, EventHandler } from '../../shared/worker';
+import type { DomainWorker } from '../../shared/worker';
 import { returnHandlers } from './handlers';
+import { onRestockSettled } from './events/on-restock-settled';
 
-/** Returns reacts to no other domain's events (yet); inventory reacts to return.restocked. */
-export const returnEventHandlers: EventHandler<never>[] = [];
+/** Inventory reacts to return.restocked; returns to what inventory made of it. */
+export const returnEventHandlers = [onRestockSettled];
 
 /** The returns domain as a worker process hosts it (its main.ts, `stateset worker`, the tests). */
 export const returnsWorker: DomainWorker = {

@@ -1,5 +1,6 @@
 import { BusinessRuleError } from '../../shared/errors';
-import type { OrderStatus, ShipmentLineValue } from '../../shared/orm';
+import type { OrderStatus } from '../orders/entities';
+import type { ShipmentLineValue } from './entities';
 
 /** Order statuses a shipment may be created for: confirmed onwards and not held, finished or cancelled. */
 export const SHIPPABLE_ORDER_STATES: readonly OrderStatus[] = ['confirmed', 'processing', 'shipped'];

@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Shipment, type ShipmentRow, type ShipmentStatus } from '../../shared/orm';
+import { Shipment, type ShipmentRow, type ShipmentStatus } from './entities';
 import { NotFoundError } from '../../shared/errors';
 import { isUuid } from '../../shared/domain';
 import type { HandlerContext } from '../../shared/worker';

@@ -1,5 +1,5 @@
 import { StateMachine } from '../../shared/domain';
-import type { ShipmentStatus } from '../../shared/orm';
+import type { ShipmentStatus } from './entities';
 
 /**
  * ARCHITECTURE.md: created → shipped → in_transit → delivered | exception, read literally:

@@ -1,5 +1,5 @@
 import type { Deps } from '../../shared/container';
-import { Warranty } from '../../shared/orm';
+import { Warranty } from './entities';
 import { OutboxWriter } from '../../shared/outbox';
 import { transitionWarranty } from './warranty-repository';
 

@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Warranty, WarrantyClaim, type WarrantyClaimRow, type WarrantyClaimStatus, type WarrantyRow, type WarrantyStatus } from '../../shared/orm';
+import { Warranty, WarrantyClaim, type WarrantyClaimRow, type WarrantyClaimStatus, type WarrantyRow, type WarrantyStatus } from './entities';
 import { NotFoundError } from '../../shared/errors';
 import { isUuid } from '../../shared/domain';
 import type { HandlerContext } from '../../shared/worker';

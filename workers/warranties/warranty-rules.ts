@@ -1,5 +1,5 @@
 import { BusinessRuleError, InputError } from '../../shared/errors';
-import type { WarrantyRow } from '../../shared/orm';
+import type { WarrantyRow } from './entities';
 
 export const MAX_MONTHS = 120;
 

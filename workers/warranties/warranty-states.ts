@@ -1,5 +1,5 @@
 import { StateMachine } from '../../shared/domain';
-import type { WarrantyClaimStatus, WarrantyStatus } from '../../shared/orm';
+import type { WarrantyClaimStatus, WarrantyStatus } from './entities';
 
 /**
  * ARCHITECTURE.md lists the states active | expired | void. Only an active warranty changes: it

@@ -6,6 +6,8 @@ import { Migration20261129000500_shipments } from './Migration20261129000500_shi
 import { Migration20261129000600_warranties } from './Migration20261129000600_warranties';
 import { Migration20261201000100_notify } from './Migration20261201000100_notify';
 import { Migration20261202000100_row_changed } from './Migration20261202000100_row_changed';
+import { Migration20261203000100_published_orders } from './Migration20261203000100_published_orders';
+import { Migration20261203000200_return_restock_outcome } from './Migration20261203000200_return_restock_outcome';
 
 /** Every migration in order; listed explicitly so the same code runs under tsx and compiled JS. */
 export const migrationsList = [
@@ -17,4 +19,6 @@ export const migrationsList = [
   { name: 'Migration20261129000600_warranties', class: Migration20261129000600_warranties },
   { name: 'Migration20261201000100_notify', class: Migration20261201000100_notify },
   { name: 'Migration20261202000100_row_changed', class: Migration20261202000100_row_changed },
+  { name: 'Migration20261203000100_published_orders', class: Migration20261203000100_published_orders },
+  { name: 'Migration20261203000200_return_restock_outcome', class: Migration20261203000200_return_restock_outcome },
 ];

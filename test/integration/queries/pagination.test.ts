@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createTenantKey, startGateway, startWorker, waitFor, type RunningGateway, type RunningWorker } from '../../support/platform';
 import { publishCommand } from '../../support/commands';
-import { Order } from '../../../shared/orm';
+import { Order } from '../../../workers/orders/entities';
 
 describe('queries: tenant-scoped lists with cursor pagination', function () {
   this.timeout(60_000);

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { startWorker, waitFor, type RunningWorker } from '../../support/platform';
 import { publishCommand, readTopic } from '../../support/commands';
-import { Inbox, Operation, Order, Outbox } from '../../../shared/orm';
+import { Inbox, Operation, Outbox } from '../../../shared/orm';
+import { Order } from '../../../workers/orders/entities';
 import { toKafkaHeaders } from '../../../shared/kafka';
 
 const tenantId = 'tenant-delivery';

@@ -41,6 +41,14 @@ export class FakeEm {
     return this.rows(entity).filter((r) => matches(r, where));
   }
 
+  /** Raw statements (e.g. advisory locks) change no rows here; they are recorded for tests to inspect. */
+  readonly statements: { sql: string; params: unknown[] }[] = [];
+
+  async execute(sql: string, params: unknown[] = []): Promise<Row[]> {
+    this.statements.push({ sql, params });
+    return [];
+  }
+
   create(entity: unknown, data: Row): Row {
     this.rows(entity).push(data);
     return data;

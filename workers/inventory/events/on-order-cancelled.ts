@@ -1,5 +1,5 @@
 import { defineEventHandler } from '../../../shared/worker';
-import { Reservation } from '../../../shared/orm';
+import { Reservation } from '../entities';
 import type { OrderCancelled } from '../../../schemas/generated';
 import { endReservation } from '../stock';
 

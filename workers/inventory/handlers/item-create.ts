@@ -1,5 +1,5 @@
 import { defineHandler } from '../../../shared/worker';
-import { InventoryItem } from '../../../shared/orm';
+import { InventoryItem } from '../entities';
 import { ConflictError } from '../../../shared/errors';
 import type { InventoryItemCreate } from '../../../schemas/generated';
 

@@ -1,5 +1,5 @@
 import { defineHandler } from '../../../shared/worker';
-import { Order, type OrderRow } from '../../../shared/orm';
+import { Order, type OrderRow } from '../entities';
 import { ConflictError } from '../../../shared/errors';
 import type { OrderCreate } from '../../../schemas/generated';
 import { orderTotal } from '../order-repository';

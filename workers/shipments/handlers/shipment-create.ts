@@ -1,5 +1,6 @@
 import { defineHandler } from '../../../shared/worker';
-import { Order, Shipment, type ShipmentRow } from '../../../shared/orm';
+import { PublishedOrder } from '../../orders/entities';
+import { Shipment, type ShipmentRow } from '../entities';
 import { BusinessRuleError, ConflictError, InputError, NotFoundError } from '../../../shared/errors';
 import { isUuid } from '../../../shared/domain';
 import type { ShipmentCreate } from '../../../schemas/generated';
@@ -11,8 +12,8 @@ export const shipmentCreate = defineHandler<ShipmentCreate>({
   async handle(cmd, ctx) {
     if (!isUuid(cmd.shipmentId)) throw new InputError(`shipment id ${cmd.shipmentId} is not a UUID`);
     if (await ctx.em.findOne(Shipment, { id: cmd.shipmentId })) throw new ConflictError(`shipment ${cmd.shipmentId} already exists`);
-    // Reads the orders projection in the same database (table `orders`, through the Order entity).
-    const order = isUuid(cmd.orderId) ? await ctx.em.findOne(Order, { id: cmd.orderId, tenantId: ctx.tenantId }) : null;
+    // The order as the orders domain publishes it (see PublishedOrder).
+    const order = isUuid(cmd.orderId) ? await ctx.em.findOne(PublishedOrder, { id: cmd.orderId, tenantId: ctx.tenantId }) : null;
     if (!order) throw new NotFoundError(`order ${cmd.orderId} not found`);
     if (!SHIPPABLE_ORDER_STATES.includes(order.status)) {
       throw new BusinessRuleError(`a shipment needs an order that is ${SHIPPABLE_ORDER_STATES.join(', ')}; order ${order.id} is ${order.status}`, 'order_not_shippable');

@@ -1,5 +1,5 @@
 import { defineHandler } from '../../../shared/worker';
-import { WarrantyClaim, type WarrantyClaimRow } from '../../../shared/orm';
+import { WarrantyClaim, type WarrantyClaimRow } from '../entities';
 import { ConflictError, InputError } from '../../../shared/errors';
 import { isUuid } from '../../../shared/domain';
 import type { WarrantyClaimSubmit } from '../../../schemas/generated';

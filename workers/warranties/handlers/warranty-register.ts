@@ -1,5 +1,6 @@
 import { defineHandler } from '../../../shared/worker';
-import { Order, Warranty, type WarrantyRow } from '../../../shared/orm';
+import { PublishedOrder } from '../../orders/entities';
+import { Warranty, type WarrantyRow } from '../entities';
 import { BusinessRuleError, ConflictError, InputError, NotFoundError } from '../../../shared/errors';
 import { isUuid } from '../../../shared/domain';
 import type { WarrantyRegister } from '../../../schemas/generated';
@@ -16,8 +17,8 @@ export const warrantyRegister = defineHandler<WarrantyRegister>({
     if (Number.isNaN(startsAt.getTime())) throw new InputError(`startsAt ${cmd.startsAt} is not a date`, [{ path: 'startsAt', message: 'ISO 8601 instant' }]);
     if (await ctx.em.findOne(Warranty, { id: cmd.warrantyId })) throw new ConflictError(`warranty ${cmd.warrantyId} already exists`);
     if (cmd.orderId != null) {
-      // Reads the orders projection in the same database (table `orders`, through the Order entity).
-      const order = isUuid(cmd.orderId) ? await ctx.em.findOne(Order, { id: cmd.orderId, tenantId: ctx.tenantId }) : null;
+      // The order as the orders domain publishes it (see PublishedOrder).
+      const order = isUuid(cmd.orderId) ? await ctx.em.findOne(PublishedOrder, { id: cmd.orderId, tenantId: ctx.tenantId }) : null;
       if (!order) throw new NotFoundError(`order ${cmd.orderId} not found`);
       if (!order.items.some((i) => i.sku === cmd.sku)) {
         throw new BusinessRuleError(`${cmd.sku} is not a line of order ${order.id}`, 'warranty_sku_not_in_order');

@@ -2,6 +2,8 @@ import { EntitySchema } from '@mikro-orm/core';
 
 export type ReturnStatus = 'requested' | 'approved' | 'rejected' | 'received' | 'restocked' | 'refunded';
 export interface ReturnLineValue { sku: string; quantity: number }
+/** What inventory did with a restocked return's lines: asked (no answer yet), applied, or refused. */
+export type RestockOutcome = 'pending' | 'applied' | 'refused';
 
 export interface ReturnRow {
   id: string;
@@ -12,6 +14,10 @@ export interface ReturnRow {
   reason: string;
   /** Why it was rejected; null otherwise. */
   rejectionReason: string | null;
+  /** Null until the return is restocked. */
+  restockOutcome: RestockOutcome | null;
+  /** Why inventory refused the restock; null otherwise. */
+  restockRefusalReason: string | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -28,6 +34,8 @@ export const Return = new EntitySchema<ReturnRow>({
     lines: { type: 'json' },
     reason: { type: 'text' },
     rejectionReason: { type: 'text', nullable: true },
+    restockOutcome: { type: 'string', nullable: true },
+    restockRefusalReason: { type: 'text', nullable: true },
     version: { type: 'integer', version: true },
     createdAt: { type: 'Date', onCreate: () => new Date() },
     updatedAt: { type: 'Date', onCreate: () => new Date(), onUpdate: () => new Date() },
