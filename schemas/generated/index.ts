@@ -51,3 +51,4 @@ export type { WarrantyClaimStatusChanged } from './events/warranties/WarrantyCla
 export type { WarrantyExtended } from './events/warranties/WarrantyExtended';
 export type { WarrantyRegistered } from './events/warranties/WarrantyRegistered';
 export type { WarrantyStatusChanged } from './events/warranties/WarrantyStatusChanged';
+export type * from './messages';

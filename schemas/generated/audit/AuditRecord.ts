@@ -2,7 +2,7 @@
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
 
-export interface AuditRecord {
+export type AuditRecord = {
 	eventId: string;
 	occurredAt: string;
 	tenantId?: null | undefined | string;
@@ -16,4 +16,4 @@ export interface AuditRecord {
 	sourceIp?: null | undefined | string;
 	userAgent?: null | undefined | string;
 	details?: null | undefined | string;
-}
+};

@@ -1,8 +1,8 @@
 // Generated from schemas/commands/inventory/InventoryAdjust.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface InventoryAdjust {
+export type InventoryAdjust = {
 	sku: string;
 	locationId: string;
 	delta: number;
 	reason: string;
-}
+};

@@ -1,14 +1,14 @@
 // Generated from schemas/commands/inventory/InventoryReserve.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ReservationLine {
+export type ReservationLine = {
 	sku: string;
 	locationId: string;
 	quantity: number;
-}
+};
 
-export interface InventoryReserve {
+export type InventoryReserve = {
 	reservationId: string;
 	orderId: string;
 	lines: ReservationLine[];
 	ttlSeconds?: null | undefined | number;
-}
+};

@@ -1,5 +1,5 @@
 // Generated from schemas/commands/inventory/ReservationConfirm.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ReservationConfirm {
+export type ReservationConfirm = {
 	reservationId: string;
-}
+};

@@ -1,5 +1,5 @@
 // Generated from schemas/commands/orders/OrderArchive.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface OrderArchive {
+export type OrderArchive = {
 	orderId: string;
-}
+};

@@ -1,6 +1,6 @@
 // Generated from schemas/commands/orders/OrderCancel.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface OrderCancel {
+export type OrderCancel = {
 	orderId: string;
 	reason?: null | undefined | string;
-}
+};

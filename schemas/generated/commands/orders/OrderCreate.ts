@@ -1,20 +1,20 @@
 // Generated from schemas/commands/orders/OrderCreate.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface OrderLine {
+export type OrderLine = {
 	sku: string;
 	quantity: number;
 	unitPriceMinor: number;
-}
+};
 
-export interface Address {
+export type Address = {
 	line1: string;
 	line2?: null | undefined | string;
 	city: string;
 	postalCode: string;
 	country: string;
-}
+};
 
-export interface OrderCreate {
+export type OrderCreate = {
 	orderId: string;
 	customerId: string;
 	currency: string;
@@ -22,4 +22,4 @@ export interface OrderCreate {
 	shippingAddress?: null | undefined | Address;
 	billingAddress?: null | undefined | Address;
 	notes?: null | undefined | string;
-}
+};

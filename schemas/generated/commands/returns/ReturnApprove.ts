@@ -1,5 +1,5 @@
 // Generated from schemas/commands/returns/ReturnApprove.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ReturnApprove {
+export type ReturnApprove = {
 	returnId: string;
-}
+};

@@ -1,5 +1,5 @@
 // Generated from schemas/commands/returns/ReturnReceive.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ReturnReceive {
+export type ReturnReceive = {
 	returnId: string;
-}
+};

@@ -1,5 +1,5 @@
 // Generated from schemas/commands/returns/ReturnRefund.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ReturnRefund {
+export type ReturnRefund = {
 	returnId: string;
-}
+};

@@ -1,6 +1,6 @@
 // Generated from schemas/commands/returns/ReturnReject.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ReturnReject {
+export type ReturnReject = {
 	returnId: string;
 	reason: string;
-}
+};

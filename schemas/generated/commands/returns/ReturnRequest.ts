@@ -1,13 +1,13 @@
 // Generated from schemas/commands/returns/ReturnRequest.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ReturnLine {
+export type ReturnLine = {
 	sku: string;
 	quantity: number;
-}
+};
 
-export interface ReturnRequest {
+export type ReturnRequest = {
 	returnId: string;
 	orderId: string;
 	lines: ReturnLine[];
 	reason: string;
-}
+};

@@ -1,5 +1,5 @@
 // Generated from schemas/commands/returns/ReturnRestock.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ReturnRestock {
+export type ReturnRestock = {
 	returnId: string;
-}
+};

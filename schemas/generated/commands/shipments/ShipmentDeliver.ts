@@ -1,5 +1,5 @@
 // Generated from schemas/commands/shipments/ShipmentDeliver.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ShipmentDeliver {
+export type ShipmentDeliver = {
 	shipmentId: string;
-}
+};

@@ -1,6 +1,6 @@
 // Generated from schemas/commands/shipments/ShipmentException.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ShipmentException {
+export type ShipmentException = {
 	shipmentId: string;
 	reason: string;
-}
+};

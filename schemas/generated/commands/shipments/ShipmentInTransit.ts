@@ -1,5 +1,5 @@
 // Generated from schemas/commands/shipments/ShipmentInTransit.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ShipmentInTransit {
+export type ShipmentInTransit = {
 	shipmentId: string;
-}
+};

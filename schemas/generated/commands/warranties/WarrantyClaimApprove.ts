@@ -1,6 +1,6 @@
 // Generated from schemas/commands/warranties/WarrantyClaimApprove.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface WarrantyClaimApprove {
+export type WarrantyClaimApprove = {
 	claimId: string;
 	note?: null | undefined | string;
-}
+};

@@ -1,6 +1,6 @@
 // Generated from schemas/commands/warranties/WarrantyClaimReject.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface WarrantyClaimReject {
+export type WarrantyClaimReject = {
 	claimId: string;
 	reason: string;
-}
+};

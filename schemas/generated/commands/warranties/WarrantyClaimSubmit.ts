@@ -1,7 +1,7 @@
 // Generated from schemas/commands/warranties/WarrantyClaimSubmit.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface WarrantyClaimSubmit {
+export type WarrantyClaimSubmit = {
 	claimId: string;
 	warrantyId: string;
 	description: string;
-}
+};

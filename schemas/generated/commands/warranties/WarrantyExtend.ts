@@ -1,6 +1,6 @@
 // Generated from schemas/commands/warranties/WarrantyExtend.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface WarrantyExtend {
+export type WarrantyExtend = {
 	warrantyId: string;
 	months: number;
-}
+};

@@ -1,6 +1,6 @@
 // Generated from schemas/commands/warranties/WarrantyRegister.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface WarrantyRegister {
+export type WarrantyRegister = {
 	warrantyId: string;
 	customerId: string;
 	sku: string;
@@ -8,4 +8,4 @@ export interface WarrantyRegister {
 	serialNumber?: null | undefined | string;
 	startsAt?: null | undefined | string;
 	months: number;
-}
+};

@@ -1,6 +1,6 @@
 // Generated from schemas/commands/warranties/WarrantyVoid.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface WarrantyVoid {
+export type WarrantyVoid = {
 	warrantyId: string;
 	reason: string;
-}
+};

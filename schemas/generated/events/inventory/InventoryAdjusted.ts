@@ -1,10 +1,10 @@
 // Generated from schemas/events/inventory/InventoryAdjusted.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface InventoryAdjusted {
+export type InventoryAdjusted = {
 	sku: string;
 	locationId: string;
 	delta: number;
 	onHand: number;
 	reserved: number;
 	reason: string;
-}
+};

@@ -1,6 +1,6 @@
 // Generated from schemas/events/inventory/InventoryItemCreated.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface InventoryItemCreated {
+export type InventoryItemCreated = {
 	sku: string;
 	name: string;
-}
+};

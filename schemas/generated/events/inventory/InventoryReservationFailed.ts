@@ -1,6 +1,6 @@
 // Generated from schemas/events/inventory/InventoryReservationFailed.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface InventoryReservationFailed {
+export type InventoryReservationFailed = {
 	orderId: string;
 	reason: string;
-}
+};

@@ -1,14 +1,14 @@
 // Generated from schemas/events/inventory/InventoryReserved.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ReservationLine {
+export type ReservationLine = {
 	sku: string;
 	locationId: string;
 	quantity: number;
-}
+};
 
-export interface InventoryReserved {
+export type InventoryReserved = {
 	reservationId: string;
 	orderId: string;
 	lines: ReservationLine[];
 	expiresAt: string;
-}
+};

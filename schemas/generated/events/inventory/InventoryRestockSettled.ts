@@ -1,8 +1,8 @@
 // Generated from schemas/events/inventory/InventoryRestockSettled.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface InventoryRestockSettled {
+export type InventoryRestockSettled = {
 	returnId: string;
 	orderId: string;
 	outcome: string;
 	reason?: null | undefined | string;
-}
+};

@@ -1,8 +1,8 @@
 // Generated from schemas/events/inventory/ReservationStatusChanged.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ReservationStatusChanged {
+export type ReservationStatusChanged = {
 	reservationId: string;
 	orderId: string;
 	from: string;
 	to: string;
-}
+};

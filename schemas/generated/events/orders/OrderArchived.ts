@@ -1,5 +1,5 @@
 // Generated from schemas/events/orders/OrderArchived.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface OrderArchived {
+export type OrderArchived = {
 	orderId: string;
-}
+};

@@ -1,16 +1,16 @@
 // Generated from schemas/events/orders/OrderCreated.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface OrderLine {
+export type OrderLine = {
 	sku: string;
 	quantity: number;
 	unitPriceMinor: number;
-}
+};
 
-export interface OrderCreated {
+export type OrderCreated = {
 	orderId: string;
 	customerId: string;
 	currency: string;
 	items: OrderLine[];
 	totalMinor: number;
 	status: string;
-}
+};

@@ -1,8 +1,8 @@
 // Generated from schemas/events/orders/OrderStatusChanged.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface OrderStatusChanged {
+export type OrderStatusChanged = {
 	orderId: string;
 	from: string;
 	to: string;
 	reason?: null | undefined | string;
-}
+};

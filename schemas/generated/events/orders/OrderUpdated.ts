@@ -1,13 +1,13 @@
 // Generated from schemas/events/orders/OrderUpdated.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface OrderLine {
+export type OrderLine = {
 	sku: string;
 	quantity: number;
 	unitPriceMinor: number;
-}
+};
 
-export interface OrderUpdated {
+export type OrderUpdated = {
 	orderId: string;
 	items: OrderLine[];
 	totalMinor: number;
-}
+};

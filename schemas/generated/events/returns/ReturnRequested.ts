@@ -1,13 +1,13 @@
 // Generated from schemas/events/returns/ReturnRequested.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ReturnLine {
+export type ReturnLine = {
 	sku: string;
 	quantity: number;
-}
+};
 
-export interface ReturnRequested {
+export type ReturnRequested = {
 	returnId: string;
 	orderId: string;
 	lines: ReturnLine[];
 	reason: string;
-}
+};

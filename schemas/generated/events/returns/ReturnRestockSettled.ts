@@ -1,8 +1,8 @@
 // Generated from schemas/events/returns/ReturnRestockSettled.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ReturnRestockSettled {
+export type ReturnRestockSettled = {
 	returnId: string;
 	orderId: string;
 	outcome: string;
 	reason?: null | undefined | string;
-}
+};

@@ -1,12 +1,12 @@
 // Generated from schemas/events/returns/ReturnRestocked.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ReturnLine {
+export type ReturnLine = {
 	sku: string;
 	quantity: number;
-}
+};
 
-export interface ReturnRestocked {
+export type ReturnRestocked = {
 	returnId: string;
 	orderId: string;
 	lines: ReturnLine[];
-}
+};

@@ -1,13 +1,13 @@
 // Generated from schemas/events/shipments/ShipmentCreated.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ShipmentLine {
+export type ShipmentLine = {
 	sku: string;
 	quantity: number;
-}
+};
 
-export interface ShipmentCreated {
+export type ShipmentCreated = {
 	shipmentId: string;
 	orderId: string;
 	carrier?: null | undefined | string;
 	lines: ShipmentLine[];
-}
+};

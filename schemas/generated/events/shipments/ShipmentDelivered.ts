@@ -1,6 +1,6 @@
 // Generated from schemas/events/shipments/ShipmentDelivered.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ShipmentDelivered {
+export type ShipmentDelivered = {
 	shipmentId: string;
 	orderId: string;
-}
+};

@@ -1,6 +1,6 @@
 // Generated from schemas/events/shipments/ShipmentStatusChanged.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface ShipmentStatusChanged {
+export type ShipmentStatusChanged = {
 	shipmentId: string;
 	orderId: string;
 	from: string;
@@ -8,4 +8,4 @@ export interface ShipmentStatusChanged {
 	carrier?: null | undefined | string;
 	trackingNumber?: null | undefined | string;
 	reason?: null | undefined | string;
-}
+};

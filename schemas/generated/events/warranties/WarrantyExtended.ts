@@ -1,7 +1,7 @@
 // Generated from schemas/events/warranties/WarrantyExtended.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface WarrantyExtended {
+export type WarrantyExtended = {
 	warrantyId: string;
 	months: number;
 	endsAt: string;
-}
+};

@@ -1,6 +1,6 @@
 // Generated from schemas/events/warranties/WarrantyRegistered.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface WarrantyRegistered {
+export type WarrantyRegistered = {
 	warrantyId: string;
 	customerId: string;
 	sku: string;
@@ -8,4 +8,4 @@ export interface WarrantyRegistered {
 	serialNumber?: null | undefined | string;
 	startsAt: string;
 	endsAt: string;
-}
+};

@@ -1,8 +1,8 @@
 // Generated from schemas/events/warranties/WarrantyStatusChanged.avsc by ops/schemas/generate-types.ts. Do not edit.
 
-export interface WarrantyStatusChanged {
+export type WarrantyStatusChanged = {
 	warrantyId: string;
 	from: string;
 	to: string;
 	reason?: null | undefined | string;
-}
+};
