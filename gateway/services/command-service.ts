@@ -76,7 +76,8 @@ export class CommandService {
     const payload = def.toPayload(req.body, { id: req.pathId, newId: randomUUID });
     const topic = this.topics.commands(def.domain);
     const now = new Date();
-    const resourceId = String(payload[def.keyField]);
+    const fields: Record<string, unknown> = payload;
+    const resourceId = String(fields[def.keyField]);
     const command: OutgoingMessage = {
       topic,
       key: resourceId,

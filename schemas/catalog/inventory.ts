@@ -1,7 +1,6 @@
 import { inventoryAdjustBody, inventoryItemCreateBody, inventoryReserveBody, reservationReleaseBody } from '../http/inventory';
-import { sku } from '../http/common';
-import { emptyBody } from '../http/orders';
-import { command, type CommandDefinition, type EventDefinition } from './types';
+import { emptyBody, sku } from '../http/common';
+import { command, event, type CommandDefinition, type EventDefinition } from './types';
 
 const base = { domain: 'inventory', permission: 'inventory:write' } as const;
 
@@ -64,13 +63,13 @@ export const inventoryCommands: CommandDefinition[] = [
   }),
 ];
 
-const ev = (type: string, file: string, keyField: string): EventDefinition => ({ type, domain: 'inventory', schemaFile: `events/inventory/${file}.avsc`, keyField });
+const inventoryEvent = { domain: 'inventory' } as const;
 
 export const inventoryEvents: EventDefinition[] = [
-  ev('inventory.item_created.v1', 'InventoryItemCreated', 'sku'),
-  ev('inventory.adjusted.v1', 'InventoryAdjusted', 'sku'),
-  ev('inventory.reserved.v1', 'InventoryReserved', 'orderId'),
-  ev('inventory.reservation_failed.v1', 'InventoryReservationFailed', 'orderId'),
-  ev('inventory.reservation_status_changed.v1', 'ReservationStatusChanged', 'orderId'),
-  ev('inventory.restock_settled.v1', 'InventoryRestockSettled', 'returnId'),
+  event({ ...inventoryEvent, type: 'inventory.item_created.v1', schemaFile: 'events/inventory/InventoryItemCreated.avsc', keyField: 'sku' }),
+  event({ ...inventoryEvent, type: 'inventory.adjusted.v1', schemaFile: 'events/inventory/InventoryAdjusted.avsc', keyField: 'sku' }),
+  event({ ...inventoryEvent, type: 'inventory.reserved.v1', schemaFile: 'events/inventory/InventoryReserved.avsc', keyField: 'orderId' }),
+  event({ ...inventoryEvent, type: 'inventory.reservation_failed.v1', schemaFile: 'events/inventory/InventoryReservationFailed.avsc', keyField: 'orderId' }),
+  event({ ...inventoryEvent, type: 'inventory.reservation_status_changed.v1', schemaFile: 'events/inventory/ReservationStatusChanged.avsc', keyField: 'orderId' }),
+  event({ ...inventoryEvent, type: 'inventory.restock_settled.v1', schemaFile: 'events/inventory/InventoryRestockSettled.avsc', keyField: 'returnId' }),
 ];

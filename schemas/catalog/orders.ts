@@ -1,5 +1,6 @@
-import { emptyBody, orderCancelBody, orderCreateBody, orderTransitionBody, orderUpdateBody } from '../http/orders';
-import { command, type CommandDefinition, type EventDefinition } from './types';
+import { orderCancelBody, orderCreateBody, orderTransitionBody, orderUpdateBody } from '../http/orders';
+import { emptyBody } from '../http/common';
+import { command, event, type CommandDefinition, type EventDefinition } from './types';
 
 const base = { domain: 'orders', keyField: 'orderId', permission: 'orders:write', resourceType: 'order' } as const;
 
@@ -66,12 +67,12 @@ export const orderCommands: CommandDefinition[] = [
   }),
 ];
 
-const ev = (type: string, file: string): EventDefinition => ({ type, domain: 'orders', schemaFile: `events/orders/${file}.avsc`, keyField: 'orderId' });
+const orderEvent = { domain: 'orders', keyField: 'orderId' } as const;
 
 export const orderEvents: EventDefinition[] = [
-  ev('order.created.v1', 'OrderCreated'),
-  ev('order.updated.v1', 'OrderUpdated'),
-  ev('order.status_changed.v1', 'OrderStatusChanged'),
-  ev('order.cancelled.v1', 'OrderCancelled'),
-  ev('order.archived.v1', 'OrderArchived'),
+  event({ ...orderEvent, type: 'order.created.v1', schemaFile: 'events/orders/OrderCreated.avsc' }),
+  event({ ...orderEvent, type: 'order.updated.v1', schemaFile: 'events/orders/OrderUpdated.avsc' }),
+  event({ ...orderEvent, type: 'order.status_changed.v1', schemaFile: 'events/orders/OrderStatusChanged.avsc' }),
+  event({ ...orderEvent, type: 'order.cancelled.v1', schemaFile: 'events/orders/OrderCancelled.avsc' }),
+  event({ ...orderEvent, type: 'order.archived.v1', schemaFile: 'events/orders/OrderArchived.avsc' }),
 ];

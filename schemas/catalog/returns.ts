@@ -1,18 +1,8 @@
 import { returnRejectBody, returnRequestBody } from '../http/returns';
-import { emptyBody } from '../http/orders';
-import { command, type CommandDefinition, type EventDefinition } from './types';
+import { emptyBody } from '../http/common';
+import { command, event, type CommandDefinition, type EventDefinition } from './types';
 
 const base = { domain: 'returns', keyField: 'returnId', permission: 'returns:write', resourceType: 'return' } as const;
-
-const simple = (action: string, file: string, summary: string) => command({
-  ...base,
-  type: `return.${action}.v1`,
-  schemaFile: `commands/returns/${file}.avsc`,
-  route: { method: 'post', path: `/v1/returns/:id/${action}` },
-  summary,
-  body: emptyBody,
-  toPayload: (_b, ctx) => ({ returnId: ctx.id }),
-});
 
 export const returnCommands: CommandDefinition[] = [
   command({
@@ -24,7 +14,15 @@ export const returnCommands: CommandDefinition[] = [
     body: returnRequestBody,
     toPayload: (b, ctx) => ({ returnId: ctx.newId(), orderId: b.orderId, lines: b.lines, reason: b.reason }),
   }),
-  simple('approve', 'ReturnApprove', 'Approve a requested return'),
+  command({
+    ...base,
+    type: 'return.approve.v1',
+    schemaFile: 'commands/returns/ReturnApprove.avsc',
+    route: { method: 'post', path: '/v1/returns/:id/approve' },
+    summary: 'Approve a requested return',
+    body: emptyBody,
+    toPayload: (_b, ctx) => ({ returnId: ctx.id }),
+  }),
   command({
     ...base,
     type: 'return.reject.v1',
@@ -34,16 +32,40 @@ export const returnCommands: CommandDefinition[] = [
     body: returnRejectBody,
     toPayload: (b, ctx) => ({ returnId: ctx.id, reason: b.reason }),
   }),
-  simple('receive', 'ReturnReceive', 'Record that the goods of an approved return arrived back'),
-  simple('restock', 'ReturnRestock', 'Put the received goods back in stock (inventory adds them at location default)'),
-  simple('refund', 'ReturnRefund', 'Mark a restocked return refunded'),
+  command({
+    ...base,
+    type: 'return.receive.v1',
+    schemaFile: 'commands/returns/ReturnReceive.avsc',
+    route: { method: 'post', path: '/v1/returns/:id/receive' },
+    summary: 'Record that the goods of an approved return arrived back',
+    body: emptyBody,
+    toPayload: (_b, ctx) => ({ returnId: ctx.id }),
+  }),
+  command({
+    ...base,
+    type: 'return.restock.v1',
+    schemaFile: 'commands/returns/ReturnRestock.avsc',
+    route: { method: 'post', path: '/v1/returns/:id/restock' },
+    summary: 'Put the received goods back in stock (inventory adds them at location default)',
+    body: emptyBody,
+    toPayload: (_b, ctx) => ({ returnId: ctx.id }),
+  }),
+  command({
+    ...base,
+    type: 'return.refund.v1',
+    schemaFile: 'commands/returns/ReturnRefund.avsc',
+    route: { method: 'post', path: '/v1/returns/:id/refund' },
+    summary: 'Mark a restocked return refunded',
+    body: emptyBody,
+    toPayload: (_b, ctx) => ({ returnId: ctx.id }),
+  }),
 ];
 
-const ev = (type: string, file: string): EventDefinition => ({ type, domain: 'returns', schemaFile: `events/returns/${file}.avsc`, keyField: 'returnId' });
+const returnEvent = { domain: 'returns', keyField: 'returnId' } as const;
 
 export const returnEvents: EventDefinition[] = [
-  ev('return.requested.v1', 'ReturnRequested'),
-  ev('return.status_changed.v1', 'ReturnStatusChanged'),
-  ev('return.restocked.v1', 'ReturnRestocked'),
-  ev('return.restock_settled.v1', 'ReturnRestockSettled'),
+  event({ ...returnEvent, type: 'return.requested.v1', schemaFile: 'events/returns/ReturnRequested.avsc' }),
+  event({ ...returnEvent, type: 'return.status_changed.v1', schemaFile: 'events/returns/ReturnStatusChanged.avsc' }),
+  event({ ...returnEvent, type: 'return.restocked.v1', schemaFile: 'events/returns/ReturnRestocked.avsc' }),
+  event({ ...returnEvent, type: 'return.restock_settled.v1', schemaFile: 'events/returns/ReturnRestockSettled.avsc' }),
 ];

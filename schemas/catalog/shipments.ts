@@ -1,6 +1,6 @@
 import { shipmentCreateBody, shipmentExceptionBody, shipmentShipBody } from '../http/shipments';
-import { emptyBody } from '../http/orders';
-import { command, type CommandDefinition, type EventDefinition } from './types';
+import { emptyBody } from '../http/common';
+import { command, event, type CommandDefinition, type EventDefinition } from './types';
 
 const base = { domain: 'shipments', keyField: 'shipmentId', permission: 'shipments:write', resourceType: 'shipment' } as const;
 
@@ -52,10 +52,10 @@ export const shipmentCommands: CommandDefinition[] = [
   }),
 ];
 
-const ev = (type: string, file: string): EventDefinition => ({ type, domain: 'shipments', schemaFile: `events/shipments/${file}.avsc`, keyField: 'shipmentId' });
+const shipmentEvent = { domain: 'shipments', keyField: 'shipmentId' } as const;
 
 export const shipmentEvents: EventDefinition[] = [
-  ev('shipment.created.v1', 'ShipmentCreated'),
-  ev('shipment.status_changed.v1', 'ShipmentStatusChanged'),
-  ev('shipment.delivered.v1', 'ShipmentDelivered'),
+  event({ ...shipmentEvent, type: 'shipment.created.v1', schemaFile: 'events/shipments/ShipmentCreated.avsc' }),
+  event({ ...shipmentEvent, type: 'shipment.status_changed.v1', schemaFile: 'events/shipments/ShipmentStatusChanged.avsc' }),
+  event({ ...shipmentEvent, type: 'shipment.delivered.v1', schemaFile: 'events/shipments/ShipmentDelivered.avsc' }),
 ];

@@ -1,4 +1,7 @@
 import type { z } from 'zod';
+import type { CommandPayload, CommandPayloads, CommandSchemaFiles, CommandType, EventPayloads, EventSchemaFiles, EventType } from '../generated';
+
+export type { CommandPayload, CommandPayloads, CommandType, EventPayload, EventPayloads, EventType } from '../generated';
 
 export const DOMAINS = ['orders', 'inventory', 'returns', 'shipments', 'warranties'] as const;
 export type Domain = (typeof DOMAINS)[number];
@@ -14,19 +17,26 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 export interface CommandContext {
-  /** The resource id from the path (`:id`), when the route has one. */
-  id?: string;
   newId(): string;
 }
 
-export interface CommandDefinition<TBody extends z.ZodType = z.ZodType> {
-  type: string;
+/** On a route with `:id`, toPayload also gets the resource id from the path. */
+export interface CommandContextWithId extends CommandContext {
+  id: string;
+}
+
+/** The context toPayload gets: `id` only where the path has one, so a create cannot read an id it never has. */
+export type PathContext<P extends string> = P extends `${string}/:id${string}` ? CommandContextWithId : CommandContext;
+
+/** One command as a catalog file writes it: the payload, key field and schema file are checked against the command's .avsc. */
+export interface CommandSpec<T extends CommandType, TBody extends z.ZodType, P extends string> {
+  type: T;
   domain: Domain;
   /** Path below schemas/, the single source of truth of the message. */
-  schemaFile: string;
+  schemaFile: CommandSchemaFiles[T];
   /** Field of the payload used as Kafka key, so one aggregate's commands stay ordered. */
-  keyField: string;
-  route: { method: 'post' | 'patch' | 'delete'; path: string };
+  keyField: keyof CommandPayloads[T] & string;
+  route: { method: 'post' | 'patch' | 'delete'; path: P };
   /** Schema of the path's `:id`; a UUID unless said otherwise (e.g. a SKU). */
   idParam?: z.ZodType<string>;
   permission: Permission;
@@ -34,16 +44,50 @@ export interface CommandDefinition<TBody extends z.ZodType = z.ZodType> {
   resourceType: string;
   summary: string;
   body: TBody;
-  toPayload(body: z.infer<TBody>, ctx: CommandContext): Record<string, unknown>;
+  toPayload(body: z.infer<TBody>, ctx: PathContext<P>): CommandPayloads[T];
+}
+
+/** A command of the catalog, whatever its body and payload types: what routes and the command service hold. */
+export interface CommandDefinition {
+  type: CommandType;
+  domain: Domain;
+  schemaFile: string;
+  keyField: string;
+  route: { method: 'post' | 'patch' | 'delete'; path: string };
+  idParam?: z.ZodType<string>;
+  permission: Permission;
+  resourceType: string;
+  summary: string;
+  body: z.ZodType;
+  /** `body` is parsed again with the command's schema: that is what ties it to this command's payload without a cast. */
+  toPayload(body: unknown, ctx: { id?: string; newId(): string }): CommandPayload;
 }
 
 export interface EventDefinition {
-  type: string;
+  type: EventType;
   domain: Domain;
   schemaFile: string;
   keyField: string;
 }
 
-export function command<TBody extends z.ZodType>(def: CommandDefinition<TBody>): CommandDefinition {
-  return def as unknown as CommandDefinition;
+export function command<T extends CommandType, TBody extends z.ZodType, P extends string>(spec: CommandSpec<T, TBody, P>): CommandDefinition {
+  const { toPayload, ...rest } = spec;
+  return {
+    ...rest,
+    toPayload: (body, ctx) => {
+      const context: CommandContextWithId = {
+        newId: ctx.newId,
+        get id(): string {
+          // Only a route with `:id` sees `id` in its types, and the gateway always passes that id.
+          if (ctx.id === undefined) throw new Error(`${spec.type}: no :id in ${spec.route.path}`);
+          return ctx.id;
+        },
+      };
+      return toPayload(spec.body.parse(body), context);
+    },
+  };
+}
+
+export function event<T extends EventType>(def: { type: T; domain: Domain; schemaFile: EventSchemaFiles[T]; keyField: keyof EventPayloads[T] & string }): EventDefinition {
+  return def;
 }

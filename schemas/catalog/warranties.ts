@@ -2,7 +2,7 @@ import {
   warrantyClaimApproveBody, warrantyClaimRejectBody, warrantyClaimResolveBody, warrantyClaimSubmitBody,
   warrantyExtendBody, warrantyRegisterBody, warrantyVoidBody,
 } from '../http/warranties';
-import { command, type CommandDefinition, type EventDefinition } from './types';
+import { command, event, type CommandDefinition, type EventDefinition } from './types';
 
 const warranty = { domain: 'warranties', keyField: 'warrantyId', permission: 'warranties:write', resourceType: 'warranty' } as const;
 const claim = { domain: 'warranties', keyField: 'claimId', permission: 'warranties:write', resourceType: 'warranty_claim' } as const;
@@ -82,11 +82,11 @@ export const warrantyCommands: CommandDefinition[] = [
   }),
 ];
 
-const ev = (type: string, file: string, keyField: string): EventDefinition => ({ type, domain: 'warranties', schemaFile: `events/warranties/${file}.avsc`, keyField });
+const warrantyEvent = { domain: 'warranties' } as const;
 
 export const warrantyEvents: EventDefinition[] = [
-  ev('warranty.registered.v1', 'WarrantyRegistered', 'warrantyId'),
-  ev('warranty.extended.v1', 'WarrantyExtended', 'warrantyId'),
-  ev('warranty.status_changed.v1', 'WarrantyStatusChanged', 'warrantyId'),
-  ev('warranty.claim_status_changed.v1', 'WarrantyClaimStatusChanged', 'claimId'),
+  event({ ...warrantyEvent, type: 'warranty.registered.v1', schemaFile: 'events/warranties/WarrantyRegistered.avsc', keyField: 'warrantyId' }),
+  event({ ...warrantyEvent, type: 'warranty.extended.v1', schemaFile: 'events/warranties/WarrantyExtended.avsc', keyField: 'warrantyId' }),
+  event({ ...warrantyEvent, type: 'warranty.status_changed.v1', schemaFile: 'events/warranties/WarrantyStatusChanged.avsc', keyField: 'warrantyId' }),
+  event({ ...warrantyEvent, type: 'warranty.claim_status_changed.v1', schemaFile: 'events/warranties/WarrantyClaimStatusChanged.avsc', keyField: 'claimId' }),
 ];

@@ -17,3 +17,6 @@ export const orderLine = z.strictObject({
   quantity: z.number().int().min(1).max(10_000),
   unitPriceMinor: z.number().int().min(0).max(1_000_000_000),
 });
+
+/** Body of a command whose path says it all (approve, confirm, …): nothing else may be sent. */
+export const emptyBody = z.strictObject({});

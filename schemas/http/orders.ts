@@ -29,4 +29,3 @@ export const orderTransitionBody = z.strictObject({
 });
 
 export const orderCancelBody = z.strictObject({ reason: z.string().min(1).max(500).optional() });
-export const emptyBody = z.strictObject({});

@@ -84,7 +84,8 @@ describe('catalog', () => {
       const errors: string[] = [];
       t.isValid(payload, { errorHook: (p) => errors.push(p.join('.')) });
       expect(errors, JSON.stringify(payload)).to.deep.equal([]);
-      expect(payload[def!.keyField]).to.equal(def!.keyField === 'sku' ? SKU : ID);
+      const fields: Record<string, unknown> = payload;
+      expect(fields[def!.keyField]).to.equal(def!.keyField === 'sku' ? SKU : ID);
       expect(() => def!.body.parse({ ...body, extra: 1 })).to.throw();
     });
   }
