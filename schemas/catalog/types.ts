@@ -28,8 +28,14 @@ export interface CommandContextWithId extends CommandContext {
 /** The context toPayload gets: `id` only where the path has one, so a create cannot read an id it never has. */
 export type PathContext<P extends string> = P extends `${string}/:id${string}` ? CommandContextWithId : CommandContext;
 
+/**
+ * `R` with every key that `Want` lacks typed `never`: a returned object literal is not checked for
+ * excess properties, so without it a misspelt optional field (`reasn`) would compile.
+ */
+export type Exact<R, Want> = R & Record<Exclude<keyof R, keyof Want>, never>;
+
 /** One command as a catalog file writes it: the payload, key field and schema file are checked against the command's .avsc. */
-export interface CommandSpec<T extends CommandType, TBody extends z.ZodType, P extends string> {
+export interface CommandSpec<T extends CommandType, TBody extends z.ZodType, P extends string, R extends CommandPayloads[T]> {
   type: T;
   domain: Domain;
   /** Path below schemas/, the single source of truth of the message. */
@@ -44,7 +50,7 @@ export interface CommandSpec<T extends CommandType, TBody extends z.ZodType, P e
   resourceType: string;
   summary: string;
   body: TBody;
-  toPayload(body: z.infer<TBody>, ctx: PathContext<P>): CommandPayloads[T];
+  toPayload(body: z.infer<TBody>, ctx: PathContext<P>): Exact<R, CommandPayloads[T]>;
 }
 
 /** A command of the catalog, whatever its body and payload types: what routes and the command service hold. */
@@ -70,7 +76,9 @@ export interface EventDefinition {
   keyField: string;
 }
 
-export function command<T extends CommandType, TBody extends z.ZodType, P extends string>(spec: CommandSpec<T, TBody, P>): CommandDefinition {
+export function command<T extends CommandType, TBody extends z.ZodType, P extends string, R extends CommandPayloads[T]>(
+  spec: CommandSpec<T, TBody, P, R>,
+): CommandDefinition {
   const { toPayload, ...rest } = spec;
   return {
     ...rest,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Outbox, type OutboxRow } from '../orm';
-import { AUDIT_SCHEMA_FILE, findEvent } from '../../schemas/catalog';
+import { AUDIT_SCHEMA_FILE, findEvent, type EventPayloads, type EventType } from '../../schemas/catalog';
 import type { TopicNames } from '../../schemas/topics';
 import { buildAuditRecord, type AuditInput, type AuditRecord } from '../audit';
 
@@ -20,16 +20,17 @@ export interface EventEnvelope {
 export class OutboxWriter {
   constructor(private readonly em: EntityManager, private readonly topics: TopicNames) {}
 
-  event(type: string, payload: Record<string, unknown>, env: EventEnvelope): void {
+  event<T extends EventType>(type: T, payload: EventPayloads[T], env: EventEnvelope): void {
     const def = findEvent(type);
     if (!def) throw new Error(`unknown event type ${type}`);
-    const key = String(payload[def.keyField]);
+    const fields: Record<string, unknown> = payload;
+    const key = String(fields[def.keyField]);
     this.add({
       topic: this.topics.events(def.domain),
       messageKey: key,
       recordName: type,
       schemaFile: def.schemaFile,
-      payload,
+      payload: fields,
       headers: {
         'event-id': randomUUID(),
         'event-type': type,
@@ -51,7 +52,7 @@ export class OutboxWriter {
       messageKey: key,
       recordName: 'audit',
       schemaFile: AUDIT_SCHEMA_FILE,
-      payload: record as unknown as Record<string, unknown>,
+      payload: { ...record },
       headers,
     });
     return record;

@@ -93,7 +93,7 @@ export async function recordFailure(deps: Deps, consumer: Domain, item: Applicab
     const outbox = new OutboxWriter(tx, deps.topics);
     if (item.kind === 'command') {
       const problem = { ...problemFor(err), instance: `/v1/operations/${env.operationId}` };
-      await upsertOperations(tx, [operationRow(env, { status: 'failed', error: problem as unknown as Record<string, unknown> })]);
+      await upsertOperations(tx, [operationRow(env, { status: 'failed', error: problem })]);
       outbox.audit({
         ...envelopeOfAudit(env), action: 'command.failed', outcome: 'failure',
         details: { commandType: env.commandType, reason: (err as StatesetError).name, detail: problem.detail },
@@ -122,7 +122,7 @@ export async function claimInbox(tx: EntityManager, consumer: Domain, envs: Enve
     .insert([...unique.values()].map((e) => ({ consumer, messageId: e.messageId, messageType: e.commandType, processedAt })))
     .onConflict(['consumer', 'messageId']).ignore()
     .returning(['messageId'])
-    .execute('all') as unknown as { messageId: string }[];
+    .execute<{ messageId: string }[]>('all');
   return new Set(rows.map((r) => r.messageId));
 }
 

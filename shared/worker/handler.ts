@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger';
 import type { OutboxWriter } from '../outbox';
+import type { CommandPayloads, CommandType, EventPayloads, EventType } from '../../schemas/catalog';
 
 export interface HandlerContext {
   em: EntityManager;
@@ -11,7 +12,7 @@ export interface HandlerContext {
   requestId: string;
   logger: Logger;
   /** Adds a domain event to the outbox, in this transaction. */
-  emit(type: string, payload: Record<string, unknown>): void;
+  emit<T extends EventType>(type: T, payload: EventPayloads[T]): void;
   /** Records a state change in the audit trail, in this transaction. */
   stateChanged(resourceType: string, resourceId: string, from: string | null, to: string, details?: Record<string, unknown>): void;
   outbox: OutboxWriter;
@@ -25,8 +26,11 @@ export interface HandlerResult {
 /**
  * A command handler: plain business logic on the forked EntityManager. It returns the resource it
  * made or changed, or throws a domain error. It never touches Kafka, offsets or retries.
+ *
+ * `CommandHandler<never>` is a handler of some command whose payload type is forgotten (what the
+ * runner holds, keyed by `command`): it takes only a payload decoded for that command.
  */
-export interface CommandHandler<P = Record<string, unknown>> {
+export interface CommandHandler<P = never> {
   command: string;
   handle(cmd: P, ctx: HandlerContext): Promise<HandlerResult>;
 }
@@ -35,15 +39,17 @@ export interface CommandHandler<P = Record<string, unknown>> {
  * A reaction to another domain's event (the flows between domains). A domain error means the
  * reaction does not apply (e.g. the order was cancelled meanwhile): it is audited, not retried.
  */
-export interface EventHandler<P = Record<string, unknown>> {
+export interface EventHandler<P = never> {
   event: string;
   handle(evt: P, ctx: HandlerContext): Promise<void>;
 }
 
-export function defineHandler<P>(h: CommandHandler<P>): CommandHandler<never> {
-  return h as unknown as CommandHandler<never>;
+/** A handler of command `T`: `cmd` is that command's payload as its .avsc defines it. */
+export function defineHandler<T extends CommandType>(h: { command: T; handle(cmd: CommandPayloads[T], ctx: HandlerContext): Promise<HandlerResult> }): CommandHandler<CommandPayloads[T]> {
+  return h;
 }
 
-export function defineEventHandler<P>(h: EventHandler<P>): EventHandler<never> {
-  return h as unknown as EventHandler<never>;
+/** A reaction to event `T`: `evt` is that event's payload as its .avsc defines it. */
+export function defineEventHandler<T extends EventType>(h: { event: T; handle(evt: EventPayloads[T], ctx: HandlerContext): Promise<void> }): EventHandler<EventPayloads[T]> {
+  return h;
 }

@@ -5,7 +5,6 @@ import { defineHandler, runWorker, type CommittedWork, type Worker } from '../..
 import { InventoryBalance } from '../../../workers/inventory/entities';
 import { Order } from '../../../workers/orders/entities';
 import { orderCreate } from '../../../workers/orders/handlers/order-create';
-import type { OrderCreate } from '../../../schemas/generated';
 import { testConfig, waitFor, workerOptions } from '../../support/platform';
 import { readTopic } from '../../support/commands';
 import { effects, orderPayload, publishBatch, type BatchCommand } from './batch-support';
@@ -24,14 +23,14 @@ describe('worker: a batch per partition in one transaction', function () {
   let bugAttempts = 0;
 
   // order.create as wired, except that customer "bug" makes the handler throw an unexpected error.
-  const buggyCreate = defineHandler<OrderCreate>({
+  const buggyCreate = defineHandler({
     command: 'order.create.v1',
     async handle(cmd, ctx) {
       if (cmd.customerId === 'bug') {
         bugAttempts++;
         throw new TypeError('simulated bug in the handler');
       }
-      return orderCreate.handle(cmd as never, ctx);
+      return orderCreate.handle(cmd, ctx);
     },
   });
 

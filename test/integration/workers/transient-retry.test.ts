@@ -17,7 +17,7 @@ describe('worker: a transient failure pauses and retries, never skips', function
 
   before(async () => {
     deps = await createContainer(testConfig({ WORKER_RETRY_MAX_MS: '400' }), 'worker-orders');
-    const flaky = defineHandler<never>({
+    const flaky = defineHandler({
       command: 'order.create.v1',
       async handle(cmd, ctx) {
         if (failuresLeft > 0) {

@@ -18,7 +18,7 @@ describe('worker host: several domains in one process', function () {
   before(async () => {
     deps = await createContainer(testConfig({ WORKER_RETRY_MAX_MS: '300', OUTBOX_POLL_MS: '50' }), 'worker');
     // The orders domain's only handler fails as if its dependency were down: it retries in line, forever.
-    const stuck = defineHandler<never>({
+    const stuck = defineHandler({
       command: 'order.create.v1',
       async handle() {
         ordersAttempts++;

@@ -1,10 +1,9 @@
 import { defineEventHandler } from '../../../shared/worker';
 import { Reservation } from '../entities';
-import type { OrderCancelled } from '../../../schemas/generated';
 import { endReservation } from '../stock';
 
 /** order.cancelled → every reservation still holding stock for it is cancelled. */
-export const onOrderCancelled = defineEventHandler<OrderCancelled>({
+export const onOrderCancelled = defineEventHandler({
   event: 'order.cancelled.v1',
   async handle(evt, ctx) {
     const holding = await ctx.em.find(Reservation, { tenantId: ctx.tenantId, orderId: evt.orderId, status: { $in: ['pending', 'confirmed'] } });

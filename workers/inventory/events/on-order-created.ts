@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { defineEventHandler } from '../../../shared/worker';
-import type { OrderCreated } from '../../../schemas/generated';
 import { reserveStock } from '../stock';
 
 /** order.created → hold the order's stock; when it cannot be held, say so with an event. */
 export function onOrderCreated(ttlSeconds: number) {
-  return defineEventHandler<OrderCreated>({
+  return defineEventHandler({
     event: 'order.created.v1',
     async handle(evt, ctx) {
       const lines = evt.items.map((i) => ({ sku: i.sku, locationId: 'default', quantity: i.quantity }));

@@ -1,6 +1,5 @@
 import { defineEventHandler } from '../../../shared/worker';
 import { InventoryItem } from '../entities';
-import type { ReturnRestocked } from '../../../schemas/generated';
 import { adjustStock } from '../stock';
 
 /**
@@ -10,7 +9,7 @@ import { adjustStock } from '../stock';
  * deadlock with them. Every SKU is checked before any is adjusted: a refusal then leaves nothing
  * half applied, and is an outcome (event + audit), not an error, since the return already happened.
  */
-export const onReturnRestocked = defineEventHandler<ReturnRestocked>({
+export const onReturnRestocked = defineEventHandler({
   event: 'return.restocked.v1',
   async handle(evt, ctx) {
     const skus = [...new Set(evt.lines.map((l) => l.sku))].sort();

@@ -1,8 +1,7 @@
 import { defineHandler } from '../../../shared/worker';
-import type { InventoryAdjust } from '../../../schemas/generated';
 import { adjustStock } from '../stock';
 
-export const inventoryAdjust = defineHandler<InventoryAdjust>({
+export const inventoryAdjust = defineHandler({
   command: 'inventory.adjust.v1',
   async handle(cmd, ctx) {
     await adjustStock(ctx, cmd.sku, cmd.locationId, cmd.delta, cmd.reason);

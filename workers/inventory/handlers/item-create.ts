@@ -1,9 +1,8 @@
 import { defineHandler } from '../../../shared/worker';
 import { InventoryItem } from '../entities';
 import { ConflictError } from '../../../shared/errors';
-import type { InventoryItemCreate } from '../../../schemas/generated';
 
-export const inventoryItemCreate = defineHandler<InventoryItemCreate>({
+export const inventoryItemCreate = defineHandler({
   command: 'inventory.item.create.v1',
   async handle(cmd, ctx) {
     if (await ctx.em.findOne(InventoryItem, { tenantId: ctx.tenantId, sku: cmd.sku })) {

@@ -1,9 +1,8 @@
 import { defineHandler } from '../../../shared/worker';
-import type { ReservationConfirm } from '../../../schemas/generated';
 import { loadReservation } from '../stock';
 import { reservationStates } from '../reservation-states';
 
-export const reservationConfirm = defineHandler<ReservationConfirm>({
+export const reservationConfirm = defineHandler({
   command: 'inventory.reservation.confirm.v1',
   async handle(cmd, ctx) {
     const r = await loadReservation(ctx.em, ctx.tenantId, cmd.reservationId);

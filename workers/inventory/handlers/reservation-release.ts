@@ -1,8 +1,7 @@
 import { defineHandler } from '../../../shared/worker';
-import type { ReservationRelease } from '../../../schemas/generated';
 import { endReservation, loadReservation } from '../stock';
 
-export const reservationRelease = defineHandler<ReservationRelease>({
+export const reservationRelease = defineHandler({
   command: 'inventory.reservation.release.v1',
   async handle(cmd, ctx) {
     const r = await loadReservation(ctx.em, ctx.tenantId, cmd.reservationId);

@@ -1,11 +1,10 @@
 import { defineHandler } from '../../../shared/worker';
 import { BusinessRuleError } from '../../../shared/errors';
-import type { InventoryReserve } from '../../../schemas/generated';
 import { reserveStock } from '../stock';
 
 /** Builds the handler with the default TTL from config. */
 export function inventoryReserve(defaultTtlSeconds: number) {
-  return defineHandler<InventoryReserve>({
+  return defineHandler({
     command: 'inventory.reserve.v1',
     async handle(cmd, ctx) {
       const r = await reserveStock(ctx, cmd.reservationId, cmd.orderId, cmd.lines, cmd.ttlSeconds ?? defaultTtlSeconds);

@@ -1,5 +1,4 @@
 import { defineEventHandler } from '../../../shared/worker';
-import type { ShipmentDelivered } from '../../../schemas/generated';
 import { loadOrder, transitionOrder } from '../order-repository';
 
 /**
@@ -10,7 +9,7 @@ import { loadOrder, transitionOrder } from '../order-repository';
  * - shipped: shipped → delivered;
  * - anything else (e.g. cancelled): InvalidTransitionError, so the reaction is audited as not applied.
  */
-export const onShipmentDelivered = defineEventHandler<ShipmentDelivered>({
+export const onShipmentDelivered = defineEventHandler({
   event: 'shipment.delivered.v1',
   async handle(evt, ctx) {
     const order = await loadOrder(ctx.em, ctx.tenantId, evt.orderId);

@@ -1,10 +1,9 @@
 import { defineHandler } from '../../../shared/worker';
 import { BusinessRuleError } from '../../../shared/errors';
-import type { OrderArchive } from '../../../schemas/generated';
 import { loadOrder } from '../order-repository';
 import { FINISHED_STATES } from '../order-states';
 
-export const orderArchive = defineHandler<OrderArchive>({
+export const orderArchive = defineHandler({
   command: 'order.archive.v1',
   async handle(cmd, ctx) {
     const order = await loadOrder(ctx.em, ctx.tenantId, cmd.orderId);

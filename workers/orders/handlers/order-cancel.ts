@@ -1,8 +1,7 @@
 import { defineHandler } from '../../../shared/worker';
-import type { OrderCancel } from '../../../schemas/generated';
 import { loadOrder, transitionOrder } from '../order-repository';
 
-export const orderCancel = defineHandler<OrderCancel>({
+export const orderCancel = defineHandler({
   command: 'order.cancel.v1',
   async handle(cmd, ctx) {
     const order = await loadOrder(ctx.em, ctx.tenantId, cmd.orderId);

@@ -1,11 +1,10 @@
 import { defineHandler } from '../../../shared/worker';
 import { Order, type OrderRow } from '../entities';
 import { ConflictError } from '../../../shared/errors';
-import type { OrderCreate } from '../../../schemas/generated';
 import { orderTotal } from '../order-repository';
 
 /** order.create.v1 → a pending order with its total computed here, never taken from the client. */
-export const orderCreate = defineHandler<OrderCreate>({
+export const orderCreate = defineHandler({
   command: 'order.create.v1',
   async handle(cmd, ctx) {
     if (await ctx.em.findOne(Order, { id: cmd.orderId })) throw new ConflictError(`order ${cmd.orderId} already exists`);

@@ -1,10 +1,9 @@
 import { defineHandler } from '../../../shared/worker';
 import { InputError } from '../../../shared/errors';
-import type { OrderTransition } from '../../../schemas/generated';
 import { loadOrder, transitionOrder } from '../order-repository';
 import { orderStates } from '../order-states';
 
-export const orderTransition = defineHandler<OrderTransition>({
+export const orderTransition = defineHandler({
   command: 'order.transition.v1',
   async handle(cmd, ctx) {
     if (!orderStates.isState(cmd.to) || cmd.to === 'cancelled' || cmd.to === 'pending') {

@@ -4,7 +4,7 @@ import type { OrderUpdate } from '../../../schemas/generated';
 import { loadOrder, orderTotal } from '../order-repository';
 import { EDITABLE_STATES } from '../order-states';
 
-export const orderUpdate = defineHandler<OrderUpdate>({
+export const orderUpdate = defineHandler({
   command: 'order.update.v1',
   async handle(cmd, ctx) {
     const order = await loadOrder(ctx.em, ctx.tenantId, cmd.orderId);

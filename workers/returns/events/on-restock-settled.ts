@@ -1,6 +1,5 @@
 import { defineEventHandler } from '../../../shared/worker';
 import { InputError } from '../../../shared/errors';
-import type { InventoryRestockSettled } from '../../../schemas/generated';
 import type { RestockOutcome } from '../entities';
 import { loadReturn } from '../return-repository';
 
@@ -13,7 +12,7 @@ const SETTLED: readonly RestockOutcome[] = ['applied', 'refused'];
  * status stays `restocked`: the goods are back and the return may still be refunded; what inventory
  * refused is the stock adjustment, which a person settles.
  */
-export const onRestockSettled = defineEventHandler<InventoryRestockSettled>({
+export const onRestockSettled = defineEventHandler({
   event: 'inventory.restock_settled.v1',
   async handle(evt, ctx) {
     const outcome = evt.outcome as RestockOutcome;

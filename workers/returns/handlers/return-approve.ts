@@ -1,8 +1,7 @@
 import { defineHandler } from '../../../shared/worker';
-import type { ReturnApprove } from '../../../schemas/generated';
 import { loadReturn, transitionReturn } from '../return-repository';
 
-export const returnApprove = defineHandler<ReturnApprove>({
+export const returnApprove = defineHandler({
   command: 'return.approve.v1',
   async handle(cmd, ctx) {
     const r = await loadReturn(ctx.em, ctx.tenantId, cmd.returnId);

@@ -1,8 +1,7 @@
 import { defineHandler } from '../../../shared/worker';
-import type { ReturnReceive } from '../../../schemas/generated';
 import { loadReturn, transitionReturn } from '../return-repository';
 
-export const returnReceive = defineHandler<ReturnReceive>({
+export const returnReceive = defineHandler({
   command: 'return.receive.v1',
   async handle(cmd, ctx) {
     const r = await loadReturn(ctx.em, ctx.tenantId, cmd.returnId);

@@ -1,8 +1,7 @@
 import { defineHandler } from '../../../shared/worker';
-import type { ReturnReject } from '../../../schemas/generated';
 import { loadReturn, transitionReturn } from '../return-repository';
 
-export const returnReject = defineHandler<ReturnReject>({
+export const returnReject = defineHandler({
   command: 'return.reject.v1',
   async handle(cmd, ctx) {
     const r = await loadReturn(ctx.em, ctx.tenantId, cmd.returnId);

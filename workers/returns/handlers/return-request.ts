@@ -3,12 +3,11 @@ import { PublishedOrder } from '../../orders/entities';
 import { Return, type ReturnRow } from '../entities';
 import { BusinessRuleError, ConflictError, InputError, NotFoundError } from '../../../shared/errors';
 import { isUuid } from '../../../shared/domain';
-import type { ReturnRequest } from '../../../schemas/generated';
 import { returnableLines } from '../return-lines';
 import { lockReturnsOfOrder } from '../return-repository';
 
 /** return.request.v1 → a requested return of lines of a delivered order of the same tenant. */
-export const returnRequest = defineHandler<ReturnRequest>({
+export const returnRequest = defineHandler({
   command: 'return.request.v1',
   async handle(cmd, ctx) {
     if (!isUuid(cmd.returnId)) throw new InputError(`return id ${cmd.returnId} is not a UUID`);

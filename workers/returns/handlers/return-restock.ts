@@ -1,8 +1,7 @@
 import { defineHandler } from '../../../shared/worker';
-import type { ReturnRestock } from '../../../schemas/generated';
 import { loadReturn, transitionReturn } from '../return-repository';
 
-export const returnRestock = defineHandler<ReturnRestock>({
+export const returnRestock = defineHandler({
   command: 'return.restock.v1',
   async handle(cmd, ctx) {
     const r = await loadReturn(ctx.em, ctx.tenantId, cmd.returnId);

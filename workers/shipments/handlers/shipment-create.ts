@@ -3,11 +3,10 @@ import { PublishedOrder } from '../../orders/entities';
 import { Shipment, type ShipmentRow } from '../entities';
 import { BusinessRuleError, ConflictError, InputError, NotFoundError } from '../../../shared/errors';
 import { isUuid } from '../../../shared/domain';
-import type { ShipmentCreate } from '../../../schemas/generated';
 import { SHIPPABLE_ORDER_STATES, shipmentLines } from '../shipment-lines';
 
 /** shipment.create.v1 → a created shipment for an order of the same tenant. */
-export const shipmentCreate = defineHandler<ShipmentCreate>({
+export const shipmentCreate = defineHandler({
   command: 'shipment.create.v1',
   async handle(cmd, ctx) {
     if (!isUuid(cmd.shipmentId)) throw new InputError(`shipment id ${cmd.shipmentId} is not a UUID`);

@@ -1,9 +1,8 @@
 import { defineHandler } from '../../../shared/worker';
-import type { ShipmentDeliver } from '../../../schemas/generated';
 import { loadShipment, transitionShipment } from '../shipment-repository';
 
 /** in_transit → delivered; emits shipment.delivered.v1, on which the orders worker delivers the order. */
-export const shipmentDeliver = defineHandler<ShipmentDeliver>({
+export const shipmentDeliver = defineHandler({
   command: 'shipment.deliver.v1',
   async handle(cmd, ctx) {
     const s = await loadShipment(ctx.em, ctx.tenantId, cmd.shipmentId);

@@ -1,8 +1,7 @@
 import { defineHandler } from '../../../shared/worker';
-import type { ShipmentException } from '../../../schemas/generated';
 import { loadShipment, transitionShipment } from '../shipment-repository';
 
-export const shipmentException = defineHandler<ShipmentException>({
+export const shipmentException = defineHandler({
   command: 'shipment.exception.v1',
   async handle(cmd, ctx) {
     const s = await loadShipment(ctx.em, ctx.tenantId, cmd.shipmentId);

@@ -1,8 +1,7 @@
 import { defineHandler } from '../../../shared/worker';
-import type { ShipmentInTransit } from '../../../schemas/generated';
 import { loadShipment, transitionShipment } from '../shipment-repository';
 
-export const shipmentInTransit = defineHandler<ShipmentInTransit>({
+export const shipmentInTransit = defineHandler({
   command: 'shipment.in_transit.v1',
   async handle(cmd, ctx) {
     const s = await loadShipment(ctx.em, ctx.tenantId, cmd.shipmentId);

@@ -1,8 +1,7 @@
 import { defineHandler } from '../../../shared/worker';
-import type { ShipmentShip } from '../../../schemas/generated';
 import { loadShipment, transitionShipment } from '../shipment-repository';
 
-export const shipmentShip = defineHandler<ShipmentShip>({
+export const shipmentShip = defineHandler({
   command: 'shipment.ship.v1',
   async handle(cmd, ctx) {
     const s = await loadShipment(ctx.em, ctx.tenantId, cmd.shipmentId);

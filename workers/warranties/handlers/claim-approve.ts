@@ -1,6 +1,5 @@
 import { defineHandler } from '../../../shared/worker';
 import { BusinessRuleError } from '../../../shared/errors';
-import type { WarrantyClaimApprove } from '../../../schemas/generated';
 import { loadClaim, loadWarranty, transitionClaim } from '../warranty-repository';
 import { claimStates } from '../warranty-states';
 
@@ -8,7 +7,7 @@ import { claimStates } from '../warranty-states';
  * submitted → approved. A claim submitted while the warranty was in force may be approved after it
  * lapsed, but not once the warranty was voided.
  */
-export const claimApprove = defineHandler<WarrantyClaimApprove>({
+export const claimApprove = defineHandler({
   command: 'warranty.claim.approve.v1',
   async handle(cmd, ctx) {
     const c = await loadClaim(ctx.em, ctx.tenantId, cmd.claimId);

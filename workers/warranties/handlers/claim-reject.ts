@@ -1,8 +1,7 @@
 import { defineHandler } from '../../../shared/worker';
-import type { WarrantyClaimReject } from '../../../schemas/generated';
 import { loadClaim, transitionClaim } from '../warranty-repository';
 
-export const claimReject = defineHandler<WarrantyClaimReject>({
+export const claimReject = defineHandler({
   command: 'warranty.claim.reject.v1',
   async handle(cmd, ctx) {
     const c = await loadClaim(ctx.em, ctx.tenantId, cmd.claimId);

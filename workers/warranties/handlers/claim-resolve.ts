@@ -1,9 +1,8 @@
 import { defineHandler } from '../../../shared/worker';
-import type { WarrantyClaimResolve } from '../../../schemas/generated';
 import { loadClaim, transitionClaim } from '../warranty-repository';
 
 /** approved | rejected → resolved. */
-export const claimResolve = defineHandler<WarrantyClaimResolve>({
+export const claimResolve = defineHandler({
   command: 'warranty.claim.resolve.v1',
   async handle(cmd, ctx) {
     const c = await loadClaim(ctx.em, ctx.tenantId, cmd.claimId);

@@ -2,12 +2,11 @@ import { defineHandler } from '../../../shared/worker';
 import { WarrantyClaim, type WarrantyClaimRow } from '../entities';
 import { ConflictError, InputError } from '../../../shared/errors';
 import { isUuid } from '../../../shared/domain';
-import type { WarrantyClaimSubmit } from '../../../schemas/generated';
 import { loadWarranty } from '../warranty-repository';
 import { assertClaimable } from '../warranty-rules';
 
 /** A new submitted claim on an active, unexpired warranty (locked, so a concurrent void waits). */
-export const claimSubmit = defineHandler<WarrantyClaimSubmit>({
+export const claimSubmit = defineHandler({
   command: 'warranty.claim.submit.v1',
   async handle(cmd, ctx) {
     if (!isUuid(cmd.claimId)) throw new InputError(`claim id ${cmd.claimId} is not a UUID`);

@@ -1,10 +1,9 @@
 import { defineHandler } from '../../../shared/worker';
-import type { WarrantyExtend } from '../../../schemas/generated';
 import { loadWarranty } from '../warranty-repository';
 import { addMonths, assertInForce, checkMonths } from '../warranty-rules';
 
 /** Adds months to an active, unexpired warranty; not a status change (warranty.extended.v1). */
-export const warrantyExtend = defineHandler<WarrantyExtend>({
+export const warrantyExtend = defineHandler({
   command: 'warranty.extend.v1',
   async handle(cmd, ctx) {
     checkMonths(cmd.months);

@@ -3,11 +3,10 @@ import { PublishedOrder } from '../../orders/entities';
 import { Warranty, type WarrantyRow } from '../entities';
 import { BusinessRuleError, ConflictError, InputError, NotFoundError } from '../../../shared/errors';
 import { isUuid } from '../../../shared/domain';
-import type { WarrantyRegister } from '../../../schemas/generated';
 import { addMonths, checkMonths, hasLapsed } from '../warranty-rules';
 
 /** warranty.register.v1 → an active warranty covering [startsAt, startsAt + months). */
-export const warrantyRegister = defineHandler<WarrantyRegister>({
+export const warrantyRegister = defineHandler({
   command: 'warranty.register.v1',
   async handle(cmd, ctx) {
     if (!isUuid(cmd.warrantyId)) throw new InputError(`warranty id ${cmd.warrantyId} is not a UUID`);

@@ -1,8 +1,7 @@
 import { defineHandler } from '../../../shared/worker';
-import type { WarrantyVoid } from '../../../schemas/generated';
 import { loadWarranty, transitionWarranty } from '../warranty-repository';
 
-export const warrantyVoid = defineHandler<WarrantyVoid>({
+export const warrantyVoid = defineHandler({
   command: 'warranty.void.v1',
   async handle(cmd, ctx) {
     const w = await loadWarranty(ctx.em, ctx.tenantId, cmd.warrantyId);
