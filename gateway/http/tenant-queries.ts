@@ -42,16 +42,18 @@ export function listRoute<Row extends TenantRow, F extends z.ZodRawShape>(
     summary: opts.summary, query, ...(opts.params ? { params: opts.params } : {}),
     async handler(req: Request, res: Response) {
       const params = opts.params ? (parseInput(opts.params, req.params, 'params') as Record<string, string>) : {};
-      const q = parseInput(query, req.query, 'query') as unknown as { limit: number; cursor?: string } & Record<string, unknown>;
-      const cursor = decodeCursor(q.cursor);
+      const q: Record<string, unknown> = parseInput(query, req.query, 'query');
+      // zod cannot resolve the output type of a generic filter shape; the page fields are typed by pageQuery (already valid).
+      const { limit, cursor: token } = pageQuery.parse({ limit: q.limit, cursor: q.cursor });
+      const cursor = decodeCursor(token);
       const where: Record<string, unknown> = { tenantId: (res.locals.principal as Principal).tenantId };
       if (opts.scope) Object.assign(where, opts.scope(params));
       for (const key of Object.keys(opts.filters)) if (q[key] !== undefined) where[key] = q[key];
       if (cursor) where.$or = [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { $lt: cursor.id } }];
       const rows = (await opts.orm.em.fork().find(opts.entity, where as FilterQuery<Row>, {
-        orderBy: { createdAt: 'desc', id: 'desc' } as never, limit: q.limit + 1,
+        orderBy: { createdAt: 'desc', id: 'desc' } as never, limit: limit + 1,
       })) as Row[];
-      const p = page(rows, q.limit);
+      const p = page(rows, limit);
       res.json({ data: p.data.map(opts.view), nextCursor: p.nextCursor });
     },
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AUDIT_SCHEMA_FILE, type CommandDefinition } from '../../schemas/catalog';
 import type { TopicNames } from '../../schemas/topics';
-import type { OperationRow } from '../../shared/orm';
+import type { OperationRow, OperationStatus } from '../../shared/orm';
 import { toKafkaHeaders, type OutgoingMessage, type Publisher } from '../../shared/kafka';
 import type { SchemaCodec } from '../../shared/registry';
 import type { Metrics } from '../../shared/metrics';
@@ -57,13 +57,14 @@ export class CommandService {
       const claim = await this.idempotency.claim(scope, requestFingerprint(req.method, req.path, req.body), operationId);
       if (claim.kind === 'replay') {
         this.metrics.idempotentReplays.inc();
-        return { statusCode: claim.statusCode, body: claim.body as unknown as OperationView, replayed: true };
+        if (!isOperationView(claim.body)) throw new Error(`the stored answer of Idempotency-Key ${scope.key} is not an operation`);
+        return { statusCode: claim.statusCode, body: claim.body, replayed: true };
       }
     }
     try {
       const op = await this.publishAndRecord(req, operationId);
       const body = operationView(op);
-      if (scope) await this.idempotency.complete(scope, 202, body as unknown as Record<string, unknown>).catch(() => undefined);
+      if (scope) await this.idempotency.complete(scope, 202, { ...body }).catch(() => undefined);
       return { statusCode: 202, body, replayed: false };
     } catch (err) {
       if (scope) await this.idempotency.release(scope).catch(() => undefined);
@@ -119,4 +120,12 @@ export class CommandService {
       updatedAt: now,
     });
   }
+}
+
+const OPERATION_STATUSES = new Set<string>(['accepted', 'running', 'succeeded', 'failed'] satisfies OperationStatus[]);
+
+/** A replay answers with the view stored on completion; it comes back from a JSON column, so its shape is checked. */
+function isOperationView(b: Record<string, unknown>): b is Record<string, unknown> & OperationView {
+  return typeof b.id === 'string' && typeof b.type === 'string' && typeof b.status === 'string' && OPERATION_STATUSES.has(b.status)
+    && typeof b.done === 'boolean' && typeof b.createdAt === 'string' && typeof b.updatedAt === 'string';
 }

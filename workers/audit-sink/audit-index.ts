@@ -58,11 +58,9 @@ export interface IndexWriteResult {
   skipped: number;
 }
 
-type RawClient = { executeQuery(query: never): Promise<unknown> };
-
 /** Inserts the index rows of `entries`: one statement per `maxRows` rows (one per batch, as the sink calls it). */
 export async function writeIndex(orm: MikroORM, entries: readonly AuditEntry[], maxRows = MAX_ROWS_PER_INSERT): Promise<IndexWriteResult> {
-  const client = orm.em.getConnection().getClient() as unknown as RawClient;
+  const client = orm.em.getConnection().getClient();
   const rows: IndexRow[] = [];
   for (const e of entries) {
     const row = indexRow(e);
@@ -73,8 +71,7 @@ export async function writeIndex(orm: MikroORM, entries: readonly AuditEntry[], 
   for (let i = 0; i < rows.length; i += size) {
     const parameters = [JSON.stringify(rows.slice(i, i + size))];
     // A compiled raw query: the SQL as is, with a bound parameter (MikroORM's execute() would inline it).
-    const compiled = { sql: INDEX_SQL, parameters, query: { kind: 'RawNode', sqlFragments: [INDEX_SQL], parameters: [] }, queryId: { queryId: 'audit-index' } };
-    await client.executeQuery(compiled as never);
+    await client.executeQuery({ sql: INDEX_SQL, parameters, query: { kind: 'RawNode', sqlFragments: [INDEX_SQL], parameters: [] }, queryId: { queryId: 'audit-index' } });
     statements += 1;
   }
   return { statements, rows: rows.length, skipped: entries.length - rows.length };

@@ -5,7 +5,7 @@ import { backoffDelay, sleep } from '../../shared/retry';
 import { auditSinkGroupId } from './anchors';
 import { writeIndex } from './audit-index';
 import { AvroDecoder } from './decoder';
-import { IncrementalVerifier, type AuditEntry, type AuditRecord, type IncrementalResult, type WormStore, type WormStoreConfig } from './store';
+import { IncrementalVerifier, normalizeRecord, type AuditEntry, type AuditRecord, type IncrementalResult, type WormStore, type WormStoreConfig } from './store';
 
 /**
  * Fetch sizes: a backlog arrives in batches of thousands of records (one store write + fsync and one
@@ -112,7 +112,8 @@ export class AuditSink {
     return messages.map((m) => {
       let record: AuditRecord;
       try {
-        record = this.decoder.decode(m.value) as unknown as AuditRecord;
+        // Checked against the AuditRecord schema: a value another schema decoded is undecodable here too.
+        record = normalizeRecord(this.decoder.decode(m.value));
       } catch (err) {
         // An undecodable audit message is itself evidence: keep it in the trail, do not drop it.
         record = undecodableRecord(partition, m.offset, err);

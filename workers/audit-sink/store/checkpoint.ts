@@ -130,7 +130,11 @@ function isObj(v: unknown): v is Record<string, unknown> {
 
 /** Structural validation of a parsed signed checkpoint; returns null when malformed. */
 export function parseSignedCheckpoint(v: unknown): SignedCheckpoint | null {
-  if (!isObj(v) || !isObj(v.checkpoint) || typeof v.keyId !== 'string' || typeof v.signature !== 'string') return null;
+  return isSignedCheckpoint(v) ? v : null;
+}
+
+function isSignedCheckpoint(v: unknown): v is SignedCheckpoint {
+  if (!isObj(v) || !isObj(v.checkpoint) || typeof v.keyId !== 'string' || typeof v.signature !== 'string') return false;
   const c = v.checkpoint;
   const int = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) >= 0;
   const offOrNull = (x: unknown): boolean => x === null || (typeof x === 'string' && /^(0|[1-9][0-9]*)$/.test(x));
@@ -151,7 +155,7 @@ export function parseSignedCheckpoint(v: unknown): SignedCheckpoint | null {
     int(c.bytes) &&
     tornOk &&
     typeof c.sealedAt === 'string';
-  return ok ? (v as unknown as SignedCheckpoint) : null;
+  return ok;
 }
 
 /** What a checkpoint states about a segment's records; from a parse, or kept while the records were written. */

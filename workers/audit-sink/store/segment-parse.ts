@@ -75,20 +75,20 @@ function tryJson(text: string): unknown {
 export function parseGapMarker(v: unknown): GapMarker | null {
   if (!isPlainObject(v) || !hasExactKeys(v, ['gap'])) return null;
   const g = v.gap;
-  if (!isPlainObject(g) || !hasExactKeys(g, ['detectedAt', 'nextSeq', 'previousSegment', 'tornBytes', 'tornSha256'])) {
-    return null;
-  }
-  if (
-    typeof g.detectedAt !== 'string' ||
-    !Number.isSafeInteger(g.nextSeq) ||
-    typeof g.previousSegment !== 'string' ||
-    !Number.isSafeInteger(g.tornBytes) ||
-    typeof g.tornSha256 !== 'string' ||
-    !HEX64.test(g.tornSha256)
-  ) {
-    return null;
-  }
-  return g as unknown as GapMarker;
+  return isGapMarker(g) ? g : null;
+}
+
+function isGapMarker(g: unknown): g is GapMarker {
+  return (
+    isPlainObject(g) &&
+    hasExactKeys(g, ['detectedAt', 'nextSeq', 'previousSegment', 'tornBytes', 'tornSha256']) &&
+    typeof g.detectedAt === 'string' &&
+    Number.isSafeInteger(g.nextSeq) &&
+    typeof g.previousSegment === 'string' &&
+    Number.isSafeInteger(g.tornBytes) &&
+    typeof g.tornSha256 === 'string' &&
+    HEX64.test(g.tornSha256)
+  );
 }
 
 /**
