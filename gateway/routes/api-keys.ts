@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { PERMISSIONS, type Permission } from '../../schemas/catalog';
+import { emptyBody } from '../../schemas/http/common';
 import type { ApiKeyRow } from '../../shared/orm';
 import { ConflictError, InputError, PermissionDeniedError } from '../../shared/errors';
 import { defineRoute, type RouteSpec } from '../http/route-spec';
@@ -22,7 +23,6 @@ export const apiKeyCreateBody = z
   })
   .refine((b) => (b.role === undefined) !== (b.permissions === undefined), { message: 'give exactly one of role or permissions' });
 
-const emptyBody = z.strictObject({});
 
 /** What may be shown about a key: never the secret nor its hash. */
 export function apiKeyView(row: ApiKeyRow) {

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Order, type OrderRow } from '../../workers/orders/entities';
+import { ORDER_STATUSES } from '../../shared/domain';
 import type { ReadCache } from '../services/read-cache';
 import type { RouteSpec } from '../http/route-spec';
 import { getRoute, listRoute } from '../http/tenant-queries';
 
 const listFilters = {
-  status: z.enum(['pending', 'confirmed', 'processing', 'on_hold', 'shipped', 'delivered', 'cancelled', 'refunded', 'exchanged']).optional(),
+  status: z.enum(ORDER_STATUSES).optional(),
   customerId: z.string().max(128).optional(),
 };
 

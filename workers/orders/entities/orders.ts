@@ -1,8 +1,7 @@
 import { EntitySchema } from '@mikro-orm/core';
+import type { OrderStatus } from '../../../shared/domain/order-status';
 
-export type OrderStatus =
-  | 'pending' | 'confirmed' | 'processing' | 'on_hold' | 'shipped'
-  | 'delivered' | 'cancelled' | 'refunded' | 'exchanged';
+export type { OrderStatus } from '../../../shared/domain/order-status';
 
 export interface OrderLineValue { sku: string; quantity: number; unitPriceMinor: number }
 export interface AddressValue { line1: string; line2?: string | null; city: string; postalCode: string; country: string }
