@@ -67,7 +67,9 @@ export class AuditSink {
     });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (b) => this.onBatch(b) });
     this.sealTimer = setInterval(() => {
-      this.store.sealDue().catch((err: unknown) => this.deps.logger.error({ err: String(err) }, 'sealing failed; will retry'));
+      this.store.sealDue()
+        .then(() => this.store.signHeads?.())
+        .catch((err: unknown) => this.deps.logger.error({ err }, 'sealing or signing heads failed; will retry'));
     }, Math.min(5000, this.deps.config.AUDIT_SEGMENT_MAX_AGE_MS));
     this.lag.start();
     if (this.deps.config.AUDIT_VERIFY_INTERVAL_MS > 0) {

@@ -13,6 +13,7 @@ import { testConfig, waitFor } from '../../support/platform';
 import { setupPlatform } from '../../../ops/cli/setup';
 import { auditVerify } from '../../../ops/cli/audit';
 import { verifyStore } from '../../../workers/audit-sink/store/verify';
+import { HEAD_LOG } from '../../../workers/audit-sink/store/signed-head';
 
 /**
  * Attack: move the sink group's committed offset forward past records the store never held (as
@@ -95,13 +96,15 @@ describe('audit sink: Kafka\'s committed offset is reconciled with the store', f
     const cli = testConfig(overrides);
     expect((await auditVerify(cli, 'fs', { progress: false })).code, 'intact store + anchors').to.equal(0);
 
-    // The attack: drop the newest 5 records of the open segment (whole lines, so the chain still verifies).
+    // The attack: drop the newest 5 records of the open segment (whole lines, so the chain still verifies)…
     const segDir = path.join(config.dir, 'p0');
     const newest = (await fsp.readdir(segDir)).filter((f) => f.endsWith('.seg')).sort().pop()!;
     const file = path.join(segDir, newest);
     const lines = (await fsp.readFile(file, 'utf8')).split('\n').filter(Boolean);
     await fsp.chmod(file, 0o644);
     await fsp.writeFile(file, lines.slice(0, -5).map((l) => `${l}\n`).join(''));
+    // …and the signed heads with them, so that only the anchors outside the host are left to tell.
+    await fsp.rm(path.join(config.checkpointDir, HEAD_LOG), { force: true });
 
     expect((await verifyStore(config)).ok, 'the store alone cannot tell').to.equal(true);
     const { code, result } = await auditVerify(cli, 'fs', { progress: false });

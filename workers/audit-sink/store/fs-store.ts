@@ -5,6 +5,7 @@
  *   <dir>/p<partition>/<firstSeq 20 digits>[-<generation>].seg    segment files (JSON lines, see chain.ts)
  *   <dir>/keys/checkpoint-signing.pem (+ .pub.pem)                 generated key when no signingKeyPath
  *   <checkpointDir>/checkpoints.jsonl                              one signed checkpoint per sealed segment
+ *   <checkpointDir>/heads.jsonl                                    signed heads, open segments included (signed-head.ts)
  * Files are only ever appended to (O_APPEND) and fsync'd per batch; sealed segments are chmod 0444.
  * The segment machinery is in segment-base.ts (shared with the s3 store's staging files).
  */
@@ -15,6 +16,8 @@ import { buildCheckpoint, encodeSignedCheckpoint, signCheckpoint } from './check
 import { checkpointLogPath, readCheckpointLog } from './checkpoint-log';
 import { appendDurably, collectEventIds, listPartitionDirs, listSegmentFiles } from './files';
 import { SegmentStoreBase, type SealItem } from './segment-base';
+import { sha256 } from './merkle';
+import { headLogPath, readHeadLog, signHead } from './signed-head';
 import type { FsWormStoreConfig, SignedCheckpoint, TornTail } from './types';
 
 // Kept for callers of the former all-in-one module.
@@ -23,6 +26,9 @@ export * from './files';
 export { SegmentStoreBase, type PartitionState, type SealItem, type SegmentToSeal } from './segment-base';
 
 export class FsWormStore extends SegmentStoreBase {
+  /** where the head log stands: the hash its next line commits to, and each partition's last signed count */
+  private heads: { lastLineHash: string; records: Map<number, number> } | null = null;
+
   constructor(private readonly config: FsWormStoreConfig) {
     super(config.dir, config.dir, config.signingKeyPath, config.maxSegmentRecords, config.maxSegmentAgeMs, true);
   }
@@ -108,6 +114,41 @@ export class FsWormStore extends SegmentStoreBase {
     // A crash before the chmod is repaired at start-up (loadSealedState).
     for (const { seg } of items) await fsp.chmod(seg.path, 0o444);
     return names;
+  }
+
+  /**
+   * Signs a head for every partition whose record count changed since its last head, in one
+   * append and fsync. Run between writes (serialized with them), so a head only covers durable records.
+   */
+  signHeads(now: Date = new Date()): Promise<void> {
+    return this.serialize(async () => {
+      const file = headLogPath(this.config.checkpointDir);
+      if (!this.heads) {
+        let log = await readHeadLog(this.config.checkpointDir);
+        if (log.tornTail) {
+          await appendDurably(file, '\n'); // a crash mid-line: close it; the next head commits to it
+          log = await readHeadLog(this.config.checkpointDir);
+        }
+        this.heads = { lastLineHash: log.lastLineHash, records: new Map([...log.latest].map(([p, sh]) => [p, sh.head.records])) };
+      }
+      let prev = this.heads.lastLineHash;
+      let lines = '';
+      const signed = new Map<number, number>();
+      for (const st of [...this.partitions.values()].sort((a, b) => a.partition - b.partition)) {
+        if (st.nextSeq === 0 || this.heads.records.get(st.partition) === st.nextSeq) continue;
+        const line = `${canonicalJson(signHead({
+          version: 1, partition: st.partition, records: st.nextSeq, lastOffset: st.lastOffset === null ? null : st.lastOffset.toString(),
+          chainHead: st.chainHead.toString('hex'), at: now.toISOString(), prev,
+        }, this.signingKeys))}\n`;
+        lines += line;
+        prev = sha256(Buffer.from(line, 'utf8')).toString('hex');
+        signed.set(st.partition, st.nextSeq);
+      }
+      if (!lines) return;
+      await appendDurably(file, lines);
+      this.heads.lastLineHash = prev;
+      for (const [p, n] of signed) this.heads.records.set(p, n);
+    });
   }
 
   protected async discardSealedLocalFile(partition: number, file: string): Promise<void> {

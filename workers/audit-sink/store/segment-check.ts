@@ -75,6 +75,8 @@ export function checkSegmentData(
   data: Buffer,
   pos: ChainPosition,
   seen?: Set<string>,
+  /** asks for the chain hash after record `seq`, if this segment holds it */
+  probe?: { seq: number; chainHash?: string },
 ): VerifyFailure | SegmentOk {
   const { partition, name } = ref;
   const fail = (sequence: number | null, kind: ProblemKind, reason: string) => failure(partition, name, sequence, kind, reason);
@@ -123,6 +125,7 @@ export function checkSegmentData(
     if (first !== cp.firstOffset || last !== cp.lastOffset) return fail(cp.firstSeq, 'checkpoint-mismatch', 'offsets differ from the checkpoint');
     if (cp.tornTail) gap = { partition, segment: name, sequence: parsed.nextSeq, bytes: cp.tornTail.bytes, kind: 'recovered-torn-tail' };
   }
+  if (probe && probe.seq >= pos.seq && probe.seq < parsed.nextSeq) probe.chainHash = parsed.records[probe.seq - pos.seq]?.line.chainHash;
   const prevTorn = cp?.tornTail ? { name, bytes: cp.tornTail.bytes, sha256: cp.tornTail.sha256 } : null;
   return {
     ok: true,

@@ -2,6 +2,7 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { readCheckpointLog } from './checkpoint-log';
+import { HEAD_LOG, readHeadLog } from './signed-head';
 import { compareSegmentNames, listPartitionDirs, listSegmentFiles } from './files';
 import { groupCheckpoints, type SegmentItem, type StoreSnapshot } from './snapshot-types';
 import type { FsWormStoreConfig } from './types';
@@ -25,6 +26,8 @@ export async function readFileOrNull(file: string): Promise<Buffer | null> {
 }
 
 export async function snapshotFs(config: FsWormStoreConfig): Promise<StoreSnapshot> {
+  // Heads first: a head signed while the segments are read covers no more than they hold by then.
+  const heads = await readHeadLog(config.checkpointDir);
   const log = await readCheckpointLog(config.checkpointDir);
   const warnings = log.badLines.map((n) => `checkpoint log line ${n} is not a valid checkpoint (ignored)`);
   const byName = groupCheckpoints(log.checkpoints);
@@ -58,5 +61,6 @@ export async function snapshotFs(config: FsWormStoreConfig): Promise<StoreSnapsh
       });
     partitions.set(p, items);
   }
-  return { kind: 'fs', partitions, warnings, failure: null };
+  if (heads.latest.size === 0 && partitions.size > 0) warnings.push(`no signed heads in ${HEAD_LOG}: the newest records are covered by the anchors only (stateset audit verify without --no-anchors)`);
+  return { kind: 'fs', partitions, warnings, failure: null, heads };
 }

@@ -1,5 +1,6 @@
 /** What the verifier sees of a store: per partition, its segments in order with their checkpoints. */
 import type { VerifyFailure } from './segment-check';
+import type { HeadLog } from './signed-head';
 import type { SignedCheckpoint } from './types';
 
 export interface SegmentItem {
@@ -20,6 +21,8 @@ export interface StoreSnapshot {
   warnings: string[];
   /** a problem found while listing (s3 versions, unexpected objects) */
   failure: VerifyFailure | null;
+  /** fs: the signed head log (newest head per partition, and where its chain breaks, if it does) */
+  heads?: HeadLog;
 }
 
 export function groupCheckpoints(checkpoints: SignedCheckpoint[]): Map<string, SignedCheckpoint[]> {

@@ -65,6 +65,8 @@ export interface WormStore {
   committedOffset(partition: number): Promise<string | null>;
   /** seal segments older than maxSegmentAgeMs or bigger than maxSegmentRecords */
   sealDue(now?: Date): Promise<void>;
+  /** fs: sign a head over what each changed partition holds, open segment included */
+  signHeads?(now?: Date): Promise<void>;
   /** seals nothing silently; flushes and releases files */
   close(): Promise<void>;
   onSealed?: (info: SealedInfo) => void;
@@ -163,6 +165,9 @@ export type ProblemKind =
   | 'delete-marker'
   | 'not-locked'
   | 'io-error'
+  | 'behind-head'
+  | 'head-mismatch'
+  | 'head-log-broken'
   | 'behind-kafka'
   | 'behind-index'
   | 'anchor-unavailable';

@@ -18,6 +18,7 @@ import { GENESIS_HASH } from './chain';
 import { DEFAULT_KEY_FILE, resolvePublicKey } from './checkpoint';
 import { checkCheckpoints, checkSegmentData, failure, type ChainPosition, type SegmentOk, type VerifyFailure } from './segment-check';
 import { snapshotFs } from './snapshot-fs';
+import { verifyHeadSignature, type SignedHead } from './signed-head';
 import { snapshotS3 } from './snapshot-s3';
 import type { SegmentItem, StoreSnapshot } from './snapshot-types';
 import type { GapReport, PartitionHead, VerifyResult, WormStoreConfig } from './types';
@@ -44,6 +45,7 @@ async function verifyItem(
   pos: ChainPosition,
   seen: Set<string>,
   publicKey: KeyObject,
+  probe?: { seq: number; chainHash?: string },
 ): Promise<VerifyFailure | SegmentOk> {
   const ref = { kind, partition, name: item.name };
   const cpOrFail = checkCheckpoints(ref, item.checkpoints, pos, publicKey);
@@ -57,7 +59,25 @@ async function verifyItem(
     if (!isLast || kind === 's3') return failure(partition, item.name, pos.seq, 'missing-checkpoint', 'sealed segment has no checkpoint');
     if (await item.sealedHint()) return failure(partition, item.name, pos.seq, 'missing-checkpoint', 'segment is read-only (sealed) but has no checkpoint');
   }
-  return checkSegmentData(ref, cp, data, pos, seen);
+  return checkSegmentData(ref, cp, data, pos, seen, probe);
+}
+
+/**
+ * The newest signed head of a partition against its verified chain: the store must still hold every
+ * record the head covers, and the record at the head's last position must be the one it signed.
+ */
+function checkHead(partition: number, sh: SignedHead, publicKey: KeyObject, pos: ChainPosition, probe: { chainHash?: string }): VerifyFailure | null {
+  const { head } = sh;
+  const where = `p${partition}`;
+  if (!verifyHeadSignature(sh, publicKey)) return failure(partition, where, head.records - 1, 'bad-signature', `the signed head of ${head.at} does not verify with the trusted public key`);
+  if (pos.seq < head.records) {
+    return failure(partition, where, pos.seq, 'behind-head',
+      `the signed head of ${head.at} covers ${head.records} records; the store holds ${pos.seq} (records removed from the tail)`);
+  }
+  if (probe.chainHash !== head.chainHead) {
+    return failure(partition, where, head.records - 1, 'head-mismatch', `record ${head.records - 1} is not the one the signed head of ${head.at} covers (rewritten)`);
+  }
+  return null;
 }
 
 /** Verifies a snapshot (see the module comment for what is checked). */
@@ -67,6 +87,13 @@ export async function verifySnapshot(
   onProgress?: (done: number, total: number) => void,
 ): Promise<VerifyResult> {
   if (snap.failure) return snap.failure;
+  if (snap.heads?.broken) return failure(null, 'heads.jsonl', null, 'head-log-broken', snap.heads.broken.reason);
+  // A partition with a signed head but no segment left at all was removed whole.
+  for (const [partition, sh] of snap.heads?.latest ?? []) {
+    if (!snap.partitions.has(partition)) {
+      return failure(partition, `p${partition}`, 0, 'behind-head', `the signed head of ${sh.head.at} covers ${sh.head.records} records of partition ${partition}; the store holds none`);
+    }
+  }
   const total = [...snap.partitions.values()].reduce((n, items) => n + items.length, 0);
   let done = 0;
   let records = 0;
@@ -77,14 +104,20 @@ export async function verifySnapshot(
     const items = snap.partitions.get(partition) as SegmentItem[];
     let pos: ChainPosition = { seq: 0, chain: GENESIS_HASH, lastOffset: null, prevTorn: null };
     const seen = new Set<string>();
+    const head = snap.heads?.latest.get(partition);
+    const probe: { seq: number; chainHash?: string } | undefined = head ? { seq: head.head.records - 1 } : undefined;
     for (let i = 0; i < items.length; i += 1) {
-      const res = await verifyItem(snap.kind, partition, items[i] as SegmentItem, i === items.length - 1, pos, seen, publicKey);
+      const res = await verifyItem(snap.kind, partition, items[i] as SegmentItem, i === items.length - 1, pos, seen, publicKey, probe);
       if (!res.ok) return res;
       if (res.gap) gaps.push(res.gap);
       records += res.records;
       pos = res.next;
       done += 1;
       onProgress?.(done, total);
+    }
+    if (head && probe) {
+      const bad = checkHead(partition, head, publicKey, pos, probe);
+      if (bad) return bad;
     }
     heads.push({ partition, records: pos.seq, lastOffset: pos.lastOffset === null ? null : pos.lastOffset.toString() });
   }
