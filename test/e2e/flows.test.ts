@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
+import { MAX_ON_HAND } from '../../workers/inventory/stock';
 import { createTenantKey, startGateway, startWorker, waitFor, type RunningGateway, type RunningWorker } from '../support/platform';
 
 /** Cross-domain flows, end to end through HTTP, Kafka commands, events and every worker involved. */
@@ -73,6 +74,20 @@ describe('e2e: flows between domains', function () {
     expect(op.status).to.equal('failed');
     expect(op.error?.status).to.equal(422);
     expect(await item('FLOW-1')).to.include({ onHand: 10, available: 10 });
+  });
+
+  it('attack: a balance driven to its bound refuses more stock with 422 (no database range error), and its partition keeps moving', async () => {
+    await succeed('post', '/v1/inventory/items', { sku: 'FLOW-MAX', name: 'Hoarded widget' });
+    await succeed('post', '/v1/inventory/items/FLOW-MAX/adjustments', { delta: 1, reason: 'received' });
+    // As after ~1,000 adjustments of +1,000,000 (the column is 32-bit: ~2,150 of them used to overflow it).
+    await gw.deps.orm.em.fork().getConnection().execute(
+      "update inventory_balances set on_hand = ? where tenant_id = 'tenant-flows' and sku = 'FLOW-MAX'", [MAX_ON_HAND - 5]);
+    const over = await accept('post', '/v1/inventory/items/FLOW-MAX/adjustments', { delta: 1_000_000, reason: 'received' });
+    expect(over.status).to.equal('failed');
+    expect(over.error?.status).to.equal(422);
+    await succeed('post', '/v1/inventory/items/FLOW-MAX/adjustments', { delta: 5, reason: 'received' });
+    await succeed('post', '/v1/inventory/items/FLOW-MAX/adjustments', { delta: -1, reason: 'damaged' });
+    expect(await item('FLOW-MAX')).to.include({ onHand: MAX_ON_HAND - 1 });
   });
 
   it('illegal order transitions fail with 409 and leave the order as it was', async () => {

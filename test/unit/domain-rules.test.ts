@@ -290,6 +290,16 @@ describe('warranties: rules', () => {
       expect(row.endsAt.toISOString()).to.equal('2099-02-28T00:00:00.000Z');
       expect(ctx.events).to.deep.equal([{ type: 'warranty.extended.v1', payload: { warrantyId: WAR, months: 1, endsAt: '2099-02-28T00:00:00.000Z' } }]);
     });
+    it('attack: extensions stop at 100 years of coverage, with a rule, long before any date limit', async () => {
+      const startsAt = new Date('2026-01-01T00:00:00.000Z');
+      const row = warranty({ startsAt, endsAt: new Date('2125-06-01T00:00:00.000Z') });
+      const ctx = fakeContext(new FakeEm().seed(Warranty, row));
+      await expect(handler(warrantyHandlers, 'warranty.extend.v1')({ warrantyId: WAR, months: 120 }, ctx))
+        .to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'warranty_coverage_limit');
+      expect(row.endsAt.toISOString()).to.equal('2125-06-01T00:00:00.000Z');
+      await handler(warrantyHandlers, 'warranty.extend.v1')({ warrantyId: WAR, months: 7 }, ctx);
+      expect(row.endsAt.toISOString()).to.equal('2126-01-01T00:00:00.000Z');
+    });
     for (const over of [{ status: 'void' as const }, { status: 'expired' as const }, { endsAt: new Date(Date.now() - 1000) }]) {
       it(`extend refuses a warranty that is not in force (${JSON.stringify(over)})`, async () => {
         const ctx = fakeContext(new FakeEm().seed(Warranty, warranty(over)));

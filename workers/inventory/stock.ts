@@ -23,6 +23,13 @@ export async function lockBalance(em: EntityManager, tenantId: string, sku: stri
   return balance;
 }
 
+/**
+ * Most units one balance may hold: a business bound well inside the 32-bit columns, so that no
+ * sequence of accepted adjustments can reach a database range error (which would be retried and
+ * dead-lettered, blocking the partition) — the command fails with a rule instead.
+ */
+export const MAX_ON_HAND = 1_000_000_000;
+
 export function balanceEvent(b: InventoryBalanceRow, delta: number, reason: string) {
   return { sku: b.sku, locationId: b.locationId, delta, onHand: b.onHand, reserved: b.reserved, reason };
 }
@@ -32,6 +39,9 @@ export async function adjustStock(fx: StockEffects, sku: string, locationId: str
   const onHand = b.onHand + delta;
   if (onHand < 0 || onHand - b.reserved < 0) {
     throw new BusinessRuleError(`adjusting ${sku} at ${locationId} by ${delta} would leave available stock below zero`, 'available_not_negative');
+  }
+  if (onHand > MAX_ON_HAND) {
+    throw new BusinessRuleError(`adjusting ${sku} at ${locationId} by ${delta} would hold more than ${MAX_ON_HAND} units`, 'stock_limit');
   }
   const before = b.onHand;
   b.onHand = onHand;

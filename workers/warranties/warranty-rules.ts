@@ -2,6 +2,8 @@ import { BusinessRuleError, InputError } from '../../shared/errors';
 import type { WarrantyRow } from './entities';
 
 export const MAX_MONTHS = 120;
+/** Longest coverage a warranty can reach through extensions (a business bound, far below any date limit). */
+export const MAX_COVERAGE_MONTHS = 100 * 12;
 
 /** `date` plus whole calendar months in UTC; the day is clamped to the month's end (Jan 31 + 1 = Feb 28/29). */
 export function addMonths(date: Date, months: number): Date {
@@ -17,6 +19,13 @@ export function addMonths(date: Date, months: number): Date {
 export function checkMonths(months: number): void {
   if (!Number.isInteger(months) || months < 1 || months > MAX_MONTHS) {
     throw new InputError(`months must be a whole number from 1 to ${MAX_MONTHS}`, [{ path: 'months', message: `1..${MAX_MONTHS}` }]);
+  }
+}
+
+/** Extensions stop at MAX_COVERAGE_MONTHS from the start: repeated ones must not walk endsAt out of any calendar. */
+export function assertExtensible(w: Pick<WarrantyRow, 'id' | 'startsAt'>, endsAt: Date): void {
+  if (endsAt.getTime() > addMonths(w.startsAt, MAX_COVERAGE_MONTHS).getTime()) {
+    throw new BusinessRuleError(`warranty ${w.id} would cover more than ${MAX_COVERAGE_MONTHS} months from its start`, 'warranty_coverage_limit');
   }
 }
 

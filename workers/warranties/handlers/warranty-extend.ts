@@ -1,6 +1,6 @@
 import { defineHandler } from '../../../shared/worker';
 import { loadWarranty } from '../warranty-repository';
-import { addMonths, assertInForce, checkMonths } from '../warranty-rules';
+import { addMonths, assertExtensible, assertInForce, checkMonths } from '../warranty-rules';
 
 /** Adds months to an active, unexpired warranty; not a status change (warranty.extended.v1). */
 export const warrantyExtend = defineHandler({
@@ -10,7 +10,9 @@ export const warrantyExtend = defineHandler({
     const w = await loadWarranty(ctx.em, ctx.tenantId, cmd.warrantyId);
     assertInForce(w, new Date());
     const before = w.endsAt;
-    w.endsAt = addMonths(w.endsAt, cmd.months);
+    const endsAt = addMonths(w.endsAt, cmd.months);
+    assertExtensible(w, endsAt);
+    w.endsAt = endsAt;
     ctx.emit('warranty.extended.v1', { warrantyId: w.id, months: cmd.months, endsAt: w.endsAt.toISOString() });
     ctx.stateChanged('warranty', w.id, w.status, w.status, { change: 'extended', months: cmd.months, from: before.toISOString(), endsAt: w.endsAt.toISOString() });
     return { type: 'warranty', id: w.id };
