@@ -211,7 +211,7 @@ export class JwtService implements TokenVerifier {
         entry.keys = keys;
       } catch (err) {
         // Keep the previous keys; a stale key set is better than refusing every token.
-        this.logger?.warn({ issuer: ext.issuer, err: err instanceof Error ? err.message : String(err) }, 'JWKS fetch failed');
+        this.logger?.warn({ issuer: ext.issuer, err }, 'JWKS fetch failed');
       } finally {
         entry.fetchedAt = Date.now();
         entry.fetching = undefined;

@@ -51,5 +51,5 @@ export async function sendToDlq(
   }
   deps.metrics.dlqMessages.inc({ topic });
   deps.metrics.workerCommands.inc({ type: typeOf(message), outcome: 'dlq' });
-  deps.logger.error({ topic, partition, offset: message.offset, reason }, 'message sent to DLQ');
+  deps.logger.error({ err, topic, partition, offset: message.offset }, 'message sent to DLQ');
 }

@@ -81,7 +81,7 @@ export class Worker {
     this.lag.start();
     for (const t of this.opts.timers ?? []) {
       this.timers.push(setInterval(() => {
-        t.run(this.deps).catch((err: unknown) => this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err), timer: t.name }, 'timer failed; will run again'));
+        t.run(this.deps).catch((err: unknown) => this.deps.logger.warn({ err, timer: t.name }, 'timer failed; will run again'));
       }, t.everyMs));
     }
     this.deps.logger.info({ domain: this.opts.domain, topics: [this.topic, ...this.eventTopics], batchSize: this.batchSize }, 'worker started');
@@ -159,7 +159,7 @@ export class Worker {
       }
       const { err } = failure;
       if (!(err instanceof ItemFailedError)) {
-        this.deps.logger.warn({ err: errText(err), size: rest.length }, 'batch failed; applying its messages one by one');
+        this.deps.logger.warn({ err, size: rest.length }, 'batch failed; applying its messages one by one');
         for (const item of rest) await this.settle(at, item.message, item);
         return;
       }
@@ -235,7 +235,7 @@ export class Worker {
       if (this.stopping) throw err; // leave it uncommitted: the next owner of the partition retries
       this.deps.metrics.workerRetries.inc({ type: typeOf(message) });
       const delay = backoffDelay(attempt, { initialMs: 200, maxMs: this.deps.config.WORKER_RETRY_MAX_MS });
-      this.deps.logger.warn({ err: errText(err), attempt, delay, offset: message.offset, partition: at.partition }, 'message failed, retrying');
+      this.deps.logger.warn({ err, attempt, delay, offset: message.offset, partition: at.partition }, 'message failed, retrying');
       await this.wait(delay, at);
     }
     await this.committed(at, [message]);
@@ -271,10 +271,6 @@ export class Worker {
       await at.heartbeat();
     }
   }
-}
-
-function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 export async function runWorker(deps: Deps, opts: WorkerOptions): Promise<Worker> {

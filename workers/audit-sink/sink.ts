@@ -67,7 +67,7 @@ export class AuditSink {
     });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (b) => this.onBatch(b) });
     this.sealTimer = setInterval(() => {
-      this.store.sealDue().catch((err: unknown) => this.deps.logger.error({ err: String(err) }, 'sealing failed; will retry'));
+      this.store.sealDue().catch((err: unknown) => this.deps.logger.error({ err }, 'sealing failed; will retry'));
     }, Math.min(5000, this.deps.config.AUDIT_SEGMENT_MAX_AGE_MS));
     this.lag.start();
     if (this.deps.config.AUDIT_VERIFY_INTERVAL_MS > 0) {
@@ -206,7 +206,7 @@ export class AuditSink {
     try {
       await this.consumer.commitOffsets([offset]);
     } catch (err) {
-      this.deps.logger.warn({ err: String(err), ...offset }, 'audit sink offset commit failed; the batch will be redelivered and skipped');
+      this.deps.logger.warn({ err, ...offset }, 'audit sink offset commit failed; the batch will be redelivered and skipped');
     }
   }
 
@@ -219,7 +219,7 @@ export class AuditSink {
         return;
       } catch (err) {
         if (this.stopping || attempt >= 5) {
-          this.deps.logger.error({ err: String(err) }, 'audit index write failed');
+          this.deps.logger.error({ err }, 'audit index write failed');
           return;
         }
         await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 5000 }));
