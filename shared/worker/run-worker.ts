@@ -219,13 +219,14 @@ export class Worker {
           err = e;
         }
       }
-      const action = workerAction(err, attempt);
+      const applicable = item && item.kind !== 'skip' ? item : undefined;
+      const action = workerAction(err, attempt, { recordable: applicable !== undefined });
       try {
-        if (action === 'fail' && item && item.kind !== 'skip') {
-          this.count(item.env.commandType, await recordFailure(this.deps, this.opts.domain, item, err), (performance.now() - started) / 1000);
+        if (action === 'fail' && applicable) {
+          this.count(applicable.env.commandType, await recordFailure(this.deps, this.opts.domain, applicable, err), (performance.now() - started) / 1000);
           break;
         }
-        if (action !== 'retry') {
+        if (action === 'dlq') {
           await sendToDlq(this.deps, this.opts.domain, { topic: at.topic, partition: at.partition, message }, err, (ms) => this.wait(ms, at), () => this.stopping);
           break;
         }
