@@ -1,6 +1,6 @@
 import type { Deps } from '../../shared/container';
 import { Reservation } from './entities';
-import { OutboxWriter } from '../../shared/outbox';
+import { systemContext } from '../../shared/worker';
 import { endReservation } from './stock';
 
 const SYSTEM = 'system:reservation-expiry';
@@ -15,15 +15,9 @@ export async function expireReservations(deps: Deps, now = new Date(), batch = 1
     );
     for (const { id } of due) {
       const r = await em.findOneOrFail(Reservation, { id });
-      const outbox = new OutboxWriter(em, deps.topics);
-      const env = { tenantId: r.tenantId, principal: SYSTEM, operationId: '00000000-0000-0000-0000-000000000000', requestId: `expiry-${id}` };
-      await endReservation({
-        em, tenantId: r.tenantId, operationId: null,
-        emit: (type, payload) => outbox.event(type, payload, env),
-        stateChanged: (resourceType, resourceId, from, to, details) => outbox.audit({
-          ...env, operationId: null, action: `${resourceType}.state_changed`, outcome: 'success', resourceType, resourceId, details: { from, to, ...details },
-        }),
-      }, r, 'expired');
+      const ctx = systemContext(deps, em, { principal: SYSTEM, tenantId: r.tenantId, requestId: `expiry-${id}` });
+      // No command moved this stock: its movement rows name no operation.
+      await endReservation({ ...ctx, operationId: null }, r, 'expired');
     }
     await em.flush();
     return due.length;

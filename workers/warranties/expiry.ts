@@ -1,6 +1,6 @@
 import type { Deps } from '../../shared/container';
 import { Warranty } from './entities';
-import { OutboxWriter } from '../../shared/outbox';
+import { systemContext } from '../../shared/worker';
 import { transitionWarranty } from './warranty-repository';
 
 const SYSTEM = 'system:warranty-expiry';
@@ -15,15 +15,8 @@ export async function expireWarranties(deps: Deps, now = new Date(), batch = 100
     );
     for (const { id } of due) {
       const w = await em.findOneOrFail(Warranty, { id });
-      const outbox = new OutboxWriter(em, deps.topics);
-      const env = { tenantId: w.tenantId, principal: SYSTEM, operationId: '00000000-0000-0000-0000-000000000000', requestId: `warranty-expiry-${id}` };
-      transitionWarranty({
-        emit: (type, payload) => outbox.event(type, payload, env),
-        stateChanged: (resourceType, resourceId, from, to, details) => outbox.audit({
-          ...env, operationId: null, action: `${resourceType}.state_changed`, outcome: 'success', resourceType, resourceId,
-          details: { from, to, endsAt: w.endsAt.toISOString(), ...details },
-        }),
-      }, w, 'expired', null);
+      const ctx = systemContext(deps, em, { principal: SYSTEM, tenantId: w.tenantId, requestId: `warranty-expiry-${id}` }, { endsAt: w.endsAt.toISOString() });
+      transitionWarranty(ctx, w, 'expired', null);
     }
     await em.flush();
     return due.length;
