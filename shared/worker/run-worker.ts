@@ -3,7 +3,7 @@ import type { Deps } from '../container';
 import { findEvent } from '../../schemas/catalog';
 import { LagMonitor } from '../kafka';
 import { PoisonMessageError } from '../errors';
-import { backoffDelay, sleep } from '../retry';
+import { backoffDelay, kafkajsRetry, sleep } from '../retry';
 import type { CommandHandler, EventHandler } from './handler';
 import type { WorkerOptions } from './options';
 import { envelopeOf, typeOf } from './envelope';
@@ -62,7 +62,7 @@ export class Worker {
       allowAutoTopicCreation: false,
       sessionTimeout: 30000,
       heartbeatInterval: HEARTBEAT_MS,
-      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
+      retry: kafkajsRetry({ initialMs: 300, maxMs: 5000 }, 10),
     });
     this.lag = new LagMonitor(deps.kafka, `${config.KAFKA_TOPIC_PREFIX}stateset.worker.${opts.domain}`, [this.topic, ...this.eventTopics],
       deps.metrics.consumerLag, deps.logger, (topic, partition) => ({ topic, partition: String(partition) }));
