@@ -1,2 +1,3 @@
 export * from './state-machine';
 export * from './ids';
+export * from './lines';
