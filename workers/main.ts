@@ -5,6 +5,7 @@
  * (also `stateset worker --domains …`). Exit code 2 on a bad argument.
  */
 import { parseArgs } from 'node:util';
+import { exitOnStartFailure } from '../shared/logger';
 import { workerMain } from '../shared/worker/main';
 import { UnknownDomainError, parseDomains } from './domains';
 
@@ -14,8 +15,6 @@ export async function runWorkerProcess(argv: string[]): Promise<void> {
 }
 
 if (require.main === module) {
-  runWorkerProcess(process.argv.slice(2)).catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(err instanceof UnknownDomainError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1);
-  });
+  runWorkerProcess(process.argv.slice(2)).catch(exitOnStartFailure('worker', (err) =>
+    err instanceof UnknownDomainError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1));
 }

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ApiKey, type ApiKeyRow } from '../../shared/orm';
-import { AuthenticationError, NotFoundError } from '../../shared/errors';
+import { AuthenticationError } from '../../shared/errors';
 import type { Permission } from '../../schemas/catalog';
 import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-secret';
 import { earliest, type Principal } from './principal';
+import { keysetPage, type Page, type PageQuery } from '../http/pagination';
+import { loadOwned } from '../http/tenant-queries';
 
 interface CacheEntry {
   row: ApiKeyRow | null;
@@ -120,16 +122,12 @@ export class ApiKeyStore {
   }
 
   async get(tenantId: string, id: string): Promise<ApiKeyRow> {
-    const row = await this.orm.em.fork().findOne(ApiKey, { id, tenantId });
-    if (!row) throw new NotFoundError('api key not found');
-    return row;
+    return loadOwned(this.orm, ApiKey, tenantId, { id }, 'api key');
   }
 
-  async list(tenantId: string, limit: number, after?: { createdAt: Date; id: string }): Promise<ApiKeyRow[]> {
-    const where = after
-      ? { tenantId, $or: [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, id: { $gt: after.id } }] }
-      : { tenantId };
-    return this.orm.em.fork().find(ApiKey, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit });
+  /** Oldest first: a key made while someone pages through the list lands on its last page. */
+  async list(tenantId: string, q: PageQuery): Promise<Page<ApiKeyRow>> {
+    return keysetPage(this.orm.em.fork(), ApiKey, { tenantId }, q, { time: 'createdAt', id: 'id', order: 'asc' });
   }
 
   /** Revokes at `at` (now, or later for a rotation overlap). Revoking twice keeps the earlier time. */

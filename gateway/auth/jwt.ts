@@ -1,7 +1,8 @@
 import { createPublicKey, randomUUID, type JsonWebKey } from 'node:crypto';
 import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
 import { z } from 'zod';
-import { AuthenticationError, ConfigError, type AuthFailureReason } from '../../shared/errors';
+import { AuthenticationError, type AuthFailureReason } from '../../shared/errors';
+import type { ExternalIssuer, SigningKeyEntry } from '../../shared/config';
 import type { Logger } from '../../shared/logger';
 import type { Permission } from '../../schemas/catalog';
 import { ROLE_PERMISSIONS, isPermission, isRole } from './permissions';
@@ -9,35 +10,6 @@ import { earliest, type Principal } from './principal';
 import type { KeyStatus } from './api-key-store';
 import type { TokenVerifier } from './authenticate';
 import { SigningKeyRing, type VerificationKey } from './jwt-keys';
-
-const ASYMMETRIC: readonly Algorithm[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
-
-const externalIssuerSchema = z
-  .strictObject({
-    issuer: z.string().min(1),
-    audience: z.string().min(1).optional(),
-    jwksUrl: z.string().url().optional(),
-    keys: z.array(z.strictObject({ kid: z.string().min(1), pem: z.string().min(1), alg: z.enum(ASYMMETRIC as [Algorithm, ...Algorithm[]]) })).optional(),
-    /** Accepted algorithms for this issuer; symmetric and `none` are never accepted. */
-    algorithms: z.array(z.enum(ASYMMETRIC as [Algorithm, ...Algorithm[]])).min(1).default(['RS256', 'ES256']),
-    tenantClaim: z.string().default('tenant'),
-    permissionsClaim: z.string().default('permissions'),
-    roleClaim: z.string().default('role'),
-  })
-  .refine((i) => i.jwksUrl || (i.keys && i.keys.length > 0), { message: 'an external issuer needs jwksUrl or keys' });
-export type ExternalIssuer = z.infer<typeof externalIssuerSchema>;
-
-export function parseExternalIssuers(json: string): ExternalIssuer[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    throw new ConfigError('JWT_EXTERNAL_ISSUERS is not valid JSON');
-  }
-  const r = z.array(externalIssuerSchema).safeParse(raw);
-  if (!r.success) throw new ConfigError(`JWT_EXTERNAL_ISSUERS: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return r.data;
-}
 
 /** Claims of the tokens this gateway issues. */
 const localClaims = z.object({
@@ -56,9 +28,9 @@ export interface JwtConfig {
   JWT_AUDIENCE: string;
   JWT_TTL_S: number;
   JWT_CLOCK_SKEW_S: number;
-  JWT_SIGNING_KEYS: string;
+  JWT_SIGNING_KEYS: readonly SigningKeyEntry[];
   JWT_SIGNING_SEED: string;
-  JWT_EXTERNAL_ISSUERS: string;
+  JWT_EXTERNAL_ISSUERS: readonly ExternalIssuer[];
   JWT_JWKS_CACHE_S: number;
 }
 
@@ -114,8 +86,7 @@ export class JwtService implements TokenVerifier {
     private readonly logger?: Logger,
   ) {
     this.ring = SigningKeyRing.fromConfig(config);
-    this.external = new Map(parseExternalIssuers(config.JWT_EXTERNAL_ISSUERS).map((i) => [i.issuer, i]));
-    if (this.external.has(config.JWT_ISSUER)) throw new ConfigError('JWT_EXTERNAL_ISSUERS must not contain JWT_ISSUER');
+    this.external = new Map(config.JWT_EXTERNAL_ISSUERS.map((i) => [i.issuer, i]));
   }
 
   /** A token holding `permissions` for `sub` of `tenant`, valid for at most JWT_TTL_S. */
@@ -240,7 +211,7 @@ export class JwtService implements TokenVerifier {
         entry.keys = keys;
       } catch (err) {
         // Keep the previous keys; a stale key set is better than refusing every token.
-        this.logger?.warn({ issuer: ext.issuer, err: err instanceof Error ? err.message : String(err) }, 'JWKS fetch failed');
+        this.logger?.warn({ issuer: ext.issuer, err }, 'JWKS fetch failed');
       } finally {
         entry.fetchedAt = Date.now();
         entry.fetching = undefined;

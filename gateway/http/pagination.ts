@@ -1,17 +1,20 @@
 import { z } from 'zod';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityName, FilterQuery } from '@mikro-orm/core';
 import { InputError } from '../../shared/errors';
 
 export const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(200).optional(),
 });
+export type PageQuery = z.infer<typeof pageQuery>;
 
 export interface Cursor {
   createdAt: Date;
   id: string;
 }
 
-/** Opaque keyset cursor: base64url of "<createdAt ISO>|<id>". */
+/** Opaque keyset cursor: base64url of "<time ISO>|<id>". */
 export function encodeCursor(c: Cursor): string {
   return Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString('base64url');
 }
@@ -26,8 +29,42 @@ export function decodeCursor(s: string | undefined): Cursor | undefined {
   return { createdAt, id };
 }
 
-export function page<T extends { createdAt: Date; id: string }>(rows: T[], limit: number): { data: T[]; nextCursor: string | null } {
-  const data = rows.slice(0, limit);
+/** The order a listing pages in: a time column, a unique column breaking its ties, a direction. */
+export interface Keyset<Row> {
+  time: keyof Row & string;
+  id: keyof Row & string;
+  order: 'asc' | 'desc';
+}
+
+export const NEWEST_FIRST = { time: 'createdAt', id: 'id', order: 'desc' } as const;
+
+export interface Page<Row> {
+  data: Row[];
+  nextCursor: string | null;
+}
+
+/**
+ * One page of `entity` rows matching `where`, in keyset order: the rows after the cursor's
+ * (time, id), one more than the limit fetched to know whether a next page exists. Keyset rather
+ * than offset paging, so a page costs an index range scan however deep it is and rows inserted
+ * meanwhile neither repeat nor go missing.
+ */
+export async function keysetPage<Row extends object>(
+  em: EntityManager, entity: EntityName<Row>, where: FilterQuery<Row>, q: PageQuery, keyset: Keyset<Row>,
+): Promise<Page<Row>> {
+  const cursor = decodeCursor(q.cursor);
+  const past = keyset.order === 'desc' ? '$lt' : '$gt';
+  const after = cursor
+    ? { $or: [{ [keyset.time]: { [past]: cursor.createdAt } }, { [keyset.time]: cursor.createdAt, [keyset.id]: { [past]: cursor.id } }] }
+    : undefined;
+  const rows = await em.find(entity, (after ? { $and: [where, after] } : where) as never, {
+    orderBy: { [keyset.time]: keyset.order, [keyset.id]: keyset.order } as never,
+    limit: q.limit + 1,
+  });
+  const data = rows.slice(0, q.limit) as Row[];
   const last = data[data.length - 1];
-  return { data, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  return {
+    data,
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last[keyset.time] as Date, id: String(last[keyset.id]) }) : null,
+  };
 }

@@ -6,7 +6,8 @@ import type { ApiKeyRow } from '../../shared/orm';
 import { ConflictError, InputError, PermissionDeniedError } from '../../shared/errors';
 import { defineRoute, type RouteSpec } from '../http/route-spec';
 import { parseInput } from '../http/validate';
-import { decodeCursor, page, pageQuery } from '../http/pagination';
+import { pageQuery } from '../http/pagination';
+import { tenantOf } from '../http/tenant-queries';
 import { earliest, type Principal } from '../auth/principal';
 import { ROLES, ROLE_PERMISSIONS } from '../auth/permissions';
 import type { ApiKeyStore } from '../auth/api-key-store';
@@ -90,10 +91,7 @@ export function apiKeyRoutes(store: ApiKeyStore, audit: AuditTrail, rotationOver
       ...common, method: 'get', path: '/v1/api-keys', rateClass: 'read', success: 200, query: pageQuery,
       summary: 'List the tenant\'s API keys (redacted), oldest first, with cursor pagination',
       async handler(req: Request, res: Response) {
-        const q = parseInput(pageQuery, req.query, 'query');
-        const { tenantId } = res.locals.principal as Principal;
-        const rows = await store.list(tenantId, q.limit + 1, decodeCursor(q.cursor));
-        const p = page(rows, q.limit);
+        const p = await store.list(tenantOf(res), parseInput(pageQuery, req.query, 'query'));
         res.json({ data: p.data.map(apiKeyView), nextCursor: p.nextCursor });
       },
     }),

@@ -5,8 +5,8 @@ import type { FilterQuery } from '@mikro-orm/core';
 import { AuditEvent, type AuditEventRow } from '../../shared/orm';
 import { defineRoute, type RouteSpec } from '../http/route-spec';
 import { parseInput } from '../http/validate';
-import { decodeCursor, encodeCursor, pageQuery } from '../http/pagination';
-import type { Principal } from '../auth/principal';
+import { keysetPage, pageQuery } from '../http/pagination';
+import { tenantOf } from '../http/tenant-queries';
 
 const auditQuery = pageQuery.extend({
   action: z.string().max(100).optional(),
@@ -37,17 +37,13 @@ export function auditRoutes(orm: MikroORM): RouteSpec[] {
       summary: 'Audit records of the caller\'s tenant, newest first', query: auditQuery,
       async handler(req: Request, res: Response) {
         const q = parseInput(auditQuery, req.query, 'query');
-        const cursor = decodeCursor(q.cursor);
-        const where: FilterQuery<AuditEventRow> = { tenantId: (res.locals.principal as Principal).tenantId };
+        const where: FilterQuery<AuditEventRow> = { tenantId: tenantOf(res) };
         for (const k of ['action', 'outcome', 'resourceType', 'resourceId', 'operationId', 'principal'] as const) {
           if (q[k]) where[k] = q[k];
         }
         if (q.from || q.to) where.occurredAt = { ...(q.from ? { $gte: new Date(q.from) } : {}), ...(q.to ? { $lt: new Date(q.to) } : {}) };
-        if (cursor) where.$and = [{ $or: [{ occurredAt: { $lt: cursor.createdAt } }, { occurredAt: cursor.createdAt, eventId: { $lt: cursor.id } }] }];
-        const rows = await orm.em.fork().find(AuditEvent, where, { orderBy: { occurredAt: 'desc', eventId: 'desc' }, limit: q.limit + 1 });
-        const data = rows.slice(0, q.limit);
-        const last = data[data.length - 1];
-        res.json({ data: data.map(view), nextCursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.occurredAt, id: last.eventId }) : null });
+        const p = await keysetPage(orm.em.fork(), AuditEvent, where, q, { time: 'occurredAt', id: 'eventId', order: 'desc' });
+        res.json({ data: p.data.map(view), nextCursor: p.nextCursor });
       },
     }),
   ];

@@ -1,16 +1,12 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { FilterQuery } from '@mikro-orm/core';
 import { InventoryBalance, InventoryItem, Reservation, type InventoryItemRow, type ReservationRow } from '../../workers/inventory/entities';
-import { NotFoundError } from '../../shared/errors';
 import { sku } from '../../schemas/http/common';
 import { defineRoute, type RouteSpec } from '../http/route-spec';
 import type { ReadCache } from '../services/read-cache';
-import { getRoute, listRoute } from '../http/tenant-queries';
+import { getRoute, listRoute, loadOwned, tenantOf } from '../http/tenant-queries';
 import { parseInput } from '../http/validate';
-import { decodeCursor, page, pageQuery } from '../http/pagination';
-import type { Principal } from '../auth/principal';
 
 const skuParams = z.strictObject({ id: sku });
 const reservationFilters = {
@@ -23,7 +19,6 @@ function reservationView(r: ReservationRow) {
 }
 
 export function inventoryQueryRoutes(orm: MikroORM, cache: ReadCache): RouteSpec[] {
-  const tenantOf = (res: Response) => (res.locals.principal as Principal).tenantId;
   const itemView = async (item: InventoryItemRow) => {
     const balances = await orm.em.fork().find(InventoryBalance, { tenantId: item.tenantId, sku: item.sku }, { orderBy: { locationId: 'asc' } });
     const locations = balances.map((b) => ({ locationId: b.locationId, onHand: b.onHand, reserved: b.reserved, available: b.onHand - b.reserved }));
@@ -36,27 +31,17 @@ export function inventoryQueryRoutes(orm: MikroORM, cache: ReadCache): RouteSpec
     };
   };
   return [
-    defineRoute({
-      method: 'get', path: '/v1/inventory/items', permission: 'inventory:read', rateClass: 'read', tag: 'inventory', success: 200,
-      summary: 'List inventory items with their stock', query: pageQuery,
-      async handler(req: Request, res: Response) {
-        const q = parseInput(pageQuery, req.query, 'query');
-        const cursor = decodeCursor(q.cursor);
-        const where: FilterQuery<InventoryItemRow> = { tenantId: tenantOf(res) };
-        if (cursor) where.$or = [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, sku: { $lt: cursor.id } }];
-        const rows = await orm.em.fork().find(InventoryItem, where, { orderBy: { createdAt: 'desc', sku: 'desc' }, limit: q.limit + 1 });
-        const p = page(rows.map((r) => ({ ...r, id: r.sku })), q.limit);
-        res.json({ data: await Promise.all(p.data.map(itemView)), nextCursor: p.nextCursor });
-      },
+    listRoute({
+      orm, entity: InventoryItem, path: '/v1/inventory/items', permission: 'inventory:read', tag: 'inventory', summary: 'List inventory items with their stock',
+      filters: {}, keyset: { time: 'createdAt', id: 'sku', order: 'desc' }, view: itemView,
     }),
+    // Not cached: an item's answer carries its balances, which change without the item's row.
     defineRoute({
       method: 'get', path: '/v1/inventory/items/:id', permission: 'inventory:read', rateClass: 'read', tag: 'inventory', success: 200,
       summary: 'One inventory item (by SKU) with balances per location', params: skuParams,
       async handler(req: Request, res: Response) {
         const { id } = parseInput(skuParams, req.params, 'params');
-        const item = await orm.em.fork().findOne(InventoryItem, { tenantId: tenantOf(res), sku: id });
-        if (!item) throw new NotFoundError('inventory item not found');
-        res.json(await itemView(item));
+        res.json(await itemView(await loadOwned(orm, InventoryItem, tenantOf(res), { sku: id }, 'inventory item')));
       },
     }),
     listRoute({ orm, entity: Reservation, path: '/v1/inventory/reservations', permission: 'inventory:read', tag: 'inventory', summary: 'List reservations', filters: reservationFilters, view: reservationView }),

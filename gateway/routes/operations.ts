@@ -6,7 +6,7 @@ import { NotFoundError } from '../../shared/errors';
 import { defineRoute, type RouteSpec } from '../http/route-spec';
 import { parseInput } from '../http/validate';
 import { operationView } from '../services/operation-view';
-import type { Principal } from '../auth/principal';
+import { findOwned, tenantOf } from '../http/tenant-queries';
 import type { OperationWaiter } from '../services/operation-waiter';
 import type { ReadCache } from '../services/read-cache';
 
@@ -18,7 +18,7 @@ function isDone(op: OperationRow): boolean {
 }
 
 export function operationRoutes(orm: MikroORM, waiter: OperationWaiter, cache: ReadCache, maxWaitS: number): RouteSpec[] {
-  const find = (tenantId: string, id: string) => orm.em.fork().findOne(Operation, { id, tenantId });
+  const find = (tenantId: string, id: string) => findOwned(orm, Operation, tenantId, { id });
   // An operation changes once, to its final state, and that change is announced (operation_done).
   const cached = (tenantId: string, id: string) => cache.get(`operations:${id}`, tenantId, async () => {
     const op = await find(tenantId, id);
@@ -36,7 +36,7 @@ export function operationRoutes(orm: MikroORM, waiter: OperationWaiter, cache: R
       success: 200,
       async handler(req: Request, res: Response) {
         const { id } = parseInput(params, req.params, 'params');
-        const { tenantId } = res.locals.principal as Principal;
+        const tenantId = tenantOf(res);
         const waitS = Math.min(Number(PREFER_WAIT.exec(req.get('prefer') ?? '')?.[1] ?? 0), maxWaitS);
         const deadline = Date.now() + waitS * 1000;
         if (waitS === 0) {

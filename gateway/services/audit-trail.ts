@@ -30,7 +30,7 @@ export class AuditTrail {
       });
     } catch (err) {
       // The request's own outcome is decided elsewhere; a lost audit write must be loud.
-      this.logger.error({ err: err instanceof Error ? err.message : String(err), action: input.action }, 'audit record could not be written');
+      this.logger.error({ err, action: input.action }, 'audit record could not be written');
       throw err;
     }
   }

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { Redis, Result } from 'ioredis';
-import { ConfigError } from '../../shared/errors';
+import type { TenantOverrides } from '../../shared/config';
 import type { RouteClass } from '../http/route-spec';
 
 /**
@@ -112,18 +111,13 @@ export interface Decision {
 
 type Policies = Record<RouteClass, number>;
 
-const overridesSchema = z.record(
-  z.string().min(1),
-  z.strictObject({ read: z.number().int().min(1).optional(), write: z.number().int().min(1).optional(), auth: z.number().int().min(1).optional() }),
-);
-
 export interface RateLimitConfig {
   RATE_LIMIT_READ_PER_MIN: number;
   RATE_LIMIT_WRITE_PER_MIN: number;
   RATE_LIMIT_AUTH_PER_MIN: number;
   RATE_LIMIT_IP_PER_MIN: number;
   RATE_LIMIT_IP_FAILURES_PER_MIN: number;
-  RATE_LIMIT_TENANT_OVERRIDES: string;
+  RATE_LIMIT_TENANT_OVERRIDES: TenantOverrides;
   RATE_LIMIT_WINDOW_S: number;
   DATABASE_SCHEMA: string;
 }
@@ -131,7 +125,7 @@ export interface RateLimitConfig {
 export class RateLimiter {
   readonly windowS: number;
   private readonly defaults: Policies;
-  private readonly overrides: Record<string, Partial<Policies>>;
+  private readonly overrides: TenantOverrides;
   /**
    * Keys are namespaced by the database schema (deployments and test runs sharing a Redis never
    * share counts) and by a digest of the policy configuration: every instance running the same
@@ -143,15 +137,7 @@ export class RateLimiter {
   constructor(private readonly redis: Redis, private readonly config: RateLimitConfig) {
     this.windowS = config.RATE_LIMIT_WINDOW_S;
     this.defaults = { read: config.RATE_LIMIT_READ_PER_MIN, write: config.RATE_LIMIT_WRITE_PER_MIN, auth: config.RATE_LIMIT_AUTH_PER_MIN };
-    let raw: unknown;
-    try {
-      raw = JSON.parse(config.RATE_LIMIT_TENANT_OVERRIDES);
-    } catch {
-      throw new ConfigError('RATE_LIMIT_TENANT_OVERRIDES is not valid JSON');
-    }
-    const parsed = overridesSchema.safeParse(raw);
-    if (!parsed.success) throw new ConfigError(`RATE_LIMIT_TENANT_OVERRIDES: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    this.overrides = parsed.data;
+    this.overrides = config.RATE_LIMIT_TENANT_OVERRIDES;
     const policy = createHash('sha256').update(JSON.stringify([
       this.defaults, config.RATE_LIMIT_IP_PER_MIN, config.RATE_LIMIT_IP_FAILURES_PER_MIN, this.overrides, this.windowS,
     ])).digest('hex').slice(0, 8);

@@ -44,7 +44,14 @@ export async function createKey(config: Config, opts: { tenant: string; name: st
 export async function listKeys(config: Config, tenant: string) {
   const orm = await initORM(config);
   try {
-    return await store(config, orm).list(tenant, 1000);
+    const keys = [];
+    // Every key, page after page: the listing's keyset order is the API's.
+    for (let cursor: string | undefined; ;) {
+      const page = await store(config, orm).list(tenant, { limit: 500, cursor });
+      keys.push(...page.data);
+      if (!page.nextCursor) return keys;
+      cursor = page.nextCursor;
+    }
   } finally {
     await orm.close(true);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { externalIssuers, jsonEnv, signingKeys, tenantOverrides } from './json-values';
 
 const DEV_JWT_SIGNING_SEED = 'dev-only-jwt-signing-seed-change-me';
 const DEV_API_KEY_PEPPER = 'dev-only-api-key-pepper-change-me';
@@ -53,13 +54,13 @@ export const envSchema = z
     JWT_TTL_S: z.coerce.number().int().min(30).max(3600).default(900),
     JWT_SIGNING_SEED: z.string().min(32).default(DEV_JWT_SIGNING_SEED),
     JWT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(300).default(30),
-    JWT_EXTERNAL_ISSUERS: z.string().default('[]'),
+    JWT_EXTERNAL_ISSUERS: jsonEnv(externalIssuers, '[]'),
 
     RATE_LIMIT_READ_PER_MIN: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_WRITE_PER_MIN: z.coerce.number().int().min(1).default(120),
     RATE_LIMIT_AUTH_PER_MIN: z.coerce.number().int().min(1).default(30),
     RATE_LIMIT_IP_FAILURES_PER_MIN: z.coerce.number().int().min(1).default(10),
-    RATE_LIMIT_TENANT_OVERRIDES: z.string().default('{}'),
+    RATE_LIMIT_TENANT_OVERRIDES: jsonEnv(tenantOverrides, '{}'),
     RATE_LIMIT_REDIS_DOWN_WRITES: z.enum(['fail-closed', 'fail-open']).default('fail-closed'),
     RATE_LIMIT_REDIS_DOWN_READS: z.enum(['fail-closed', 'fail-open']).default('fail-open'),
 
@@ -90,7 +91,7 @@ export const envSchema = z
 
     // Gateway security (issue 3). JSON list of signing keys: [{kid, status: current|previous|revoked,
     // privateKey?: PEM (ES256), publicKey?: PEM, seed?: string}]; empty = one key derived from JWT_SIGNING_SEED.
-    JWT_SIGNING_KEYS: z.string().default('[]'),
+    JWT_SIGNING_KEYS: jsonEnv(signingKeys, '[]'),
     JWT_JWKS_CACHE_S: z.coerce.number().int().min(10).max(86400).default(300),
     RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(3600).default(60),
     RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(1).default(300),
@@ -100,6 +101,9 @@ export const envSchema = z
     RATE_LIMIT_LEASE_MAX_HITS: z.coerce.number().int().min(1).max(10000).default(100),
   })
   .superRefine((env, ctx) => {
+    // Tokens naming our own issuer must be checked against our keys only.
+    const own = env.JWT_EXTERNAL_ISSUERS.findIndex((i) => i.issuer === env.JWT_ISSUER);
+    if (own >= 0) ctx.addIssue({ code: 'custom', path: ['JWT_EXTERNAL_ISSUERS', own, 'issuer'], message: 'must not be JWT_ISSUER' });
     if (env.NODE_ENV !== 'production') return;
     if (env.API_KEY_PEPPER === DEV_API_KEY_PEPPER) {
       ctx.addIssue({ code: 'custom', path: ['API_KEY_PEPPER'], message: 'the development default is refused in production; set a random value of at least 32 characters' });

@@ -33,8 +33,8 @@ export async function createContainer(config: Config, service: string): Promise<
   const metrics = createMetrics(service);
   const orm = await initORM(config);
   const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
-  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis error'));
-  redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'redis not reachable at start'));
+  redis.on('error', (err: Error) => logger.debug({ err }, 'redis error'));
+  redis.connect().catch((err: Error) => logger.warn({ err }, 'redis not reachable at start'));
   const kafka = createKafka(
     { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${service}`, requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS },
     logger,

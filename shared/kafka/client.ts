@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from '../logger';
+import { kafkajsRetry } from '../retry';
 import { patchKafkajs } from './kafkajs-patches';
 
 patchKafkajs();
@@ -24,7 +25,7 @@ export function createKafka(opts: KafkaOptions, logger: Logger): Kafka {
     brokers: opts.brokers,
     connectionTimeout: 3000,
     requestTimeout: opts.requestTimeoutMs,
-    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+    retry: kafkajsRetry({ initialMs: 200, maxMs: 2000 }, 3),
     logLevel: logLevel.WARN,
     logCreator: () => ({ namespace, level, log }: LogEntry) => {
       const { message, ...extra } = log;

@@ -22,7 +22,7 @@ export class LagMonitor {
 
   start(): void {
     const tick = () => {
-      this.refresh().catch((err: unknown) => this.logger.debug({ err: String(err) }, 'lag refresh failed'));
+      this.refresh().catch((err: unknown) => this.logger.debug({ err }, 'lag refresh failed'));
     };
     this.timer = setInterval(tick, this.everyMs);
     tick();

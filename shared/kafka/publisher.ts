@@ -1,5 +1,6 @@
 import { CompressionTypes, Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 import { DependencyUnavailableError } from '../errors';
+import { kafkajsRetry } from '../retry';
 
 export interface OutgoingMessage {
   topic: string;
@@ -42,7 +43,7 @@ export class Publisher {
       // Chosen explicitly (kafkajs warns otherwise): the Java client's murmur2 partitioner, so a key
       // lands on the same partition whichever client produced it.
       createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+      retry: kafkajsRetry({ initialMs: 100, maxMs: 1000 }, 2),
     });
     p.on(p.events.DISCONNECT, () => {
       this.connected = false;

@@ -14,12 +14,25 @@ const REDACT = [
   '*.pepper',
 ];
 
-export function createLogger(service: string, level: string): Logger {
-  return pino({
+/** Errors go under `err`, through pino's serializer (name, message, stack, cause), never as text. */
+export function createLogger(service: string, level: string, destination?: pino.DestinationStream): Logger {
+  const options = {
     name: service,
     level,
     base: { service },
     redact: { paths: REDACT, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * The end of a process whose start failed (a bad configuration, an unreachable dependency): the
+ * error through the serializer, written synchronously to stderr before the exit.
+ */
+export function exitOnStartFailure(service: string, exitCode: (err: unknown) => number = () => 1): (err: unknown) => never {
+  return (err) => {
+    createLogger(service, 'fatal', pino.destination({ dest: 2, sync: true })).fatal({ err }, 'process could not start');
+    process.exit(exitCode(err));
+  };
 }

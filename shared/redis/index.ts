@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { backoffDelay } from '../retry';
 
 /**
  * Redis client that fails fast instead of queueing commands while disconnected. Commands issued in
@@ -13,7 +14,7 @@ export function createRedis(url: string, keyPrefix: string): Redis {
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
     commandTimeout: 1000,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
+    retryStrategy: (times) => backoffDelay(times, { initialMs: 200, maxMs: 2000 }),
   });
 }
 export type { Redis };

@@ -1,6 +1,10 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { fullName, loadAvsc } from '../../schemas/load';
 import { DependencyUnavailableError, InputError, PoisonMessageError, isUnreachable } from '../errors';
+import { registryRetry } from '../retry';
+
+/** One quick retry inside a call: a longer outage is the caller's to retry (the worker backs off). */
+export const REGISTRY_RETRY = registryRetry({ initialMs: 100, maxMs: 500 }, 1);
 
 /**
  * Avro encoding through a Confluent-compatible registry. Subjects follow the
@@ -14,7 +18,7 @@ export class SchemaCodec {
   constructor(private readonly registry: SchemaRegistry) {}
 
   static create(host: string): SchemaCodec {
-    return new SchemaCodec(new SchemaRegistry({ host, retry: { retries: 1, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 0.5 } }));
+    return new SchemaCodec(new SchemaRegistry({ host, retry: REGISTRY_RETRY }));
   }
 
   static subject(topic: string, schemaFile: string): string {

@@ -5,7 +5,8 @@ import type { Domain } from '../../schemas/catalog';
 import { Inbox, Operation, type OperationRow } from '../orm';
 import { OutboxWriter } from '../outbox';
 import { problemFor, type StatesetError } from '../errors';
-import type { CommandHandler, EventHandler, HandlerContext } from './handler';
+import type { CommandHandler, EventHandler } from './handler';
+import { buildContext } from './context';
 import type { Envelope } from './envelope';
 
 /** A consumed message ready to apply (envelope read, handler found, payload decoded), or one to pass over. */
@@ -56,7 +57,7 @@ export async function applyItems(deps: Deps, consumer: Domain, items: Applicable
         continue;
       }
       try {
-        const ctx = handlerContext(deps, tx, item.env, outbox);
+        const ctx = buildContext(deps, tx, outbox, envelopeOfAudit(item.env), { commandType: item.env.commandType });
         if (item.kind === 'command') {
           const resource = await item.handler.handle(item.payload as never, ctx);
           operations.push(operationRow(item.env, { status: 'succeeded', resourceType: resource.type, resourceId: resource.id }));
@@ -152,22 +153,4 @@ function operationRow(env: Envelope, outcome: Partial<OperationRow>): OperationR
 
 function envelopeOfAudit(env: Envelope) {
   return { tenantId: env.tenantId, principal: env.principal, operationId: env.operationId, requestId: env.requestId };
-}
-
-/** What a handler sees: the transaction's EntityManager, the outbox, who asked, a logger. */
-export function handlerContext(deps: Deps, tx: EntityManager, env: Envelope, outbox: OutboxWriter): HandlerContext {
-  const base = envelopeOfAudit(env);
-  return {
-    ...base,
-    em: tx,
-    outbox,
-    logger: deps.logger.child({ operationId: env.operationId }),
-    emit: (type, payload) => outbox.event(type, payload, base),
-    stateChanged: (resourceType, resourceId, from, to, details) => {
-      outbox.audit({
-        ...base, action: `${resourceType}.state_changed`, outcome: 'success', resourceType, resourceId,
-        details: { from, to, commandType: env.commandType, ...details },
-      });
-    },
-  };
 }

@@ -38,12 +38,16 @@ export function classifyWorkerError(err: unknown): WorkerErrorKind {
 
 /**
  * The one decision of what an error becomes in a worker, for the `attempt`-th try of a message
- * (1 = first): a failed operation, a DLQ entry, or a retry.
+ * (1 = first): a failed operation, a DLQ entry, or a retry. `recordable` is false when the message
+ * never got as far as a handler (its envelope or payload could not be read): a refusal then has no
+ * operation to record and goes to the DLQ like poison.
  */
-export function workerAction(err: unknown, attempt: number, maxUnexpectedAttempts = MAX_UNEXPECTED_ATTEMPTS): WorkerAction {
+export function workerAction(
+  err: unknown, attempt: number, { recordable = true, maxUnexpectedAttempts = MAX_UNEXPECTED_ATTEMPTS } = {},
+): WorkerAction {
   switch (classifyWorkerError(err)) {
     case 'domain':
-      return 'fail';
+      return recordable ? 'fail' : 'dlq';
     case 'poison':
       return 'dlq';
     case 'transient':

@@ -3,7 +3,7 @@ import type { Deps } from '../container';
 import type { Domain } from '../../schemas/catalog';
 import { toKafkaHeaders } from '../kafka';
 import { isRetriable } from '../errors';
-import { backoffDelay } from '../retry';
+import { retrying } from '../retry';
 import { headersOf, typeOf } from './envelope';
 
 /** Where a consumed message came from. */
@@ -40,16 +40,8 @@ export async function sendToDlq(
       'dlq-at': new Date().toISOString(),
     }),
   };
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await deps.publisher.send([outgoing]);
-      break;
-    } catch (sendErr) {
-      if (!isRetriable(sendErr) || stopping()) throw sendErr;
-      await wait(backoffDelay(attempt, DLQ_BACKOFF));
-    }
-  }
+  await retrying(() => deps.publisher.send([outgoing]), { policy: DLQ_BACKOFF, giveUp: (sendErr) => !isRetriable(sendErr) || stopping(), wait });
   deps.metrics.dlqMessages.inc({ topic });
   deps.metrics.workerCommands.inc({ type: typeOf(message), outcome: 'dlq' });
-  deps.logger.error({ topic, partition, offset: message.offset, reason }, 'message sent to DLQ');
+  deps.logger.error({ err, topic, partition, offset: message.offset }, 'message sent to DLQ');
 }

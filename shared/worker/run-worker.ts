@@ -3,7 +3,7 @@ import type { Deps } from '../container';
 import { findEvent } from '../../schemas/catalog';
 import { LagMonitor } from '../kafka';
 import { PoisonMessageError } from '../errors';
-import { backoffDelay, sleep } from '../retry';
+import { backoffDelay, kafkajsRetry, sleep } from '../retry';
 import type { CommandHandler, EventHandler } from './handler';
 import type { WorkerOptions } from './options';
 import { envelopeOf, typeOf } from './envelope';
@@ -62,7 +62,7 @@ export class Worker {
       allowAutoTopicCreation: false,
       sessionTimeout: 30000,
       heartbeatInterval: HEARTBEAT_MS,
-      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
+      retry: kafkajsRetry({ initialMs: 300, maxMs: 5000 }, 10),
     });
     this.lag = new LagMonitor(deps.kafka, `${config.KAFKA_TOPIC_PREFIX}stateset.worker.${opts.domain}`, [this.topic, ...this.eventTopics],
       deps.metrics.consumerLag, deps.logger, (topic, partition) => ({ topic, partition: String(partition) }));
@@ -81,7 +81,7 @@ export class Worker {
     this.lag.start();
     for (const t of this.opts.timers ?? []) {
       this.timers.push(setInterval(() => {
-        t.run(this.deps).catch((err: unknown) => this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err), timer: t.name }, 'timer failed; will run again'));
+        t.run(this.deps).catch((err: unknown) => this.deps.logger.warn({ err, timer: t.name }, 'timer failed; will run again'));
       }, t.everyMs));
     }
     this.deps.logger.info({ domain: this.opts.domain, topics: [this.topic, ...this.eventTopics], batchSize: this.batchSize }, 'worker started');
@@ -159,7 +159,7 @@ export class Worker {
       }
       const { err } = failure;
       if (!(err instanceof ItemFailedError)) {
-        this.deps.logger.warn({ err: errText(err), size: rest.length }, 'batch failed; applying its messages one by one');
+        this.deps.logger.warn({ err, size: rest.length }, 'batch failed; applying its messages one by one');
         for (const item of rest) await this.settle(at, item.message, item);
         return;
       }
@@ -219,13 +219,14 @@ export class Worker {
           err = e;
         }
       }
-      const action = workerAction(err, attempt);
+      const applicable = item && item.kind !== 'skip' ? item : undefined;
+      const action = workerAction(err, attempt, { recordable: applicable !== undefined });
       try {
-        if (action === 'fail' && item && item.kind !== 'skip') {
-          this.count(item.env.commandType, await recordFailure(this.deps, this.opts.domain, item, err), (performance.now() - started) / 1000);
+        if (action === 'fail' && applicable) {
+          this.count(applicable.env.commandType, await recordFailure(this.deps, this.opts.domain, applicable, err), (performance.now() - started) / 1000);
           break;
         }
-        if (action !== 'retry') {
+        if (action === 'dlq') {
           await sendToDlq(this.deps, this.opts.domain, { topic: at.topic, partition: at.partition, message }, err, (ms) => this.wait(ms, at), () => this.stopping);
           break;
         }
@@ -235,7 +236,7 @@ export class Worker {
       if (this.stopping) throw err; // leave it uncommitted: the next owner of the partition retries
       this.deps.metrics.workerRetries.inc({ type: typeOf(message) });
       const delay = backoffDelay(attempt, { initialMs: 200, maxMs: this.deps.config.WORKER_RETRY_MAX_MS });
-      this.deps.logger.warn({ err: errText(err), attempt, delay, offset: message.offset, partition: at.partition }, 'message failed, retrying');
+      this.deps.logger.warn({ err, attempt, delay, offset: message.offset, partition: at.partition }, 'message failed, retrying');
       await this.wait(delay, at);
     }
     await this.committed(at, [message]);
@@ -271,10 +272,6 @@ export class Worker {
       await at.heartbeat();
     }
   }
-}
-
-function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 export async function runWorker(deps: Deps, opts: WorkerOptions): Promise<Worker> {

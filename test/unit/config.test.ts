@@ -32,3 +32,55 @@ describe('config', () => {
     expect(loadConfig({ HTTP_PORT: '' }).HTTP_PORT).to.equal(3000);
   });
 });
+
+describe('config: JSON-valued variables', () => {
+  const refused = (env: Record<string, string>) => {
+    try {
+      loadConfig({}, env);
+    } catch (err) {
+      expect(err).to.be.instanceOf(ConfigError);
+      return (err as Error).message;
+    }
+    throw new Error('accepted');
+  };
+
+  it('parses them once, into values', () => {
+    const c = loadConfig({}, {
+      RATE_LIMIT_TENANT_OVERRIDES: '{"big":{"write":1000}}',
+      JWT_EXTERNAL_ISSUERS: '[{"issuer":"https://idp.test","jwksUrl":"https://idp.test/jwks"}]',
+      JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'k1', status: 'current', seed: 's'.repeat(40) }]),
+    });
+    expect(c.RATE_LIMIT_TENANT_OVERRIDES).to.deep.equal({ big: { write: 1000 } });
+    expect(c.JWT_EXTERNAL_ISSUERS[0]).to.include({ issuer: 'https://idp.test', tenantClaim: 'tenant' });
+    expect(c.JWT_SIGNING_KEYS[0]).to.include({ kid: 'k1', status: 'current', alg: 'ES256' });
+  });
+
+  it('names the variable when a value is not JSON, and never echoes it', () => {
+    for (const name of ['JWT_SIGNING_KEYS', 'JWT_EXTERNAL_ISSUERS', 'RATE_LIMIT_TENANT_OVERRIDES']) {
+      const message = refused({ [name]: '{secret-ish' });
+      expect(message).to.match(new RegExp(`${name}: is not valid JSON`));
+      expect(message).to.not.include('secret-ish');
+    }
+  });
+
+  it('RATE_LIMIT_TENANT_OVERRIDES: a bad limit names tenant and class', () => {
+    expect(refused({ RATE_LIMIT_TENANT_OVERRIDES: '{"t":{"read":-1}}' })).to.match(/RATE_LIMIT_TENANT_OVERRIDES\.t\.read:/);
+    expect(refused({ RATE_LIMIT_TENANT_OVERRIDES: '{"t":{"reads":5}}' })).to.match(/RATE_LIMIT_TENANT_OVERRIDES\.t:/);
+  });
+
+  it('JWT_EXTERNAL_ISSUERS: an issuer without keys, twice, or our own is refused', () => {
+    expect(refused({ JWT_EXTERNAL_ISSUERS: '[{"issuer":"x"}]' })).to.match(/JWT_EXTERNAL_ISSUERS\.0: an external issuer needs jwksUrl or keys/);
+    const twice = JSON.stringify([{ issuer: 'x', jwksUrl: 'https://x/jwks' }, { issuer: 'x', jwksUrl: 'https://x/jwks' }]);
+    expect(refused({ JWT_EXTERNAL_ISSUERS: twice })).to.match(/JWT_EXTERNAL_ISSUERS\.1\.issuer: duplicate issuer x/);
+    expect(refused({ JWT_EXTERNAL_ISSUERS: '[{"issuer":"stateset","jwksUrl":"https://x/jwks"}]' })).to.match(/JWT_EXTERNAL_ISSUERS\.0\.issuer: must not be JWT_ISSUER/);
+  });
+
+  it('JWT_SIGNING_KEYS: no current key, a duplicate kid or a non-P-256 key is refused', () => {
+    const seed = 's'.repeat(40);
+    expect(refused({ JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'a', status: 'previous', seed }]) })).to.match(/JWT_SIGNING_KEYS: exactly one key must have status current/);
+    expect(refused({ JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'a', status: 'current', seed }, { kid: 'a', seed }]) })).to.match(/JWT_SIGNING_KEYS\.1\.kid: duplicate kid a/);
+    const message = refused({ JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'a', status: 'current', privateKey: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----' }]) });
+    expect(message).to.match(/JWT_SIGNING_KEYS\.0\.privateKey: key a is not a P-256 \(ES256\) private key/);
+    expect(message).to.not.include('not a key');
+  });
+});

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { backoffDelay } from '../../shared/retry';
+import { backoffDelay, retrying } from '../../shared/retry';
 
 describe('retry policy (exponential backoff, equal jitter)', () => {
   const policy = { initialMs: 100, maxMs: 1000 };
@@ -12,5 +12,28 @@ describe('retry policy (exponential backoff, equal jitter)', () => {
   });
   it('huge attempt numbers stay at the maximum', () => {
     expect(backoffDelay(10_000, policy, () => 0.5)).to.equal(750);
+  });
+});
+
+describe('retrying', () => {
+  const policy = { initialMs: 1, maxMs: 2 };
+  it('tries again after each failure until one succeeds, waiting the policy\'s delays', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const result = await retrying(async () => {
+      if (++calls < 3) throw new Error('not yet');
+      return 'done';
+    }, { policy, giveUp: () => false, wait: async (ms) => void waits.push(ms) });
+    expect(result).to.equal('done');
+    expect(waits).to.have.length(2);
+    for (const ms of waits) expect(ms).to.be.within(0, 2);
+  });
+  it('throws the failure giveUp stops at, without waiting', async () => {
+    let waited = false;
+    const stop = new Error('stop');
+    const err = await retrying(async () => { throw stop; }, { policy, giveUp: (_e, attempt) => attempt >= 1, wait: async () => void (waited = true) })
+      .then(() => null, (e: unknown) => e);
+    expect(err).to.equal(stop);
+    expect(waited).to.equal(false);
   });
 });

@@ -20,6 +20,7 @@ describe('worker error classification', () => {
   it('one decision per error and attempt: failed operation, DLQ or retry', () => {
     expect(workerAction(new InvalidTransitionError('order', 'a', 'b'), 1)).to.equal('fail');
     expect(workerAction(new PoisonMessageError('bad bytes'), 1)).to.equal('dlq');
+    expect(workerAction(new InvalidTransitionError('order', 'a', 'b'), 1, { recordable: false }), 'no operation to fail').to.equal('dlq');
     expect(workerAction(new DependencyUnavailableError('postgres', 'down'), 10_000), 'transient failures never skip').to.equal('retry');
     expect(workerAction(new TypeError('bug'), 1)).to.equal('retry');
     expect(workerAction(new TypeError('bug'), MAX_UNEXPECTED_ATTEMPTS - 1)).to.equal('retry');

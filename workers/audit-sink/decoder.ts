@@ -6,7 +6,7 @@
  */
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { PoisonMessageError } from '../../shared/errors';
-import { classifyRegistryError } from '../../shared/registry';
+import { REGISTRY_RETRY, classifyRegistryError } from '../../shared/registry';
 
 interface AvroType {
   fromBuffer(buf: Buffer): unknown;
@@ -30,7 +30,7 @@ export class AvroDecoder {
   constructor(private readonly registry: SchemaSource) {}
 
   static create(host: string): AvroDecoder {
-    return new AvroDecoder(new SchemaRegistry({ host, retry: { retries: 1, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 0.5 } }));
+    return new AvroDecoder(new SchemaRegistry({ host, retry: REGISTRY_RETRY }));
   }
 
   /** Number of schema ids resolved so far. */

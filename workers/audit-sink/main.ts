@@ -1,5 +1,6 @@
 import { loadConfig } from '../../shared/config';
 import { createContainer } from '../../shared/container';
+import { exitOnStartFailure } from '../../shared/logger';
 import { metricsPort, onShutdown, startMetricsServer } from '../../shared/process';
 import { createWormStore } from './store';
 import { wormStoreConfig } from './store-config';
@@ -24,7 +25,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('audit-sink'));

@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { Deps } from '../../shared/container';
 import { LagMonitor } from '../../shared/kafka';
-import { backoffDelay, sleep } from '../../shared/retry';
+import { retrying, sleep } from '../../shared/retry';
 import { auditSinkGroupId } from './anchors';
 import { writeIndex } from './audit-index';
 import { AvroDecoder } from './decoder';
@@ -136,19 +136,19 @@ export class AuditSink {
     // Only schema ids not seen before are fetched; the registry being down throws (the batch is redelivered).
     await this.decoder.prepare(batch.messages.map((m) => m.value));
     const entries = this.decodeAll(batch.partition, batch.messages);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const end = this.deps.metrics.auditPersistDuration.startTimer({ store: this.storeKind });
-        await this.store.append(entries);
-        end();
-        break;
-      } catch (err) {
-        if (this.stopping) throw err;
-        this.deps.logger.error({ err, attempt }, 'audit store append failed; retrying');
-        await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 10_000 }));
+    await retrying(async () => {
+      const end = this.deps.metrics.auditPersistDuration.startTimer({ store: this.storeKind });
+      await this.store.append(entries);
+      end();
+    }, {
+      policy: { initialMs: 200, maxMs: 10_000 },
+      giveUp: () => this.stopping,
+      onRetry: (err, attempt) => this.deps.logger.error({ err, attempt }, 'audit store append failed; retrying'),
+      wait: async (ms) => {
+        await sleep(ms);
         await heartbeat();
-      }
-    }
+      },
+    });
     // Durable from here on.
     this.deps.metrics.auditRecordsWritten.inc({ store: this.storeKind }, entries.length);
     const last = batch.messages[batch.messages.length - 1]!;
@@ -209,24 +209,19 @@ export class AuditSink {
     try {
       await this.consumer.commitOffsets([offset]);
     } catch (err) {
-      this.deps.logger.warn({ err: String(err), ...offset }, 'audit sink offset commit failed; the batch will be redelivered and skipped');
+      this.deps.logger.warn({ err, ...offset }, 'audit sink offset commit failed; the batch will be redelivered and skipped');
     }
   }
 
   /** Query index for auditors; the store is already durable, so a failure here only delays queries. */
   private async index(entries: AuditEntry[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const res = await writeIndex(this.deps.orm, entries);
-        if (res.skipped > 0) this.deps.logger.warn({ skipped: res.skipped }, 'audit records without a UUID eventId are not indexed');
-        return;
-      } catch (err) {
-        if (this.stopping || attempt >= 5) {
-          this.deps.logger.error({ err: String(err) }, 'audit index write failed');
-          return;
-        }
-        await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 5000 }));
-      }
+    try {
+      const res = await retrying(() => writeIndex(this.deps.orm, entries), {
+        policy: { initialMs: 200, maxMs: 5000 }, giveUp: (_err, attempt) => this.stopping || attempt >= 5,
+      });
+      if (res.skipped > 0) this.deps.logger.warn({ skipped: res.skipped }, 'audit records without a UUID eventId are not indexed');
+    } catch (err) {
+      this.deps.logger.error({ err }, 'audit index write failed');
     }
   }
 }

@@ -1,7 +1,5 @@
+import { exitOnStartFailure } from '../../shared/logger';
 import { workerMain } from '../../shared/worker/main';
 import { returnsWorker } from './wiring';
 
-workerMain([returnsWorker]).catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+workerMain([returnsWorker]).catch(exitOnStartFailure('worker-returns'));

@@ -1,7 +1,5 @@
+import { exitOnStartFailure } from '../../shared/logger';
 import { workerMain } from '../../shared/worker/main';
 import { shipmentsWorker } from './wiring';
 
-workerMain([shipmentsWorker]).catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+workerMain([shipmentsWorker]).catch(exitOnStartFailure('worker-shipments'));

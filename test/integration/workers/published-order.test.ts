@@ -6,7 +6,7 @@ import { startWorker, waitFor, type RunningWorker } from '../../support/platform
 import { publishCommand } from '../../support/commands';
 import { Operation } from '../../../shared/orm';
 import { OutboxWriter } from '../../../shared/outbox';
-import { handlerContext } from '../../../shared/worker/apply';
+import { buildContext } from '../../../shared/worker';
 import { Order, PublishedOrder, type OrderRow } from '../../../workers/orders/entities';
 import { Return } from '../../../workers/returns/entities';
 import { returnRequest } from '../../../workers/returns/handlers/return-request';
@@ -89,7 +89,7 @@ describe('published order contract (real PostgreSQL, Kafka)', function () {
     const request = (returnId: string, hold?: Promise<void>) => deps.orm.em.fork().transactional(async (tx) => {
       const env = { kind: 'command' as const, messageId: randomUUID(), operationId: randomUUID(), commandType: 'return.request.v1', tenantId, principal: 'test', requestId: 'r', occurredAt: new Date() };
       const outbox = new OutboxWriter(tx.fork({ clear: true, keepTransactionContext: true }), deps.topics);
-      await returnRequest.handle({ returnId, orderId, lines: [{ sku: 'PO-1', quantity: 2 }], reason: 'both' } as never, handlerContext(deps, tx, env, outbox));
+      await returnRequest.handle({ returnId, orderId, lines: [{ sku: 'PO-1', quantity: 2 }], reason: 'both' } as never, buildContext(deps, tx, outbox, env, { commandType: env.commandType }));
       await tx.flush();
       if (hold) {
         firstDone();

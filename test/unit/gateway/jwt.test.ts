@@ -38,14 +38,14 @@ describe('JWT: signing key ring', () => {
     expect(a1.d).to.not.equal(b.d);
   });
   it('publishes only public parts of current and previous keys, never revoked ones', () => {
-    const ring = SigningKeyRing.fromConfig({
+    const ring = SigningKeyRing.fromConfig(loadConfig({}, {
       JWT_SIGNING_SEED: SEED_A,
       JWT_SIGNING_KEYS: JSON.stringify([
         { kid: 'new', status: 'current', seed: SEED_B },
         { kid: 'old', status: 'previous', seed: SEED_A },
         { kid: 'bad', status: 'revoked', seed: 'c'.repeat(40) },
       ]),
-    });
+    }));
     const { keys } = ring.jwks();
     expect(keys.map((k) => (k as { kid: string }).kid)).to.deep.equal(['new', 'old']);
     for (const k of keys) {
@@ -60,8 +60,8 @@ describe('JWT: signing key ring', () => {
       [{ kid: 'x', status: 'current', seed: SEED_A }, { kid: 'y', status: 'current', seed: SEED_B }],
       [{ kid: 'x', status: 'current', privateKey: rsa }],
     ];
-    for (const keys of bad) expect(() => SigningKeyRing.fromConfig({ JWT_SIGNING_SEED: SEED_A, JWT_SIGNING_KEYS: JSON.stringify(keys) })).to.throw(ConfigError);
-    expect(() => SigningKeyRing.fromConfig({ JWT_SIGNING_SEED: SEED_A, JWT_SIGNING_KEYS: 'nope' })).to.throw(ConfigError);
+    for (const keys of bad) expect(() => loadConfig({}, { JWT_SIGNING_SEED: SEED_A, JWT_SIGNING_KEYS: JSON.stringify(keys) })).to.throw(ConfigError);
+    expect(() => loadConfig({}, { JWT_SIGNING_SEED: SEED_A, JWT_SIGNING_KEYS: 'nope' })).to.throw(ConfigError);
   });
 });
 
