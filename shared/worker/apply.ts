@@ -4,7 +4,7 @@ import type { Deps } from '../container';
 import type { Domain } from '../../schemas/catalog';
 import { Inbox, Operation, type OperationRow } from '../orm';
 import { OutboxWriter } from '../outbox';
-import { problemFor, type StatesetError } from '../errors';
+import { problemFor, problemWith, type StatesetError } from '../errors';
 import type { CommandHandler, EventHandler } from './handler';
 import { buildContext } from './context';
 import type { Envelope } from './envelope';
@@ -107,6 +107,29 @@ export async function recordFailure(deps: Deps, consumer: Domain, item: Applicab
     }
     await tx.flush();
     return 'failed';
+  });
+}
+
+/**
+ * A dead-lettered command's operation must not stay `accepted` for ever: it ends `failed` with a
+ * problem saying the command was set aside, plus a `command.dead_lettered` audit record. The inbox is
+ * not claimed, so an operator who replays the DLQ message applies it as any other delivery (and its
+ * operation then ends as that delivery decides). A message without a readable envelope has no
+ * operation to finish.
+ */
+export async function failDeadLettered(deps: Deps, env: Envelope | null, reason: string): Promise<void> {
+  if (!env || env.kind !== 'command') return;
+  const problem = {
+    ...problemWith(500, 'dead-lettered', 'Command not applied',
+      'the command could not be applied and was set aside for an operator (dead-lettered); nothing of it took effect'),
+    instance: `/v1/operations/${env.operationId}`,
+  };
+  await deps.orm.em.fork().transactional(async (tx) => {
+    await upsertOperations(tx, [operationRow(env, { status: 'failed', error: problem })]);
+    new OutboxWriter(tx, deps.topics).audit({
+      ...envelopeOfAudit(env), action: 'command.dead_lettered', outcome: 'failure', details: { commandType: env.commandType, reason },
+    });
+    await tx.flush();
   });
 }
 

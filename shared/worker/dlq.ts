@@ -4,7 +4,8 @@ import type { Domain } from '../../schemas/catalog';
 import { toKafkaHeaders } from '../kafka';
 import { isRetriable } from '../errors';
 import { retrying } from '../retry';
-import { headersOf, typeOf } from './envelope';
+import { envelopeOf, headersOf, typeOf, type Envelope } from './envelope';
+import { failDeadLettered } from './apply';
 
 /** Where a consumed message came from. */
 export interface Origin {
@@ -44,4 +45,29 @@ export async function sendToDlq(
   deps.metrics.dlqMessages.inc({ topic });
   deps.metrics.workerCommands.inc({ type: typeOf(message), outcome: 'dlq' });
   deps.logger.error({ err, topic, partition, offset: message.offset }, 'message sent to DLQ');
+}
+
+/**
+ * After the DLQ write: the command's operation ends `failed` (apply.ts failDeadLettered), retried on
+ * its own so the DLQ copy is never sent twice. `env` is the parsed envelope when the message got that
+ * far; otherwise it is read here, and a message without a readable one has no operation to finish.
+ */
+export async function finishDeadLettered(
+  deps: Deps, message: KafkaMessage, parsed: Envelope | null, err: unknown,
+  wait: (ms: number) => Promise<void>, stopping: () => boolean,
+): Promise<void> {
+  let env = parsed;
+  if (!env) {
+    try {
+      env = envelopeOf(message);
+    } catch {
+      env = null;
+    }
+  }
+  const reason = err instanceof Error ? err.message.slice(0, 500) : String(err);
+  try {
+    await retrying(() => failDeadLettered(deps, env, reason), { policy: DLQ_BACKOFF, giveUp: (e) => !isRetriable(e) || stopping(), wait });
+  } catch (e) {
+    deps.logger.error({ err: e, operationId: env?.operationId }, 'a dead-lettered command\'s operation could not be marked failed; it stays accepted');
+  }
 }

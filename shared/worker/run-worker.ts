@@ -9,7 +9,7 @@ import type { WorkerOptions } from './options';
 import { envelopeOf, typeOf } from './envelope';
 import { applyItems, ItemFailedError, recordFailure, type Applicable, type Item, type Outcome } from './apply';
 import { workerAction } from './classify';
-import { sendToDlq } from './dlq';
+import { finishDeadLettered, sendToDlq } from './dlq';
 
 export type { CommittedWork, DomainWorkerOptions, WorkerHooks, WorkerOptions } from './options';
 
@@ -228,6 +228,7 @@ export class Worker {
         }
         if (action === 'dlq') {
           await sendToDlq(this.deps, this.opts.domain, { topic: at.topic, partition: at.partition, message }, err, (ms) => this.wait(ms, at), () => this.stopping);
+          await finishDeadLettered(this.deps, message, applicable?.env ?? null, err, (ms) => this.wait(ms, at), () => this.stopping);
           break;
         }
       } catch (e) {

@@ -67,7 +67,9 @@ describe('worker delivery semantics (real Kafka, registry, PostgreSQL)', functio
     expect(dlq.headers['dlq-original-offset']).to.match(/^\d+$/);
     expect(dlq.headers['dlq-reason']).to.match(/undecodable|poison|magic/i);
     expect(dlq.value?.toString()).to.equal('definitely not avro');
-    expect(await op(poisonOp)).to.equal(null);
+    // Its envelope was readable: its operation ends failed (dead-lettered) instead of staying accepted.
+    const finished = await waitFor('poison operation failed', async () => ((await op(poisonOp))?.status === 'failed' ? op(poisonOp) : null));
+    expect(finished?.error).to.include({ type: 'https://stateset.io/problems/dead-lettered' });
   });
 
   it('a message without the contract headers goes to the DLQ', async () => {

@@ -9,7 +9,7 @@ import { orderCreate } from '../../../workers/orders/handlers/order-create';
 import { testConfig, waitFor } from '../../support/platform';
 import { publishCommand } from '../../support/commands';
 
-describe('worker: a transient failure pauses and retries, never skips', function () {
+describe('worker: a transient failure pauses and retries, never skips; a dead-lettered command finishes its operation', function () {
   this.timeout(60_000);
   let deps: Deps;
   let worker: Worker;
@@ -46,6 +46,11 @@ describe('worker: a transient failure pauses and retries, never skips', function
     expect(await deps.orm.em.fork().count(Order, { id: key })).to.equal(1);
     // order.transition.v1 has no handler in this worker: it goes to the DLQ, but only after the first succeeded.
     await waitFor('second handled', async () => (await deps.metrics.dlqMessages.get()).values.length > 0, 30_000);
-    expect(await deps.orm.em.fork().findOne(Operation, { id: second })).to.equal(null);
+    // …and its operation is finished, not left accepted for ever.
+    const op = await waitFor('dead-lettered operation failed', async () => {
+      const row = await deps.orm.em.fork().findOne(Operation, { id: second });
+      return row?.status === 'failed' ? row : null;
+    }, 10_000);
+    expect(op.error).to.include({ status: 500, type: 'https://stateset.io/problems/dead-lettered', instance: `/v1/operations/${second}` });
   });
 });
