@@ -10,6 +10,7 @@ import { requireJsonBody } from './middleware/content-type';
 import { errorHandler } from './middleware/error-handler';
 import { authenticate } from './auth/authenticate';
 import { AuthFailureSummaries } from './services/auth-failure-summary';
+import { WaitQuota } from './services/wait-quota';
 import { authorize } from './auth/authorize';
 import { ApiKeyStore } from './auth/api-key-store';
 import type { RouteAccess, RouteClass, RouteSpec } from './http/route-spec';
@@ -86,7 +87,8 @@ export function routeSpecs(deps: Deps, services: GatewayServices): RouteSpec[] {
     ...authRoutes(services.tokens, services.audit),
     ...apiKeyRoutes(services.apiKeys, services.audit, deps.config.API_KEY_ROTATION_OVERLAP_S),
     ...commandRoutes(services.commands, services.audit),
-    ...operationRoutes(deps.orm, services.operationWaiter, services.reads, deps.config.OPERATION_MAX_WAIT_S),
+    ...operationRoutes(deps.orm, services.operationWaiter, services.reads, deps.config.OPERATION_MAX_WAIT_S,
+      new WaitQuota(deps.config.OPERATION_MAX_WAITS_PER_PRINCIPAL, deps.config.OPERATION_MAX_WAITS_PER_TENANT)),
     ...orderQueryRoutes(deps.orm, services.reads),
     ...inventoryQueryRoutes(deps.orm, services.reads),
     ...returnQueryRoutes(deps.orm, services.reads),

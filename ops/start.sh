@@ -17,6 +17,8 @@ bash ops/infra/up.sh
 # shellcheck disable=SC1091
 source .infra/env
 export LOG_LEVEL="${LOG_LEVEL:-info}"
+# The local demo runs on the development secrets, which the config accepts only when told so.
+export NODE_ENV="${NODE_ENV:-development}"
 
 node dist/ops/cli/main.js setup
 TENANT="${DEMO_TENANT:-demo}"

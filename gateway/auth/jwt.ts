@@ -167,12 +167,16 @@ export class JwtService implements TokenVerifier {
     if (typeof tenant !== 'string' || !/^[A-Za-z0-9._:-]{1,128}$/.test(tenant) || typeof sub !== 'string' || sub.length === 0) {
       throw new AuthenticationError('malformed', 'jwt', kid);
     }
+    // Whoever controls an issuer must not be able to act in a tenant, or with rights, it was not given.
+    if (!ext.tenants.includes(tenant)) throw new AuthenticationError('tenant_not_allowed', 'jwt', kid);
     const rawPerms = claims[ext.permissionsClaim];
     const role = claims[ext.roleClaim];
     let permissions: Permission[] = [];
     if (Array.isArray(rawPerms)) permissions = rawPerms.filter((p): p is Permission => typeof p === 'string' && isPermission(p));
     else if (typeof rawPerms === 'string') permissions = rawPerms.split(/\s+/).filter(isPermission);
     else if (typeof role === 'string' && isRole(role)) permissions = [...ROLE_PERMISSIONS[role]];
+    const ceiling: readonly Permission[] = ROLE_PERMISSIONS[ext.maxRole];
+    if (permissions.some((p) => !ceiling.includes(p))) throw new AuthenticationError('role_not_allowed', 'jwt', kid);
     return { tenantId: tenant, id: `jwt:${ext.issuer}:${sub}`, scheme: 'jwt', permissions: new Set(permissions), expiresAt: new Date(claims.exp! * 1000) };
   }
 

@@ -99,11 +99,12 @@ export function createRateLimiting(limiter: RateLimiter, metrics: Metrics, confi
         const principal = res.locals.principal as Principal | undefined;
         const ip = clientKey(req.ip);
         const buckets = principal
-          ? [limiter.ipFailureBucket(ip, 'check'), limiter.principalBucket(principal.tenantId, principal.id, cls)]
+          ? [limiter.ipFailureBucket(ip, 'check'), limiter.principalBucket(principal.tenantId, principal.id, cls), limiter.tenantBucket(principal.tenantId, cls)]
           : [limiter.ipBucket(ip, cls)];
         leases.take(buckets).then(
           (d) => {
-            const shown = d.blockedBy ?? d.buckets[d.buckets.length - 1]!;
+            // Headers describe the caller's own budget unless another bucket is the one refusing.
+            const shown = d.blockedBy ?? d.buckets[principal ? 1 : 0]!;
             if (d.allowed) {
               setHeaders(res, shown, limiter.windowS, d.nowMs);
               return next();

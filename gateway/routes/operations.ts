@@ -9,6 +9,8 @@ import { operationView } from '../services/operation-view';
 import { findOwned, tenantOf } from '../http/tenant-queries';
 import type { OperationWaiter } from '../services/operation-waiter';
 import type { ReadCache } from '../services/read-cache';
+import type { WaitQuota } from '../services/wait-quota';
+import type { Principal } from '../auth/principal';
 
 const params = z.strictObject({ id: z.string().uuid() });
 const PREFER_WAIT = /(?:^|[,;\s])wait=(\d+)/i;
@@ -17,7 +19,7 @@ function isDone(op: OperationRow): boolean {
   return op.status === 'succeeded' || op.status === 'failed';
 }
 
-export function operationRoutes(orm: MikroORM, waiter: OperationWaiter, cache: ReadCache, maxWaitS: number): RouteSpec[] {
+export function operationRoutes(orm: MikroORM, waiter: OperationWaiter, cache: ReadCache, maxWaitS: number, quota: WaitQuota): RouteSpec[] {
   const find = (tenantId: string, id: string) => findOwned(orm, Operation, tenantId, { id });
   // An operation changes once, to its final state, and that change is announced (operation_done).
   const cached = (tenantId: string, id: string) => cache.get(`operations:${id}`, tenantId, async () => {
@@ -37,7 +39,9 @@ export function operationRoutes(orm: MikroORM, waiter: OperationWaiter, cache: R
       async handler(req: Request, res: Response) {
         const { id } = parseInput(params, req.params, 'params');
         const tenantId = tenantOf(res);
-        const waitS = Math.min(Number(PREFER_WAIT.exec(req.get('prefer') ?? '')?.[1] ?? 0), maxWaitS);
+        const asked = Math.min(Number(PREFER_WAIT.exec(req.get('prefer') ?? '')?.[1] ?? 0), maxWaitS);
+        const release = asked > 0 ? quota.acquire(tenantId, (res.locals.principal as Principal).id) : null;
+        const waitS = release ? asked : 0;
         const deadline = Date.now() + waitS * 1000;
         if (waitS === 0) {
           const answer = await cached(tenantId, id);
@@ -68,6 +72,7 @@ export function operationRoutes(orm: MikroORM, waiter: OperationWaiter, cache: R
         } finally {
           req.socket.off('close', onClose);
           gone.abort();
+          release?.();
         }
       },
     }),

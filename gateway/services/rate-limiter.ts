@@ -117,6 +117,9 @@ export interface RateLimitConfig {
   RATE_LIMIT_AUTH_PER_MIN: number;
   RATE_LIMIT_IP_PER_MIN: number;
   RATE_LIMIT_IP_FAILURES_PER_MIN: number;
+  RATE_LIMIT_TENANT_READ_PER_MIN: number;
+  RATE_LIMIT_TENANT_WRITE_PER_MIN: number;
+  RATE_LIMIT_TENANT_AUTH_PER_MIN: number;
   RATE_LIMIT_TENANT_OVERRIDES: TenantOverrides;
   RATE_LIMIT_WINDOW_S: number;
   DATABASE_SCHEMA: string;
@@ -125,6 +128,7 @@ export interface RateLimitConfig {
 export class RateLimiter {
   readonly windowS: number;
   private readonly defaults: Policies;
+  private readonly tenantDefaults: Policies;
   private readonly overrides: TenantOverrides;
   /**
    * Keys are namespaced by the database schema (deployments and test runs sharing a Redis never
@@ -137,9 +141,10 @@ export class RateLimiter {
   constructor(private readonly redis: Redis, private readonly config: RateLimitConfig) {
     this.windowS = config.RATE_LIMIT_WINDOW_S;
     this.defaults = { read: config.RATE_LIMIT_READ_PER_MIN, write: config.RATE_LIMIT_WRITE_PER_MIN, auth: config.RATE_LIMIT_AUTH_PER_MIN };
+    this.tenantDefaults = { read: config.RATE_LIMIT_TENANT_READ_PER_MIN, write: config.RATE_LIMIT_TENANT_WRITE_PER_MIN, auth: config.RATE_LIMIT_TENANT_AUTH_PER_MIN };
     this.overrides = config.RATE_LIMIT_TENANT_OVERRIDES;
     const policy = createHash('sha256').update(JSON.stringify([
-      this.defaults, config.RATE_LIMIT_IP_PER_MIN, config.RATE_LIMIT_IP_FAILURES_PER_MIN, this.overrides, this.windowS,
+      this.defaults, this.tenantDefaults, config.RATE_LIMIT_IP_PER_MIN, config.RATE_LIMIT_IP_FAILURES_PER_MIN, this.overrides, this.windowS,
     ])).digest('hex').slice(0, 8);
     this.ns = `rl:${config.DATABASE_SCHEMA}:${policy}:`;
     if (!Reflect.has(redis, 'statesetRateLimit')) redis.defineCommand('statesetRateLimit', { lua: SCRIPT });
@@ -147,6 +152,16 @@ export class RateLimiter {
 
   limitFor(tenantId: string, cls: RouteClass): number {
     return this.overrides[tenantId]?.[cls] ?? this.defaults[cls];
+  }
+
+  /** The whole tenant's budget; never below one of its principals' (that principal limit would mean nothing). */
+  tenantLimitFor(tenantId: string, cls: RouteClass): number {
+    return Math.max(this.overrides[tenantId]?.tenant?.[cls] ?? this.tenantDefaults[cls], this.limitFor(tenantId, cls));
+  }
+
+  /** Shared by every key and token of the tenant: minting more keys does not multiply the budget. */
+  tenantBucket(tenantId: string, cls: RouteClass): Bucket {
+    return { policy: `tenant-${cls}`, key: `${this.ns}t:${part(tenantId)}:${cls}`, limit: this.tenantLimitFor(tenantId, cls), mode: 'consume' };
   }
 
   // Identifiers may contain ':' (tenant "a:b" + principal "c" vs tenant "a" + principal "b:c"):

@@ -9,4 +9,6 @@ source ops/node/use-node24.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+# The bench runs its own platform on the development secrets.
+export NODE_ENV="${NODE_ENV:-development}"
 exec node_modules/.bin/tsx ops/bench/run.ts "$@"

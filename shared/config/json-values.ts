@@ -33,6 +33,10 @@ const externalIssuer = z
     keys: z.array(z.strictObject({ kid: z.string().min(1), pem: z.string().min(1), alg: asymmetric })).optional(),
     /** Accepted algorithms for this issuer; symmetric and `none` are never accepted. */
     algorithms: z.array(asymmetric).min(1).default(['RS256', 'ES256']),
+    /** The tenants this issuer may name: a token naming any other is refused (401, reason tenant_not_allowed). */
+    tenants: z.array(z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/)).min(1),
+    /** The highest role its tokens may assert, by role or by permissions: more is refused (401, role_not_allowed). */
+    maxRole: z.enum(['admin', 'manager', 'operator', 'viewer']).default('viewer'),
     tenantClaim: z.string().default('tenant'),
     permissionsClaim: z.string().default('permissions'),
     roleClaim: z.string().default('role'),
@@ -96,6 +100,12 @@ export const signingKeys = z.array(signingKey).superRefine((list, ctx) => {
 });
 
 const limit = z.number().int().min(1).optional();
-/** RATE_LIMIT_TENANT_OVERRIDES: per tenant, limits per route class that replace the defaults. */
-export const tenantOverrides = z.record(z.string().min(1), z.strictObject({ read: limit, write: limit, auth: limit }));
+/**
+ * RATE_LIMIT_TENANT_OVERRIDES: per tenant, limits per route class that replace the defaults — per
+ * principal (`read`, `write`, `auth`) and for the whole tenant (`tenant: { read, write, auth }`).
+ */
+export const tenantOverrides = z.record(z.string().min(1), z.strictObject({
+  read: limit, write: limit, auth: limit,
+  tenant: z.strictObject({ read: limit, write: limit, auth: limit }).optional(),
+}));
 export type TenantOverrides = z.infer<typeof tenantOverrides>;

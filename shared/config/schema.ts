@@ -15,7 +15,8 @@ const csv = z
  */
 export const envSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    // No default: the development secrets below are accepted only when this says development or test.
+    NODE_ENV: z.enum(['development', 'test', 'production']).optional(),
     SERVICE_NAME: z.string().min(1).default('stateset'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -97,6 +98,13 @@ export const envSchema = z
     RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(1).default(300),
     RATE_LIMIT_REDIS_DOWN_RETRY_AFTER_S: z.coerce.number().int().min(1).max(300).default(5),
     // Hits a busy principal takes from Redis at once and spends in-process (0 = ask Redis per request).
+    // Per tenant, over all its keys and tokens: new keys are free, budgets must not multiply with them.
+    RATE_LIMIT_TENANT_READ_PER_MIN: z.coerce.number().int().min(1).default(6000),
+    RATE_LIMIT_TENANT_WRITE_PER_MIN: z.coerce.number().int().min(1).default(1200),
+    RATE_LIMIT_TENANT_AUTH_PER_MIN: z.coerce.number().int().min(1).default(300),
+    // Concurrent `Prefer: wait` long-polls per gateway; past them a request is answered at once, not held.
+    OPERATION_MAX_WAITS_PER_PRINCIPAL: z.coerce.number().int().min(0).default(20),
+    OPERATION_MAX_WAITS_PER_TENANT: z.coerce.number().int().min(0).default(200),
     RATE_LIMIT_LEASE_MS: z.coerce.number().int().min(0).max(5000).default(250),
     RATE_LIMIT_LEASE_MAX_HITS: z.coerce.number().int().min(1).max(10000).default(100),
   })
@@ -104,13 +112,15 @@ export const envSchema = z
     // Tokens naming our own issuer must be checked against our keys only.
     const own = env.JWT_EXTERNAL_ISSUERS.findIndex((i) => i.issuer === env.JWT_ISSUER);
     if (own >= 0) ctx.addIssue({ code: 'custom', path: ['JWT_EXTERNAL_ISSUERS', own, 'issuer'], message: 'must not be JWT_ISSUER' });
+    // A forgotten NODE_ENV must not run on the public development secrets: they need an explicit
+    // development or test, and anything else (production, or nothing) refuses them.
+    const devSecretsAllowed = env.NODE_ENV === 'development' || env.NODE_ENV === 'test';
+    if (!devSecretsAllowed) {
+      const why = `the development default is refused unless NODE_ENV is development or test (it is ${env.NODE_ENV ?? 'unset'}); set a random value of at least 32 characters`;
+      if (env.API_KEY_PEPPER === DEV_API_KEY_PEPPER) ctx.addIssue({ code: 'custom', path: ['API_KEY_PEPPER'], message: why });
+      if (env.JWT_SIGNING_SEED === DEV_JWT_SIGNING_SEED) ctx.addIssue({ code: 'custom', path: ['JWT_SIGNING_SEED'], message: why });
+    }
     if (env.NODE_ENV !== 'production') return;
-    if (env.API_KEY_PEPPER === DEV_API_KEY_PEPPER) {
-      ctx.addIssue({ code: 'custom', path: ['API_KEY_PEPPER'], message: 'the development default is refused in production; set a random value of at least 32 characters' });
-    }
-    if (env.JWT_SIGNING_SEED === DEV_JWT_SIGNING_SEED) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SIGNING_SEED'], message: 'the development default is refused in production; set a random value of at least 32 characters' });
-    }
     if (env.AUDIT_STORE === 's3' && (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY || !env.S3_ENDPOINT)) {
       ctx.addIssue({ code: 'custom', path: ['AUDIT_STORE'], message: 'AUDIT_STORE=s3 needs S3_ENDPOINT, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY' });
     }

@@ -49,7 +49,9 @@ export type AuthFailureReason =
   | 'alg_not_allowed'
   | 'wrong_audience'
   | 'wrong_issuer'
-  | 'not_yet_valid';
+  | 'not_yet_valid'
+  | 'tenant_not_allowed'
+  | 'role_not_allowed';
 
 export class AuthenticationError extends StatesetError {
   constructor(readonly reason: AuthFailureReason, readonly scheme: 'api_key' | 'jwt' | 'none', readonly keyHint?: string) {

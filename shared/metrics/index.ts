@@ -69,7 +69,7 @@ export function sourceBucket(ip: string | undefined): string {
   return 'unknown';
 }
 
-const AUTH_REASONS = ['missing', 'malformed', 'unknown_key', 'revoked', 'expired', 'bad_signature', 'alg_not_allowed', 'wrong_audience', 'wrong_issuer', 'not_yet_valid'];
+const AUTH_REASONS = ['missing', 'malformed', 'unknown_key', 'revoked', 'expired', 'bad_signature', 'alg_not_allowed', 'wrong_audience', 'wrong_issuer', 'not_yet_valid', 'tenant_not_allowed', 'role_not_allowed'];
 
 /**
  * Starts the known label combinations at 0: `increase()` cannot see the first increment of a

@@ -5,6 +5,9 @@ import { loadAvsc } from '../../schemas/load';
 import { loadConfig } from '../../shared/config';
 import { DOMAIN_WORKERS } from '../../workers/domains';
 
+/** Unit tests run on the development secrets, which need NODE_ENV to say so. */
+const DEV = { NODE_ENV: 'test' };
+
 const ID = '77777777-7777-4777-8777-777777777777';
 const SKU = 'SKU-1';
 const ORDER = '11111111-1111-4111-8111-111111111111';
@@ -41,7 +44,7 @@ const samples: Record<string, Record<string, unknown>> = {
   'warranty.claim.resolve.v1': { resolution: 'replaced' },
 };
 
-const wired = DOMAINS.map((d) => ({ domain: d, ...DOMAIN_WORKERS[d].options(loadConfig({})) }));
+const wired = DOMAINS.map((d) => ({ domain: d, ...DOMAIN_WORKERS[d].options(loadConfig(DEV)) }));
 
 describe('catalog', () => {
   it('has a sample body here for every command (a new command needs one)', () => {

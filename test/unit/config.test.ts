@@ -2,41 +2,50 @@ import { expect } from 'chai';
 import { loadConfig } from '../../shared/config';
 import { ConfigError } from '../../shared/errors';
 
+/** Unit tests run on the development secrets, which need NODE_ENV to say so. */
+const DEV = { NODE_ENV: 'test' };
+
 describe('config', () => {
   it('has defaults that work locally', () => {
-    const c = loadConfig({});
+    const c = loadConfig(DEV);
     expect(c.HTTP_PORT).to.equal(3000);
     expect(c.KAFKA_BROKERS).to.deep.equal(['127.0.0.1:9092']);
     expect(c.AUDIT_STORE).to.equal('fs');
   });
 
   it('fails fast naming every bad variable', () => {
-    expect(() => loadConfig({ HTTP_PORT: 'eighty', DATABASE_URL: 'not a url' }))
+    expect(() => loadConfig({ ...DEV, HTTP_PORT: 'eighty', DATABASE_URL: 'not a url' }))
       .to.throw(ConfigError)
       .with.property('message').that.matches(/HTTP_PORT/).and.matches(/DATABASE_URL/);
   });
 
-  it('refuses the development pepper and JWT seed in production', () => {
+  it('refuses the development pepper and JWT seed unless NODE_ENV is explicitly development or test', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' }))
       .to.throw(ConfigError)
       .with.property('message').that.matches(/API_KEY_PEPPER/).and.matches(/JWT_SIGNING_SEED/);
+    // Attack (by omission): NODE_ENV forgotten must not mean "development".
+    expect(() => loadConfig({}))
+      .to.throw(ConfigError)
+      .with.property('message').that.matches(/API_KEY_PEPPER.*unset/).and.matches(/JWT_SIGNING_SEED/);
+    expect(loadConfig({ NODE_ENV: 'development' }).API_KEY_PEPPER).to.be.a('string');
+    expect(loadConfig({ API_KEY_PEPPER: 'p'.repeat(40), JWT_SIGNING_SEED: 's'.repeat(40) }).NODE_ENV).to.equal(undefined);
     const ok = loadConfig({ NODE_ENV: 'production', API_KEY_PEPPER: 'p'.repeat(40), JWT_SIGNING_SEED: 's'.repeat(40) });
     expect(ok.NODE_ENV).to.equal('production');
   });
 
   it('caps the API-key cache TTL at 5 s so revocation reaches every instance in time', () => {
-    expect(() => loadConfig({ API_KEY_CACHE_TTL_MS: '10000' })).to.throw(ConfigError);
+    expect(() => loadConfig({ ...DEV, API_KEY_CACHE_TTL_MS: '10000' })).to.throw(ConfigError);
   });
 
   it('treats an empty variable as unset', () => {
-    expect(loadConfig({ HTTP_PORT: '' }).HTTP_PORT).to.equal(3000);
+    expect(loadConfig({ ...DEV, HTTP_PORT: '' }).HTTP_PORT).to.equal(3000);
   });
 });
 
 describe('config: JSON-valued variables', () => {
   const refused = (env: Record<string, string>) => {
     try {
-      loadConfig({}, env);
+      loadConfig(DEV, env);
     } catch (err) {
       expect(err).to.be.instanceOf(ConfigError);
       return (err as Error).message;
@@ -45,9 +54,9 @@ describe('config: JSON-valued variables', () => {
   };
 
   it('parses them once, into values', () => {
-    const c = loadConfig({}, {
+    const c = loadConfig(DEV, {
       RATE_LIMIT_TENANT_OVERRIDES: '{"big":{"write":1000}}',
-      JWT_EXTERNAL_ISSUERS: '[{"issuer":"https://idp.test","jwksUrl":"https://idp.test/jwks"}]',
+      JWT_EXTERNAL_ISSUERS: '[{"issuer":"https://idp.test","jwksUrl":"https://idp.test/jwks","tenants":["t1"]}]',
       JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'k1', status: 'current', seed: 's'.repeat(40) }]),
     });
     expect(c.RATE_LIMIT_TENANT_OVERRIDES).to.deep.equal({ big: { write: 1000 } });
@@ -68,11 +77,13 @@ describe('config: JSON-valued variables', () => {
     expect(refused({ RATE_LIMIT_TENANT_OVERRIDES: '{"t":{"reads":5}}' })).to.match(/RATE_LIMIT_TENANT_OVERRIDES\.t:/);
   });
 
-  it('JWT_EXTERNAL_ISSUERS: an issuer without keys, twice, or our own is refused', () => {
-    expect(refused({ JWT_EXTERNAL_ISSUERS: '[{"issuer":"x"}]' })).to.match(/JWT_EXTERNAL_ISSUERS\.0: an external issuer needs jwksUrl or keys/);
-    const twice = JSON.stringify([{ issuer: 'x', jwksUrl: 'https://x/jwks' }, { issuer: 'x', jwksUrl: 'https://x/jwks' }]);
+  it('JWT_EXTERNAL_ISSUERS: an issuer without keys, twice, our own, or without the tenants it may name is refused', () => {
+    expect(refused({ JWT_EXTERNAL_ISSUERS: '[{"issuer":"x","jwksUrl":"https://x/jwks"}]' })).to.match(/JWT_EXTERNAL_ISSUERS\.0\.tenants/);
+    expect(refused({ JWT_EXTERNAL_ISSUERS: '[{"issuer":"x","jwksUrl":"https://x/jwks","tenants":["t"],"maxRole":"root"}]' })).to.match(/JWT_EXTERNAL_ISSUERS\.0\.maxRole/);
+    expect(refused({ JWT_EXTERNAL_ISSUERS: '[{"issuer":"x","tenants":["t"]}]' })).to.match(/JWT_EXTERNAL_ISSUERS\.0: an external issuer needs jwksUrl or keys/);
+    const twice = JSON.stringify([{ issuer: 'x', jwksUrl: 'https://x/jwks', tenants: ['t'] }, { issuer: 'x', jwksUrl: 'https://x/jwks', tenants: ['t'] }]);
     expect(refused({ JWT_EXTERNAL_ISSUERS: twice })).to.match(/JWT_EXTERNAL_ISSUERS\.1\.issuer: duplicate issuer x/);
-    expect(refused({ JWT_EXTERNAL_ISSUERS: '[{"issuer":"stateset","jwksUrl":"https://x/jwks"}]' })).to.match(/JWT_EXTERNAL_ISSUERS\.0\.issuer: must not be JWT_ISSUER/);
+    expect(refused({ JWT_EXTERNAL_ISSUERS: '[{"issuer":"stateset","jwksUrl":"https://x/jwks","tenants":["t1"]}]' })).to.match(/JWT_EXTERNAL_ISSUERS\.0\.issuer: must not be JWT_ISSUER/);
   });
 
   it('JWT_SIGNING_KEYS: no current key, a duplicate kid or a non-P-256 key is refused', () => {

@@ -6,6 +6,9 @@ import { loadConfig } from '../../shared/config';
 import { METRICS_PORT_OFFSETS, metricsPort, type ProcessName } from '../../shared/process';
 import { PROCESSES } from '../../ops/platform/processes';
 
+/** Unit tests run on the development secrets, which need NODE_ENV to say so. */
+const DEV = { NODE_ENV: 'test' };
+
 interface ScrapeConfig { job_name: string; static_configs: { targets: string[]; labels?: { service?: string } }[] }
 
 describe('metrics ports', () => {
@@ -15,7 +18,7 @@ describe('metrics ports', () => {
     for (const job of prom.scrape_configs) for (const sc of job.static_configs) {
       if (sc.labels?.service) scraped.set(sc.labels.service, sc.targets[0]!);
     }
-    const base = loadConfig({}).METRICS_PORT;
+    const base = loadConfig(DEV).METRICS_PORT;
     for (const p of PROCESSES) {
       expect(scraped.get(p.name), p.name).to.equal(`127.0.0.1:${metricsPort(base, p.name)}`);
     }

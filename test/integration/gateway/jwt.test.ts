@@ -24,7 +24,7 @@ describe('gateway JWT: token exchange, JWKS, bearer verification', function () {
     });
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', () => r()));
     const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
-    gw = await gateway({ JWT_EXTERNAL_ISSUERS: JSON.stringify([{ issuer: 'https://idp.test', jwksUrl, algorithms: ['ES256'] }]) });
+    gw = await gateway({ JWT_EXTERNAL_ISSUERS: JSON.stringify([{ issuer: 'https://idp.test', jwksUrl, algorithms: ['ES256'], tenants: ['tenant-jwt'] }]) });
     viewer = await createTenantKey(gw, 'tenant-jwt', 'viewer');
   });
   after(async () => {

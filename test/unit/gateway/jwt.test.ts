@@ -6,13 +6,16 @@ import { AuthenticationError, ConfigError } from '../../../shared/errors';
 import { JwtService, type KeyStatusCheck } from '../../../gateway/auth/jwt';
 import { SigningKeyRing, es256KeyFromSeed } from '../../../gateway/auth/jwt-keys';
 
+/** Unit tests run on the development secrets, which need NODE_ENV to say so. */
+const DEV = { NODE_ENV: 'test' };
+
 const SEED_A = 'a'.repeat(40);
 const SEED_B = 'b'.repeat(40);
 /** Keys 'abc' (tenant t1) and 'k' (tenant t) are active. */
 const active: KeyStatusCheck = async (keyId) => ({ status: 'active', permissions: ['orders:read', 'orders:write'], tenantId: keyId === 'abc' ? 't1' : 't', endsAt: null });
 
 function service(overrides: Record<string, string> = {}, keyStatus: KeyStatusCheck = active) {
-  return new JwtService(loadConfig({}, overrides), keyStatus);
+  return new JwtService(loadConfig(DEV, overrides), keyStatus);
 }
 
 async function reason(svc: JwtService, token: string): Promise<string> {
@@ -38,7 +41,7 @@ describe('JWT: signing key ring', () => {
     expect(a1.d).to.not.equal(b.d);
   });
   it('publishes only public parts of current and previous keys, never revoked ones', () => {
-    const ring = SigningKeyRing.fromConfig(loadConfig({}, {
+    const ring = SigningKeyRing.fromConfig(loadConfig(DEV, {
       JWT_SIGNING_SEED: SEED_A,
       JWT_SIGNING_KEYS: JSON.stringify([
         { kid: 'new', status: 'current', seed: SEED_B },
@@ -60,8 +63,8 @@ describe('JWT: signing key ring', () => {
       [{ kid: 'x', status: 'current', seed: SEED_A }, { kid: 'y', status: 'current', seed: SEED_B }],
       [{ kid: 'x', status: 'current', privateKey: rsa }],
     ];
-    for (const keys of bad) expect(() => loadConfig({}, { JWT_SIGNING_SEED: SEED_A, JWT_SIGNING_KEYS: JSON.stringify(keys) })).to.throw(ConfigError);
-    expect(() => loadConfig({}, { JWT_SIGNING_SEED: SEED_A, JWT_SIGNING_KEYS: 'nope' })).to.throw(ConfigError);
+    for (const keys of bad) expect(() => loadConfig(DEV, { JWT_SIGNING_SEED: SEED_A, JWT_SIGNING_KEYS: JSON.stringify(keys) })).to.throw(ConfigError);
+    expect(() => loadConfig(DEV, { JWT_SIGNING_SEED: SEED_A, JWT_SIGNING_KEYS: 'nope' })).to.throw(ConfigError);
   });
 });
 
@@ -149,7 +152,7 @@ describe('JWT: issuing and verifying', () => {
     const pem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
     const s = service({
       JWT_SIGNING_SEED: SEED_A,
-      JWT_EXTERNAL_ISSUERS: JSON.stringify([{ issuer: 'https://idp.example', audience: 'stateset', keys: [{ kid: 'idp1', pem, alg: 'RS256' }], tenantClaim: 'org' }]),
+      JWT_EXTERNAL_ISSUERS: JSON.stringify([{ issuer: 'https://idp.example', audience: 'stateset', keys: [{ kid: 'idp1', pem, alg: 'RS256' }], tenantClaim: 'org', tenants: ['acme'], maxRole: 'operator' }]),
     });
     const ext = (payload: object, opts: jwt.SignOptions = {}) =>
       jwt.sign({ iss: 'https://idp.example', aud: 'stateset', sub: 'alice', org: 'acme', role: 'viewer', exp: now() + 60, ...payload }, privateKey, { algorithm: 'RS256', keyid: 'idp1', ...opts });
@@ -161,6 +164,10 @@ describe('JWT: issuing and verifying', () => {
     expect(await reason(s, ext({}, { algorithm: 'RS512' }))).to.equal('alg_not_allowed');
     expect(await reason(s, ext({ aud: 'stateset-api' }))).to.equal('wrong_audience');
     expect(await reason(s, ext({ org: undefined }))).to.equal('malformed');
+    // Attack: the issuer's owner signs for a tenant, or a role, the entry does not give it.
+    expect(await reason(s, ext({ org: 'victim', role: 'admin' }))).to.equal('tenant_not_allowed');
+    expect(await reason(s, ext({ role: 'admin' }))).to.equal('role_not_allowed');
+    expect(await reason(s, ext({ permissions: ['orders:read', 'api-keys:manage'] }))).to.equal('role_not_allowed');
     expect(() => service({ JWT_EXTERNAL_ISSUERS: JSON.stringify([{ issuer: 'x' }]) })).to.throw(ConfigError);
   });
 });
