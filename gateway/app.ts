@@ -62,23 +62,53 @@ export interface GatewayServices {
 
 export function createGatewayServices(deps: Deps, overrides: Partial<GatewayServices> = {}): GatewayServices {
   const { config } = deps;
-  const apiKeys = new ApiKeyStore(deps.orm, config.API_KEY_PEPPER, config.API_KEY_ENV, config.API_KEY_CACHE_TTL_MS,
-    (source) => deps.metrics.apiKeyLookups.inc({ source }));
+  const apiKeys = new ApiKeyStore(deps.orm, config.API_KEY_PEPPER, config.API_KEY_ENV, config.API_KEY_CACHE_TTL_MS, (source) =>
+    deps.metrics.apiKeyLookups.inc({ source }),
+  );
   const audit = new AuditTrail(deps.orm, deps.topics, deps.logger);
   const idempotency = new IdempotencyStore(deps.orm, config.IDEMPOTENCY_TTL_H);
   const commands = new CommandService(new OperationStore(deps.orm), deps.publisher, deps.codec, deps.topics, deps.metrics, idempotency);
   const tokens = new JwtService(config, (keyId) => apiKeys.status(keyId), deps.logger);
-  const summaries = new AuthFailureSummaries(config.RATE_LIMIT_WINDOW_S * 1000, (sum) => audit.record({
-    tenantId: null, principal: null, requestId: null, sourceIp: sum.source, userAgent: null,
-    action: 'auth.refused_over_budget', outcome: 'failure',
-    details: { source: sum.source, count: sum.count, firstAt: sum.firstAt.toISOString(), lastAt: sum.lastAt.toISOString(), reasons: sum.reasons },
-  }).catch((err: unknown) => { deps.logger.error({ err, source: sum.source }, 'summary of refused authentications could not be audited'); }));
+  const summaries = new AuthFailureSummaries(config.RATE_LIMIT_WINDOW_S * 1000, (sum) =>
+    audit
+      .record({
+        tenantId: null,
+        principal: null,
+        requestId: null,
+        sourceIp: sum.source,
+        userAgent: null,
+        action: 'auth.refused_over_budget',
+        outcome: 'failure',
+        details: {
+          source: sum.source,
+          count: sum.count,
+          firstAt: sum.firstAt.toISOString(),
+          lastAt: sum.lastAt.toISOString(),
+          reasons: sum.reasons,
+        },
+      })
+      .catch((err: unknown) => {
+        deps.logger.error({ err, source: sum.source }, 'summary of refused authentications could not be audited');
+      }),
+  );
   const limiting = createRateLimiting(new RateLimiter(deps.redis, config), deps.metrics, config, summaries);
   const operationWaiter = new OperationWaiter(deps.notifications);
-  const reads = new ReadCache(deps.notifications, { maxEntries: config.READ_CACHE_MAX_ENTRIES, ttlMs: config.READ_CACHE_TTL_MS },
-    (result) => deps.metrics.readCache.inc({ result }));
-  return { apiKeys, audit, commands, operationWaiter, tokens, reads, rateLimit: limiting.forClass, onAuthFailure: limiting.onAuthFailure,
-    beforeAuth: limiting.beforeAuth, stop: () => summaries.flushAll(), ...overrides };
+  const reads = new ReadCache(deps.notifications, { maxEntries: config.READ_CACHE_MAX_ENTRIES, ttlMs: config.READ_CACHE_TTL_MS }, (result) =>
+    deps.metrics.readCache.inc({ result }),
+  );
+  return {
+    apiKeys,
+    audit,
+    commands,
+    operationWaiter,
+    tokens,
+    reads,
+    rateLimit: limiting.forClass,
+    onAuthFailure: limiting.onAuthFailure,
+    beforeAuth: limiting.beforeAuth,
+    stop: () => summaries.flushAll(),
+    ...overrides,
+  };
 }
 
 export function routeSpecs(deps: Deps, services: GatewayServices): RouteSpec[] {
@@ -87,8 +117,13 @@ export function routeSpecs(deps: Deps, services: GatewayServices): RouteSpec[] {
     ...authRoutes(services.tokens, services.audit),
     ...apiKeyRoutes(services.apiKeys, services.audit, deps.config.API_KEY_ROTATION_OVERLAP_S),
     ...commandRoutes(services.commands, services.audit),
-    ...operationRoutes(deps.orm, services.operationWaiter, services.reads, deps.config.OPERATION_MAX_WAIT_S,
-      new WaitQuota(deps.config.OPERATION_MAX_WAITS_PER_PRINCIPAL, deps.config.OPERATION_MAX_WAITS_PER_TENANT)),
+    ...operationRoutes(
+      deps.orm,
+      services.operationWaiter,
+      services.reads,
+      deps.config.OPERATION_MAX_WAIT_S,
+      new WaitQuota(deps.config.OPERATION_MAX_WAITS_PER_PRINCIPAL, deps.config.OPERATION_MAX_WAITS_PER_TENANT),
+    ),
     ...orderQueryRoutes(deps.orm, services.reads),
     ...inventoryQueryRoutes(deps.orm, services.reads),
     ...returnQueryRoutes(deps.orm, services.reads),
@@ -129,15 +164,29 @@ export function createApp(deps: Deps, services: GatewayServices = createGatewayS
   app.use(requestId());
   app.use(httpMetrics(metrics));
   app.use(helmet());
-  app.use(cors({ origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false, exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'RateLimit', 'RateLimit-Policy'] }));
+  app.use(
+    cors({
+      origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false,
+      exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'RateLimit', 'RateLimit-Policy'],
+    }),
+  );
   app.use(requireJsonBody());
   app.use(express.json({ limit: config.HTTP_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
 
-  const auth = authenticate({ apiKeys: services.apiKeys, tokens: services.tokens, metrics, audit: services.audit, onFailure: services.onAuthFailure });
+  const auth = authenticate({
+    apiKeys: services.apiKeys,
+    tokens: services.tokens,
+    metrics,
+    audit: services.audit,
+    onFailure: services.onAuthFailure,
+  });
   const router = express.Router({ strict: false, caseSensitive: true });
   for (const spec of specs) {
     const chain: Middleware[] = [
-      tagAccess((_req, res, next) => { res.locals.routeTemplate = spec.path; next(); }, spec.permission),
+      tagAccess((_req, res, next) => {
+        res.locals.routeTemplate = spec.path;
+        next();
+      }, spec.permission),
     ];
     if (spec.permission === 'public') {
       if (services.rateLimit) chain.push(services.rateLimit(spec.rateClass));
@@ -154,8 +203,27 @@ export function createApp(deps: Deps, services: GatewayServices = createGatewayS
   const openapi = buildOpenApi(specs, '1.0.0');
   // The API description is public by design.
   const publicRead: Middleware[] = services.rateLimit ? [services.rateLimit('read')] : [];
-  app.get('/v1/openapi.json', tagAccess((_req, res, next) => { res.locals.routeTemplate = '/v1/openapi.json'; next(); }, 'public'), ...publicRead, (_req: Request, res: Response) => { res.json(openapi); });
-  app.use('/docs', tagAccess((_req, res, next) => { res.locals.routeTemplate = '/docs'; next(); }, 'public'), ...publicRead, swaggerUi.serve, swaggerUi.setup(openapi));
+  app.get(
+    '/v1/openapi.json',
+    tagAccess((_req, res, next) => {
+      res.locals.routeTemplate = '/v1/openapi.json';
+      next();
+    }, 'public'),
+    ...publicRead,
+    (_req: Request, res: Response) => {
+      res.json(openapi);
+    },
+  );
+  app.use(
+    '/docs',
+    tagAccess((_req, res, next) => {
+      res.locals.routeTemplate = '/docs';
+      next();
+    }, 'public'),
+    ...publicRead,
+    swaggerUi.serve,
+    swaggerUi.setup(openapi),
+  );
 
   const patterns = specs.map((s) => ({ re: pathPattern(s.path), method: s.method.toUpperCase() }));
   app.use((req: Request, _res: Response, next: NextFunction) => {

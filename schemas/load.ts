@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const SCHEMAS_DIR = __dirname.endsWith(path.join('dist', 'schemas'))
-  ? path.resolve(__dirname, '..', '..', 'schemas')
-  : __dirname;
+export const SCHEMAS_DIR = __dirname.endsWith(path.join('dist', 'schemas')) ? path.resolve(__dirname, '..', '..', 'schemas') : __dirname;
 
 export interface AvroRecordSchema {
   type: 'record';

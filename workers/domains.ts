@@ -21,7 +21,10 @@ export class UnknownDomainError extends Error {
 
 /** `all`, or a comma-separated list of domain names (each once) → the domains to host, in catalog order. */
 export function parseDomains(spec: string): DomainWorker[] {
-  const names = spec.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const names = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (names.length === 1 && names[0] === 'all') return DOMAINS.map((d) => DOMAIN_WORKERS[d]);
   if (names.length === 0) throw new UnknownDomainError(`--domains is empty; give "all" or some of: ${DOMAINS.join(', ')}`);
   const unknown = names.filter((n) => !(DOMAINS as readonly string[]).includes(n));

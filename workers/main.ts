@@ -15,6 +15,7 @@ export async function runWorkerProcess(argv: string[]): Promise<void> {
 }
 
 if (require.main === module) {
-  runWorkerProcess(process.argv.slice(2)).catch(exitOnStartFailure('worker', (err) =>
-    err instanceof UnknownDomainError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1));
+  runWorkerProcess(process.argv.slice(2)).catch(
+    exitOnStartFailure('worker', (err) => (err instanceof UnknownDomainError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1)),
+  );
 }

@@ -88,7 +88,10 @@ export class ApiKeyStore {
     const last = this.lastUsedWritten.get(id) ?? 0;
     if (now.getTime() - last < 60_000) return;
     this.lastUsedWritten.set(id, now.getTime());
-    void this.orm.em.fork().nativeUpdate(ApiKey, { id }, { lastUsedAt: now }).catch(() => undefined);
+    void this.orm.em
+      .fork()
+      .nativeUpdate(ApiKey, { id }, { lastUsedAt: now })
+      .catch(() => undefined);
   }
 
   async create(input: {

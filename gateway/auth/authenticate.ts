@@ -27,13 +27,19 @@ function passportWith(deps: AuthDeps) {
   passport.use(
     'api-key',
     new HeaderAPIKeyStrategy({ header: 'X-API-Key', prefix: '' }, false, (apiKey: string, done: (err: Error | null, user?: object) => void) => {
-      deps.apiKeys.authenticate(apiKey).then((p) => done(null, p), (err: Error) => done(err));
+      deps.apiKeys.authenticate(apiKey).then(
+        (p) => done(null, p),
+        (err: Error) => done(err),
+      );
     }),
   );
   passport.use(
     'bearer',
     new BearerStrategy((token, done) => {
-      deps.tokens.verify(token).then((p) => done(null, p), (err: Error) => done(err));
+      deps.tokens.verify(token).then(
+        (p) => done(null, p),
+        (err: Error) => done(err),
+      );
     }),
   );
   return passport;
@@ -60,7 +66,12 @@ export function authenticate(deps: AuthDeps) {
     await deps.audit.forRequest(req, res, {
       action: 'auth.failed',
       outcome: 'failure',
-      details: { reason: err.reason, scheme: err.scheme, ...(err.keyHint ? { keyHint: err.keyHint } : {}), route: res.locals.routeTemplate },
+      details: {
+        reason: err.reason,
+        scheme: err.scheme,
+        ...(err.keyHint ? { keyHint: err.keyHint } : {}),
+        route: res.locals.routeTemplate,
+      },
     });
   };
 

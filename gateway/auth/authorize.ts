@@ -13,7 +13,11 @@ export function authorize(permission: Permission, metrics: Metrics, audit: Audit
     metrics.authzFailures.inc({ permission });
     const err = new PermissionDeniedError(permission);
     audit
-      .forRequest(req, res, { action: 'authz.denied', outcome: 'denied', details: { permission, route: res.locals.routeTemplate, method: req.method } })
+      .forRequest(req, res, {
+        action: 'authz.denied',
+        outcome: 'denied',
+        details: { permission, route: res.locals.routeTemplate, method: req.method },
+      })
       .then(() => next(err), next);
   };
 }

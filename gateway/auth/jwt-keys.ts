@@ -36,18 +36,35 @@ export function es256KeyFromSeed(seed: string, kid: string): KeyObject {
   const pub = ecdh.getPublicKey(); // 0x04 || x || y
   return createPrivateKey({
     format: 'jwk',
-    key: { kty: 'EC', crv: 'P-256', d: d.toString('base64url'), x: pub.subarray(1, 33).toString('base64url'), y: pub.subarray(33, 65).toString('base64url') },
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      d: d.toString('base64url'),
+      x: pub.subarray(1, 33).toString('base64url'),
+      y: pub.subarray(33, 65).toString('base64url'),
+    },
   });
 }
 
 export class SigningKeyRing {
-  private constructor(readonly current: SigningKey, private readonly keys: Map<string, VerificationKey>) {}
+  private constructor(
+    readonly current: SigningKey,
+    private readonly keys: Map<string, VerificationKey>,
+  ) {}
 
   /** Builds the ring from JWT_SIGNING_KEYS as the config schema checked it (kids, curve, one current key). */
   static fromConfig(config: { JWT_SIGNING_KEYS: readonly SigningKeyEntry[]; JWT_SIGNING_SEED: string }): SigningKeyRing {
-    const entries: readonly SigningKeyEntry[] = config.JWT_SIGNING_KEYS.length > 0
-      ? config.JWT_SIGNING_KEYS
-      : [{ kid: `seed-${createHash('sha256').update(config.JWT_SIGNING_SEED).digest('hex').slice(0, 12)}`, status: 'current', alg: 'ES256', seed: config.JWT_SIGNING_SEED }];
+    const entries: readonly SigningKeyEntry[] =
+      config.JWT_SIGNING_KEYS.length > 0
+        ? config.JWT_SIGNING_KEYS
+        : [
+            {
+              kid: `seed-${createHash('sha256').update(config.JWT_SIGNING_SEED).digest('hex').slice(0, 12)}`,
+              status: 'current',
+              alg: 'ES256',
+              seed: config.JWT_SIGNING_SEED,
+            },
+          ];
     const keys = new Map<string, VerificationKey>();
     let current: SigningKey | undefined;
     for (const e of entries) {
@@ -68,9 +85,7 @@ export class SigningKeyRing {
   /** RFC 7517 key set of every key that still verifies (current and previous; never revoked). */
   jwks(): { keys: JsonWebKey[] } {
     return {
-      keys: [...this.keys.values()]
-        .filter((k) => !k.revoked)
-        .map((k) => ({ ...k.key.export({ format: 'jwk' }), kid: k.kid, alg: 'ES256', use: 'sig' })),
+      keys: [...this.keys.values()].filter((k) => !k.revoked).map((k) => ({ ...k.key.export({ format: 'jwk' }), kid: k.kid, alg: 'ES256', use: 'sig' })),
     };
   }
 }

@@ -51,9 +51,13 @@ function keyFromJwk(jwk: JsonWebKey & { kid?: string; alg?: string; use?: string
   } catch {
     return null;
   }
-  const byType: Algorithm[] = key.asymmetricKeyType === 'rsa' ? ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']
-    : key.asymmetricKeyType === 'ec' ? (({ prime256v1: ['ES256'], secp384r1: ['ES384'], secp521r1: ['ES512'] } as Record<string, Algorithm[]>)[key.asymmetricKeyDetails?.namedCurve ?? ''] ?? [])
-      : [];
+  const byType: Algorithm[] =
+    key.asymmetricKeyType === 'rsa'
+      ? ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']
+      : key.asymmetricKeyType === 'ec'
+        ? (({ prime256v1: ['ES256'], secp384r1: ['ES384'], secp521r1: ['ES512'] } as Record<string, Algorithm[]>)[key.asymmetricKeyDetails?.namedCurve ?? ''] ??
+          [])
+        : [];
   const algorithms = byType.filter((a) => allowed.includes(a) && (!jwk.alg || jwk.alg === a));
   if (algorithms.length === 0) return null;
   return { kid: jwk.kid, algorithms, key, revoked: false };
@@ -90,22 +94,21 @@ export class JwtService implements TokenVerifier {
   }
 
   /** A token holding `permissions` for `sub` of `tenant`, valid for at most JWT_TTL_S. */
-  issue(input: { sub: string; tenant: string; permissions: readonly Permission[]; keyId: string; ttlS?: number }): { token: string; expiresIn: number } {
+  issue(input: { sub: string; tenant: string; permissions: readonly Permission[]; keyId: string; ttlS?: number }): {
+    token: string;
+    expiresIn: number;
+  } {
     const expiresIn = Math.min(input.ttlS ?? this.config.JWT_TTL_S, this.config.JWT_TTL_S);
     const now = Math.floor(Date.now() / 1000);
-    const token = jwt.sign(
-      { tenant: input.tenant, permissions: [...input.permissions], key: input.keyId, nbf: now },
-      this.ring.current.privateKey,
-      {
-        algorithm: this.ring.current.alg,
-        keyid: this.ring.current.kid,
-        subject: input.sub,
-        issuer: this.config.JWT_ISSUER,
-        audience: this.config.JWT_AUDIENCE,
-        expiresIn,
-        jwtid: randomUUID(),
-      },
-    );
+    const token = jwt.sign({ tenant: input.tenant, permissions: [...input.permissions], key: input.keyId, nbf: now }, this.ring.current.privateKey, {
+      algorithm: this.ring.current.alg,
+      keyid: this.ring.current.kid,
+      subject: input.sub,
+      issuer: this.config.JWT_ISSUER,
+      audience: this.config.JWT_AUDIENCE,
+      expiresIn,
+      jwtid: randomUUID(),
+    });
     return { token, expiresIn };
   }
 
@@ -156,7 +159,11 @@ export class JwtService implements TokenVerifier {
     // Never more than the key holds now.
     const permissions = c.data.permissions.filter(isPermission).filter((p) => k.permissions.includes(p));
     return {
-      tenantId: c.data.tenant, id: `jwt:${c.data.sub}`, scheme: 'jwt', permissions: new Set(permissions), keyId: c.data.key,
+      tenantId: c.data.tenant,
+      id: `jwt:${c.data.sub}`,
+      scheme: 'jwt',
+      permissions: new Set(permissions),
+      keyId: c.data.key,
       expiresAt: earliest(new Date(claims.exp! * 1000), k.endsAt),
     };
   }
@@ -177,7 +184,13 @@ export class JwtService implements TokenVerifier {
     else if (typeof role === 'string' && isRole(role)) permissions = [...ROLE_PERMISSIONS[role]];
     const ceiling: readonly Permission[] = ROLE_PERMISSIONS[ext.maxRole];
     if (permissions.some((p) => !ceiling.includes(p))) throw new AuthenticationError('role_not_allowed', 'jwt', kid);
-    return { tenantId: tenant, id: `jwt:${ext.issuer}:${sub}`, scheme: 'jwt', permissions: new Set(permissions), expiresAt: new Date(claims.exp! * 1000) };
+    return {
+      tenantId: tenant,
+      id: `jwt:${ext.issuer}:${sub}`,
+      scheme: 'jwt',
+      permissions: new Set(permissions),
+      expiresAt: new Date(claims.exp! * 1000),
+    };
   }
 
   /** Keys of an external issuer: static PEMs, or its JWKS fetched and cached (refetched on an unknown kid at most every 30 s). */

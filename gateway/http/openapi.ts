@@ -10,7 +10,10 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record
 
 function parameters(spec: RouteSpec): unknown[] {
   const out: unknown[] = [];
-  for (const [where, schema] of [['path', spec.params], ['query', spec.query]] as const) {
+  for (const [where, schema] of [
+    ['path', spec.params],
+    ['query', spec.query],
+  ] as const) {
     if (!schema) continue;
     const js = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
     for (const [name, s] of Object.entries(js.properties ?? {})) {
@@ -42,7 +45,7 @@ export function buildOpenApi(specs: RouteSpec[], version: string): Record<string
       responses['403'] = problem(spec.permission === 'authenticated' ? 'The credential may not do this' : `Missing permission ${spec.permission}`);
     }
     if (spec.rateClass === 'write' || spec.rateClass === 'auth') responses['503'] ??= problem('Rate limiter (Redis) unavailable; retry after Retry-After');
-    if (spec.path.includes(':id')) responses['404'] = problem('Not found (also for another tenant\'s resources)');
+    if (spec.path.includes(':id')) responses['404'] = problem("Not found (also for another tenant's resources)");
     if (spec.body) {
       responses['413'] = problem('Body too large');
       responses['415'] = problem('Body is not application/json');
@@ -76,8 +79,12 @@ export function buildOpenApi(specs: RouteSpec[], version: string): Record<string
           type: 'object',
           required: ['type', 'title', 'status', 'detail'],
           properties: {
-            type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' },
-            instance: { type: 'string' }, requestId: { type: 'string' },
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
+            instance: { type: 'string' },
+            requestId: { type: 'string' },
             errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
           },
         },

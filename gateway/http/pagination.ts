@@ -50,7 +50,11 @@ export interface Page<Row> {
  * meanwhile neither repeat nor go missing.
  */
 export async function keysetPage<Row extends object>(
-  em: EntityManager, entity: EntityName<Row>, where: FilterQuery<Row>, q: PageQuery, keyset: Keyset<Row>,
+  em: EntityManager,
+  entity: EntityName<Row>,
+  where: FilterQuery<Row>,
+  q: PageQuery,
+  keyset: Keyset<Row>,
 ): Promise<Page<Row>> {
   const cursor = decodeCursor(q.cursor);
   const past = keyset.order === 'desc' ? '$lt' : '$gt';

@@ -20,14 +20,21 @@ export function tenantOf(res: Response): string {
  * is indistinguishable from a missing one.
  */
 export async function findOwned<Row extends { tenantId: string }>(
-  orm: MikroORM, entity: EntityName<Row>, tenantId: string, where: FilterQuery<Row>,
+  orm: MikroORM,
+  entity: EntityName<Row>,
+  tenantId: string,
+  where: FilterQuery<Row>,
 ): Promise<Row | null> {
   return (await orm.em.fork().findOne(entity, { ...(where as object), tenantId } as FilterQuery<Row>)) as Row | null;
 }
 
 /** findOwned, where a missing row ends the request with a 404 naming `name`. */
 export async function loadOwned<Row extends { tenantId: string }>(
-  orm: MikroORM, entity: EntityName<Row>, tenantId: string, where: FilterQuery<Row>, name: string,
+  orm: MikroORM,
+  entity: EntityName<Row>,
+  tenantId: string,
+  where: FilterQuery<Row>,
+  name: string,
 ): Promise<Row> {
   const row = await findOwned(orm, entity, tenantId, where);
   if (!row) throw new NotFoundError(`${name} not found`);
@@ -60,8 +67,15 @@ export function listRoute<Row extends { tenantId: string }, F extends z.ZodRawSh
   const query = pageQuery.extend(opts.filters);
   const keyset = opts.keyset ?? (NEWEST_FIRST as Keyset<Row>);
   return defineRoute({
-    method: 'get', path: opts.path, permission: opts.permission, rateClass: 'read', tag: opts.tag, success: 200,
-    summary: opts.summary, query, ...(opts.params ? { params: opts.params } : {}),
+    method: 'get',
+    path: opts.path,
+    permission: opts.permission,
+    rateClass: 'read',
+    tag: opts.tag,
+    success: 200,
+    summary: opts.summary,
+    query,
+    ...(opts.params ? { params: opts.params } : {}),
     async handler(req: Request, res: Response) {
       const tenantId = tenantOf(res);
       const params = opts.params ? (parseInput(opts.params, req.params, 'params') as Record<string, string>) : {};
@@ -89,8 +103,14 @@ export function getRoute<Row extends { tenantId: string; id: string }>(
 ): RouteSpec {
   const table = opts.entity.meta.tableName;
   return defineRoute({
-    method: 'get', path: opts.path, permission: opts.permission, rateClass: 'read', tag: opts.tag, success: 200,
-    summary: opts.summary, params: uuidParams,
+    method: 'get',
+    path: opts.path,
+    permission: opts.permission,
+    rateClass: 'read',
+    tag: opts.tag,
+    success: 200,
+    summary: opts.summary,
+    params: uuidParams,
     async handler(req: Request, res: Response) {
       const { id } = parseInput(uuidParams, req.params, 'params');
       const tenantId = tenantOf(res);

@@ -27,7 +27,10 @@ export function clientKey(ip: string | undefined): string {
   const h = head ? head.split(':') : [];
   const t = ip.includes('::') && tail ? tail.split(':') : [];
   const groups = [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
-  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 function setHeaders(res: Response, s: BucketState, windowS: number, nowMs: number): void {
@@ -65,8 +68,9 @@ export function createRateLimiting(limiter: RateLimiter, metrics: Metrics, confi
     res.setHeader('Retry-After', String(s.resetS));
     return new RateLimitedError(s.policy, s.resetS);
   };
-  const leases = new RateLimitLeases(limiter, { leaseMs: config.RATE_LIMIT_LEASE_MS, maxHits: config.RATE_LIMIT_LEASE_MAX_HITS },
-    (source) => metrics.rateLimitDecisions.inc({ source }));
+  const leases = new RateLimitLeases(limiter, { leaseMs: config.RATE_LIMIT_LEASE_MS, maxHits: config.RATE_LIMIT_LEASE_MAX_HITS }, (source) =>
+    metrics.rateLimitDecisions.inc({ source }),
+  );
   const unavailable = (cls: RouteClass, res: Response, next: NextFunction, err: unknown) => {
     const mode = cls === 'read' ? config.RATE_LIMIT_REDIS_DOWN_READS : config.RATE_LIMIT_REDIS_DOWN_WRITES;
     if (mode === 'fail-open') {
@@ -99,7 +103,11 @@ export function createRateLimiting(limiter: RateLimiter, metrics: Metrics, confi
         const principal = res.locals.principal as Principal | undefined;
         const ip = clientKey(req.ip);
         const buckets = principal
-          ? [limiter.ipFailureBucket(ip, 'check'), limiter.principalBucket(principal.tenantId, principal.id, cls), limiter.tenantBucket(principal.tenantId, cls)]
+          ? [
+              limiter.ipFailureBucket(ip, 'check'),
+              limiter.principalBucket(principal.tenantId, principal.id, cls),
+              limiter.tenantBucket(principal.tenantId, cls),
+            ]
           : [limiter.ipBucket(ip, cls)];
         leases.take(buckets).then(
           (d) => {

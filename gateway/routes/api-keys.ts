@@ -24,7 +24,6 @@ export const apiKeyCreateBody = z
   })
   .refine((b) => (b.role === undefined) !== (b.permissions === undefined), { message: 'give exactly one of role or permissions' });
 
-
 /** What may be shown about a key: never the secret nor its hash. */
 export function apiKeyView(row: ApiKeyRow) {
   return {
@@ -53,7 +52,12 @@ export function apiKeyRoutes(store: ApiKeyStore, audit: AuditTrail, rotationOver
   const common = { permission: 'api-keys:manage', tag: 'api-keys' } as const;
   return [
     defineRoute({
-      ...common, method: 'post', path: '/v1/api-keys', rateClass: 'write', success: 201, body: apiKeyCreateBody,
+      ...common,
+      method: 'post',
+      path: '/v1/api-keys',
+      rateClass: 'write',
+      success: 201,
+      body: apiKeyCreateBody,
       summary: 'Create an API key with a role or a subset of your own permissions; the secret is returned once',
       async handler(req: Request, res: Response) {
         const principal = res.locals.principal as Principal;
@@ -63,9 +67,12 @@ export function apiKeyRoutes(store: ApiKeyStore, audit: AuditTrail, rotationOver
           throw new InputError('the request body is invalid', [{ path: 'body.expiresAt', message: 'must be in the future' }]);
         }
         if (asked && principal.expiresAt && asked > principal.expiresAt) {
-          throw new InputError('the request body is invalid', [{
-            path: 'body.expiresAt', message: `must not be later than the credential making the key, which ends at ${principal.expiresAt.toISOString()}`,
-          }]);
+          throw new InputError('the request body is invalid', [
+            {
+              path: 'body.expiresAt',
+              message: `must not be later than the credential making the key, which ends at ${principal.expiresAt.toISOString()}`,
+            },
+          ]);
         }
         // Without an expiry asked for, the new key ends with the credential that makes it.
         const expiresAt = earliest(asked, principal.expiresAt);
@@ -73,30 +80,57 @@ export function apiKeyRoutes(store: ApiKeyStore, audit: AuditTrail, rotationOver
         try {
           assertWithin(principal, permissions);
         } catch (err) {
-          await audit.forRequest(req, res, { action: 'api_key.create_refused', outcome: 'denied', resourceType: 'api_key', details: { wanted: permissions } });
+          await audit.forRequest(req, res, {
+            action: 'api_key.create_refused',
+            outcome: 'denied',
+            resourceType: 'api_key',
+            details: { wanted: permissions },
+          });
           throw err;
         }
         const created = await store.create({
-          tenantId: principal.tenantId, name: body.name, role: body.role ?? 'custom', permissions, createdBy: principal.id, expiresAt,
+          tenantId: principal.tenantId,
+          name: body.name,
+          role: body.role ?? 'custom',
+          permissions,
+          createdBy: principal.id,
+          expiresAt,
         });
         await audit.forRequest(req, res, {
-          action: 'api_key.created', outcome: 'success', resourceType: 'api_key', resourceId: created.row.id,
+          action: 'api_key.created',
+          outcome: 'success',
+          resourceType: 'api_key',
+          resourceId: created.row.id,
           details: { keyId: created.row.keyId, role: created.row.role, permissions, expiresAt: expiresAt?.toISOString() ?? null },
         });
         res.setHeader('Cache-Control', 'no-store');
-        res.status(201).setHeader('Location', `/v1/api-keys/${created.row.id}`).json({ ...apiKeyView(created.row), secret: created.secret });
+        res
+          .status(201)
+          .setHeader('Location', `/v1/api-keys/${created.row.id}`)
+          .json({ ...apiKeyView(created.row), secret: created.secret });
       },
     }),
     defineRoute({
-      ...common, method: 'get', path: '/v1/api-keys', rateClass: 'read', success: 200, query: pageQuery,
-      summary: 'List the tenant\'s API keys (redacted), oldest first, with cursor pagination',
+      ...common,
+      method: 'get',
+      path: '/v1/api-keys',
+      rateClass: 'read',
+      success: 200,
+      query: pageQuery,
+      summary: "List the tenant's API keys (redacted), oldest first, with cursor pagination",
       async handler(req: Request, res: Response) {
         const p = await store.list(tenantOf(res), parseInput(pageQuery, req.query, 'query'));
         res.json({ data: p.data.map(apiKeyView), nextCursor: p.nextCursor });
       },
     }),
     defineRoute({
-      ...common, method: 'post', path: '/v1/api-keys/:id/rotate', rateClass: 'write', success: 201, params, body: emptyBody,
+      ...common,
+      method: 'post',
+      path: '/v1/api-keys/:id/rotate',
+      rateClass: 'write',
+      success: 201,
+      params,
+      body: emptyBody,
       summary: 'Replace a key: a new key with the same rights; the old one stays valid for API_KEY_ROTATION_OVERLAP_S',
       async handler(req: Request, res: Response) {
         const principal = res.locals.principal as Principal;
@@ -106,22 +140,37 @@ export function apiKeyRoutes(store: ApiKeyStore, audit: AuditTrail, rotationOver
         if (old.revokedAt) throw new ConflictError('the key is already revoked or rotated');
         assertWithin(principal, old.permissions);
         const created = await store.create({
-          tenantId: principal.tenantId, name: old.name, role: old.role, permissions: old.permissions as Permission[],
-          createdBy: principal.id, expiresAt: earliest(old.expiresAt, principal.expiresAt), rotatedFrom: old.id,
+          tenantId: principal.tenantId,
+          name: old.name,
+          role: old.role,
+          permissions: old.permissions as Permission[],
+          createdBy: principal.id,
+          expiresAt: earliest(old.expiresAt, principal.expiresAt),
+          rotatedFrom: old.id,
         });
         const revokesAt = new Date(Date.now() + rotationOverlapS * 1000);
         await store.revoke(principal.tenantId, old.id, revokesAt);
         await audit.forRequest(req, res, {
-          action: 'api_key.rotated', outcome: 'success', resourceType: 'api_key', resourceId: old.id,
+          action: 'api_key.rotated',
+          outcome: 'success',
+          resourceType: 'api_key',
+          resourceId: old.id,
           details: { oldKeyId: old.keyId, newId: created.row.id, newKeyId: created.row.keyId, oldRevokesAt: revokesAt.toISOString() },
         });
         res.setHeader('Cache-Control', 'no-store');
-        res.status(201).setHeader('Location', `/v1/api-keys/${created.row.id}`)
+        res
+          .status(201)
+          .setHeader('Location', `/v1/api-keys/${created.row.id}`)
           .json({ ...apiKeyView(created.row), secret: created.secret, previous: { id: old.id, revokesAt: revokesAt.toISOString() } });
       },
     }),
     defineRoute({
-      ...common, method: 'delete', path: '/v1/api-keys/:id', rateClass: 'write', success: 200, params,
+      ...common,
+      method: 'delete',
+      path: '/v1/api-keys/:id',
+      rateClass: 'write',
+      success: 200,
+      params,
       summary: 'Revoke a key now (every gateway instance refuses it within API_KEY_CACHE_TTL_MS ≤ 5 s)',
       async handler(req: Request, res: Response) {
         const principal = res.locals.principal as Principal;
@@ -131,12 +180,20 @@ export function apiKeyRoutes(store: ApiKeyStore, audit: AuditTrail, rotationOver
         try {
           assertWithin(principal, target.permissions);
         } catch (err) {
-          await audit.forRequest(req, res, { action: 'api_key.revoke_refused', outcome: 'denied', resourceType: 'api_key', resourceId: target.id });
+          await audit.forRequest(req, res, {
+            action: 'api_key.revoke_refused',
+            outcome: 'denied',
+            resourceType: 'api_key',
+            resourceId: target.id,
+          });
           throw err;
         }
         const row = await store.revoke(principal.tenantId, id);
         await audit.forRequest(req, res, {
-          action: 'api_key.revoked', outcome: 'success', resourceType: 'api_key', resourceId: row.id,
+          action: 'api_key.revoked',
+          outcome: 'success',
+          resourceType: 'api_key',
+          resourceId: row.id,
           details: { keyId: row.keyId, revokedAt: row.revokedAt?.toISOString() ?? null },
         });
         res.json(apiKeyView(row));

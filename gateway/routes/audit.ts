@@ -21,9 +21,17 @@ const auditQuery = pageQuery.extend({
 
 function view(r: AuditEventRow) {
   return {
-    eventId: r.eventId, occurredAt: r.occurredAt.toISOString(), principal: r.principal, action: r.action,
-    resourceType: r.resourceType, resourceId: r.resourceId, outcome: r.outcome, requestId: r.requestId,
-    operationId: r.operationId, sourceIp: r.sourceIp, userAgent: r.userAgent,
+    eventId: r.eventId,
+    occurredAt: r.occurredAt.toISOString(),
+    principal: r.principal,
+    action: r.action,
+    resourceType: r.resourceType,
+    resourceId: r.resourceId,
+    outcome: r.outcome,
+    requestId: r.requestId,
+    operationId: r.operationId,
+    sourceIp: r.sourceIp,
+    userAgent: r.userAgent,
     details: r.details ? (JSON.parse(r.details) as unknown) : null,
     storage: { partition: r.kafkaPartition, offset: String(r.kafkaOffset) },
   };
@@ -33,8 +41,14 @@ function view(r: AuditEventRow) {
 export function auditRoutes(orm: MikroORM): RouteSpec[] {
   return [
     defineRoute({
-      method: 'get', path: '/v1/audit/events', permission: 'audit:read', rateClass: 'read', tag: 'audit', success: 200,
-      summary: 'Audit records of the caller\'s tenant, newest first', query: auditQuery,
+      method: 'get',
+      path: '/v1/audit/events',
+      permission: 'audit:read',
+      rateClass: 'read',
+      tag: 'audit',
+      success: 200,
+      summary: "Audit records of the caller's tenant, newest first",
+      query: auditQuery,
       async handler(req: Request, res: Response) {
         const q = parseInput(auditQuery, req.query, 'query');
         const where: FilterQuery<AuditEventRow> = { tenantId: tenantOf(res) };

@@ -17,8 +17,13 @@ export const tokenBody = z.strictObject({
 export function authRoutes(jwt: JwtService, audit: AuditTrail): RouteSpec[] {
   return [
     defineRoute({
-      method: 'post', path: '/v1/auth/token', permission: 'authenticated', rateClass: 'auth', tag: 'auth', success: 200,
-      summary: 'Exchange the API key in X-API-Key for a short-lived JWT holding at most the key\'s permissions',
+      method: 'post',
+      path: '/v1/auth/token',
+      permission: 'authenticated',
+      rateClass: 'auth',
+      tag: 'auth',
+      success: 200,
+      summary: "Exchange the API key in X-API-Key for a short-lived JWT holding at most the key's permissions",
       body: tokenBody,
       async handler(req: Request, res: Response) {
         const principal = res.locals.principal as Principal;
@@ -32,9 +37,18 @@ export function authRoutes(jwt: JwtService, audit: AuditTrail): RouteSpec[] {
           await audit.forRequest(req, res, { action: 'auth.token_refused', outcome: 'denied', details: { excess } });
           throw new PermissionDeniedError(excess.join(','));
         }
-        const { token, expiresIn } = jwt.issue({ sub: principal.id, tenant: principal.tenantId, permissions: asked, keyId: principal.keyId, ttlS: body.ttlSeconds });
+        const { token, expiresIn } = jwt.issue({
+          sub: principal.id,
+          tenant: principal.tenantId,
+          permissions: asked,
+          keyId: principal.keyId,
+          ttlS: body.ttlSeconds,
+        });
         await audit.forRequest(req, res, {
-          action: 'auth.token_issued', outcome: 'success', resourceType: 'api_key', resourceId: principal.keyId,
+          action: 'auth.token_issued',
+          outcome: 'success',
+          resourceType: 'api_key',
+          resourceId: principal.keyId,
           details: { permissions: asked, expiresIn, kid: jwt.ring.current.kid },
         });
         res.setHeader('Cache-Control', 'no-store');
@@ -42,7 +56,12 @@ export function authRoutes(jwt: JwtService, audit: AuditTrail): RouteSpec[] {
       },
     }),
     defineRoute({
-      method: 'get', path: '/.well-known/jwks.json', permission: 'public', rateClass: 'read', tag: 'auth', success: 200,
+      method: 'get',
+      path: '/.well-known/jwks.json',
+      permission: 'public',
+      rateClass: 'read',
+      tag: 'auth',
+      success: 200,
       summary: 'Public keys that verify the tokens this gateway issues (RFC 7517)',
       handler(_req: Request, res: Response) {
         res.setHeader('Cache-Control', 'public, max-age=300');

@@ -35,7 +35,10 @@ export function commandRoutes(service: CommandService, audit: AuditTrail): Route
           pathId = hasId ? parseInput(idParams, req.params, 'params').id : undefined;
           body = parseInput(def.body, req.body ?? {}, 'body');
           const result = await service.accept({
-            def, body, pathId, principal,
+            def,
+            body,
+            pathId,
+            principal,
             requestId: res.locals.requestId as string,
             method: req.method,
             path: req.path,
@@ -45,14 +48,14 @@ export function commandRoutes(service: CommandService, audit: AuditTrail): Route
             sourceIp: req.ip ?? null,
             userAgent: req.get('user-agent') ?? null,
           });
-          res.status(result.statusCode)
-            .setHeader('Location', `/v1/operations/${result.body.id}`)
-            .setHeader('Retry-After', '1')
-            .json(result.body);
+          res.status(result.statusCode).setHeader('Location', `/v1/operations/${result.body.id}`).setHeader('Retry-After', '1').json(result.body);
         } catch (err) {
           if (err instanceof InputError) {
             await audit.forRequest(req, res, {
-              action: 'command.rejected', outcome: 'failure', resourceType: def.resourceType, resourceId: pathId ?? null,
+              action: 'command.rejected',
+              outcome: 'failure',
+              resourceType: def.resourceType,
+              resourceId: pathId ?? null,
               details: { commandType: def.type, reason: 'invalid_input', fields: err.issues.map((i) => i.path).slice(0, 10) },
             });
           }

@@ -22,10 +22,11 @@ function isDone(op: OperationRow): boolean {
 export function operationRoutes(orm: MikroORM, waiter: OperationWaiter, cache: ReadCache, maxWaitS: number, quota: WaitQuota): RouteSpec[] {
   const find = (tenantId: string, id: string) => findOwned(orm, Operation, tenantId, { id });
   // An operation changes once, to its final state, and that change is announced (operation_done).
-  const cached = (tenantId: string, id: string) => cache.get(`operations:${id}`, tenantId, async () => {
-    const op = await find(tenantId, id);
-    return op ? { body: JSON.stringify(operationView(op)), pending: !isDone(op) } : null;
-  });
+  const cached = (tenantId: string, id: string) =>
+    cache.get(`operations:${id}`, tenantId, async () => {
+      const op = await find(tenantId, id);
+      return op ? { body: JSON.stringify(operationView(op)), pending: !isDone(op) } : null;
+    });
   return [
     defineRoute({
       method: 'get',

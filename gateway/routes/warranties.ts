@@ -49,17 +49,52 @@ export function warrantyClaimView(c: WarrantyClaimRow) {
 export function warrantyQueryRoutes(orm: MikroORM, cache: ReadCache): RouteSpec[] {
   const common = { orm, permission: 'warranties:read', tag: 'warranties' } as const;
   return [
-    listRoute({ ...common, entity: Warranty, path: '/v1/warranties', summary: 'List warranties, newest first, with cursor pagination', filters: warrantyFilters, view: warrantyView }),
-    getRoute({ ...common, cache, entity: Warranty, path: '/v1/warranties/:id', summary: 'One warranty', name: 'warranty', view: warrantyView }),
     listRoute({
-      ...common, entity: WarrantyClaim, path: '/v1/warranties/:id/claims', summary: 'The claims of one warranty, newest first',
-      params, filters: { status: claimStatus.optional() }, view: warrantyClaimView,
+      ...common,
+      entity: Warranty,
+      path: '/v1/warranties',
+      summary: 'List warranties, newest first, with cursor pagination',
+      filters: warrantyFilters,
+      view: warrantyView,
+    }),
+    getRoute({
+      ...common,
+      cache,
+      entity: Warranty,
+      path: '/v1/warranties/:id',
+      summary: 'One warranty',
+      name: 'warranty',
+      view: warrantyView,
+    }),
+    listRoute({
+      ...common,
+      entity: WarrantyClaim,
+      path: '/v1/warranties/:id/claims',
+      summary: 'The claims of one warranty, newest first',
+      params,
+      filters: { status: claimStatus.optional() },
+      view: warrantyClaimView,
       async scope({ id }, tenantId) {
         await loadOwned(orm, Warranty, tenantId, { id }, 'warranty');
         return { warrantyId: id };
       },
     }),
-    listRoute({ ...common, entity: WarrantyClaim, path: '/v1/warranty-claims', summary: 'List warranty claims, newest first, with cursor pagination', filters: { status: claimStatus.optional(), warrantyId: z.string().uuid().optional() }, view: warrantyClaimView }),
-    getRoute({ ...common, cache, entity: WarrantyClaim, path: '/v1/warranty-claims/:id', summary: 'One warranty claim', name: 'warranty claim', view: warrantyClaimView }),
+    listRoute({
+      ...common,
+      entity: WarrantyClaim,
+      path: '/v1/warranty-claims',
+      summary: 'List warranty claims, newest first, with cursor pagination',
+      filters: { status: claimStatus.optional(), warrantyId: z.string().uuid().optional() },
+      view: warrantyClaimView,
+    }),
+    getRoute({
+      ...common,
+      cache,
+      entity: WarrantyClaim,
+      path: '/v1/warranty-claims/:id',
+      summary: 'One warranty claim',
+      name: 'warranty claim',
+      view: warrantyClaimView,
+    }),
   ];
 }

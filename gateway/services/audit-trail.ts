@@ -8,7 +8,11 @@ import type { Principal } from '../auth/principal';
 
 /** Gateway audit records go through the outbox like everyone else's, so the relay publishes them. */
 export class AuditTrail {
-  constructor(private readonly orm: MikroORM, private readonly topics: TopicNames, private readonly logger: Logger) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly topics: TopicNames,
+    private readonly logger: Logger,
+  ) {}
 
   async record(input: AuditInput): Promise<void> {
     const em = this.orm.em.fork();

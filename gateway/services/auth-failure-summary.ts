@@ -21,7 +21,10 @@ interface OpenSummary extends AuthFailureSummary {
 export class AuthFailureSummaries {
   private readonly open = new Map<string, OpenSummary>();
 
-  constructor(private readonly windowMs: number, private readonly write: (s: AuthFailureSummary) => Promise<void>) {}
+  constructor(
+    private readonly windowMs: number,
+    private readonly write: (s: AuthFailureSummary) => Promise<void>,
+  ) {}
 
   add(source: string, reason: string, at = new Date()): void {
     let s = this.open.get(source);

@@ -93,16 +93,32 @@ export class CommandService {
         traceparent: req.traceparent,
       }),
     };
-    const record = buildAuditRecord({
-      action: 'command.accepted', outcome: 'success', tenantId: principal.tenantId, principal: principal.id,
-      requestId: req.requestId, operationId, resourceType: def.resourceType, resourceId,
-      sourceIp: req.sourceIp, userAgent: req.userAgent, details: { commandType: def.type },
-    }, now);
+    const record = buildAuditRecord(
+      {
+        action: 'command.accepted',
+        outcome: 'success',
+        tenantId: principal.tenantId,
+        principal: principal.id,
+        requestId: req.requestId,
+        operationId,
+        resourceType: def.resourceType,
+        resourceId,
+        sourceIp: req.sourceIp,
+        userAgent: req.userAgent,
+        details: { commandType: def.type },
+      },
+      now,
+    );
     const audit = auditMessage(record, this.topics);
     const end = this.metrics.publishDuration.startTimer({ type: def.type });
     await this.publisher.send([
       command,
-      { topic: audit.topic, key: audit.key, value: await this.codec.encode(audit.topic, AUDIT_SCHEMA_FILE, record), headers: toKafkaHeaders(audit.headers) },
+      {
+        topic: audit.topic,
+        key: audit.key,
+        value: await this.codec.encode(audit.topic, AUDIT_SCHEMA_FILE, record),
+        headers: toKafkaHeaders(audit.headers),
+      },
     ]);
     end();
     this.metrics.commandsPublished.inc({ type: def.type });
@@ -126,6 +142,13 @@ const OPERATION_STATUSES = new Set<string>(['accepted', 'running', 'succeeded', 
 
 /** A replay answers with the view stored on completion; it comes back from a JSON column, so its shape is checked. */
 function isOperationView(b: Record<string, unknown>): b is Record<string, unknown> & OperationView {
-  return typeof b.id === 'string' && typeof b.type === 'string' && typeof b.status === 'string' && OPERATION_STATUSES.has(b.status)
-    && typeof b.done === 'boolean' && typeof b.createdAt === 'string' && typeof b.updatedAt === 'string';
+  return (
+    typeof b.id === 'string' &&
+    typeof b.type === 'string' &&
+    typeof b.status === 'string' &&
+    OPERATION_STATUSES.has(b.status) &&
+    typeof b.done === 'boolean' &&
+    typeof b.createdAt === 'string' &&
+    typeof b.updatedAt === 'string'
+  );
 }

@@ -10,9 +10,7 @@ export interface IdempotencyScope {
   key: string;
 }
 
-export type Claim =
-  | { kind: 'new' }
-  | { kind: 'replay'; statusCode: number; body: Record<string, unknown> };
+export type Claim = { kind: 'new' } | { kind: 'replay'; statusCode: number; body: Record<string, unknown> };
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
@@ -24,7 +22,9 @@ export function validateIdempotencyKey(key: string | undefined): string | undefi
 
 /** Fingerprint of what makes two requests "the same": method, path and the parsed body. */
 export function requestFingerprint(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method.toUpperCase()} ${path}\n${canonicalJson(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method.toUpperCase()} ${path}\n${canonicalJson(body)}`)
+    .digest('hex');
 }
 
 interface ClaimRequest {
@@ -50,17 +50,22 @@ export class IdempotencyStore {
   private readonly claims: MicroBatcher<ClaimRequest, boolean>;
   private readonly completions: MicroBatcher<Completion, void>;
 
-  constructor(private readonly orm: MikroORM, private readonly ttlHours: number) {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly ttlHours: number,
+  ) {
     this.claims = new MicroBatcher((reqs) => this.claimMany(reqs));
     this.completions = new MicroBatcher((cs) => this.completeMany(cs));
   }
 
   async claim(scope: IdempotencyScope, fingerprint: string, operationId: string): Promise<Claim> {
     if (await this.claims.add({ scope, fingerprint, operationId })) return { kind: 'new' };
-    const [row] = await this.orm.em.fork().execute<{ fingerprint: string; status_code: number | null; response_body: Record<string, unknown> | null }[]>(
-      'select fingerprint, status_code, response_body from idempotency_keys where tenant_id = ? and principal = ? and key = ?',
-      [scope.tenantId, scope.principal, scope.key],
-    );
+    const [row] = await this.orm.em
+      .fork()
+      .execute<{ fingerprint: string; status_code: number | null; response_body: Record<string, unknown> | null }[]>(
+        'select fingerprint, status_code, response_body from idempotency_keys where tenant_id = ? and principal = ? and key = ?',
+        [scope.tenantId, scope.principal, scope.key],
+      );
     if (!row) throw new ConflictError('the request with this Idempotency-Key is still being processed');
     if (row.fingerprint !== fingerprint) throw new IdempotencyMismatchError('this Idempotency-Key was used with a different request');
     if (row.status_code === null || !row.response_body) throw new ConflictError('the request with this Idempotency-Key is still being processed');
@@ -73,10 +78,13 @@ export class IdempotencyStore {
 
   /** The request failed before it was accepted: the key is free again. */
   async release(scope: IdempotencyScope): Promise<void> {
-    await this.orm.em.fork().execute(
-      'delete from idempotency_keys where tenant_id = ? and principal = ? and key = ? and status_code is null',
-      [scope.tenantId, scope.principal, scope.key],
-    );
+    await this.orm.em
+      .fork()
+      .execute('delete from idempotency_keys where tenant_id = ? and principal = ? and key = ? and status_code is null', [
+        scope.tenantId,
+        scope.principal,
+        scope.key,
+      ]);
   }
 
   private async claimMany(reqs: ClaimRequest[]): Promise<boolean[]> {

@@ -25,14 +25,24 @@ export class OperationStore {
   private async insertMany(rows: OperationRow[]): Promise<boolean[]> {
     const values: unknown[] = [];
     const tuples = rows.map((r) => {
-      values.push(r.id, r.tenantId, r.type, r.status, r.principal, r.requestId, r.resourceType, r.resourceId,
-        r.error === null ? null : JSON.stringify(r.error), r.createdAt, r.updatedAt);
+      values.push(
+        r.id,
+        r.tenantId,
+        r.type,
+        r.status,
+        r.principal,
+        r.requestId,
+        r.resourceType,
+        r.resourceId,
+        r.error === null ? null : JSON.stringify(r.error),
+        r.createdAt,
+        r.updatedAt,
+      );
       return '(?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)';
     });
-    const inserted = await this.orm.em.fork().execute<{ id: string }[]>(
-      `insert into operations (${COLUMNS}) values ${tuples.join(', ')} on conflict (id) do nothing returning id`,
-      values,
-    );
+    const inserted = await this.orm.em
+      .fork()
+      .execute<{ id: string }[]>(`insert into operations (${COLUMNS}) values ${tuples.join(', ')} on conflict (id) do nothing returning id`, values);
     const ids = new Set(inserted.map((r) => r.id));
     return rows.map((r) => ids.has(r.id));
   }

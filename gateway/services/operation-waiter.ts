@@ -8,7 +8,10 @@ import type { PgListener } from '../../shared/notify';
 export class OperationWaiter {
   private readonly waiting = new Map<string, Set<() => void>>();
 
-  constructor(listener: PgListener, private readonly safetyMs = 5000) {
+  constructor(
+    listener: PgListener,
+    private readonly safetyMs = 5000,
+  ) {
     listener.on(listener.channel('operation_done'), (id) => {
       // An empty payload comes after a reconnect: every waiter looks again.
       if (id === '') for (const set of this.waiting.values()) for (const wake of set) wake();

@@ -138,14 +138,24 @@ export class RateLimiter {
    */
   private readonly ns: string;
 
-  constructor(private readonly redis: Redis, private readonly config: RateLimitConfig) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly config: RateLimitConfig,
+  ) {
     this.windowS = config.RATE_LIMIT_WINDOW_S;
     this.defaults = { read: config.RATE_LIMIT_READ_PER_MIN, write: config.RATE_LIMIT_WRITE_PER_MIN, auth: config.RATE_LIMIT_AUTH_PER_MIN };
-    this.tenantDefaults = { read: config.RATE_LIMIT_TENANT_READ_PER_MIN, write: config.RATE_LIMIT_TENANT_WRITE_PER_MIN, auth: config.RATE_LIMIT_TENANT_AUTH_PER_MIN };
+    this.tenantDefaults = {
+      read: config.RATE_LIMIT_TENANT_READ_PER_MIN,
+      write: config.RATE_LIMIT_TENANT_WRITE_PER_MIN,
+      auth: config.RATE_LIMIT_TENANT_AUTH_PER_MIN,
+    };
     this.overrides = config.RATE_LIMIT_TENANT_OVERRIDES;
-    const policy = createHash('sha256').update(JSON.stringify([
-      this.defaults, this.tenantDefaults, config.RATE_LIMIT_IP_PER_MIN, config.RATE_LIMIT_IP_FAILURES_PER_MIN, this.overrides, this.windowS,
-    ])).digest('hex').slice(0, 8);
+    const policy = createHash('sha256')
+      .update(
+        JSON.stringify([this.defaults, this.tenantDefaults, config.RATE_LIMIT_IP_PER_MIN, config.RATE_LIMIT_IP_FAILURES_PER_MIN, this.overrides, this.windowS]),
+      )
+      .digest('hex')
+      .slice(0, 8);
     this.ns = `rl:${config.DATABASE_SCHEMA}:${policy}:`;
     if (!Reflect.has(redis, 'statesetRateLimit')) redis.defineCommand('statesetRateLimit', { lua: SCRIPT });
   }
@@ -161,13 +171,23 @@ export class RateLimiter {
 
   /** Shared by every key and token of the tenant: minting more keys does not multiply the budget. */
   tenantBucket(tenantId: string, cls: RouteClass): Bucket {
-    return { policy: `tenant-${cls}`, key: `${this.ns}t:${part(tenantId)}:${cls}`, limit: this.tenantLimitFor(tenantId, cls), mode: 'consume' };
+    return {
+      policy: `tenant-${cls}`,
+      key: `${this.ns}t:${part(tenantId)}:${cls}`,
+      limit: this.tenantLimitFor(tenantId, cls),
+      mode: 'consume',
+    };
   }
 
   // Identifiers may contain ':' (tenant "a:b" + principal "c" vs tenant "a" + principal "b:c"):
   // each part is percent-encoded, so ':' only ever separates parts and no two buckets share a key.
   principalBucket(tenantId: string, principalId: string, cls: RouteClass): Bucket {
-    return { policy: cls, key: `${this.ns}p:${part(tenantId)}:${part(principalId)}:${cls}`, limit: this.limitFor(tenantId, cls), mode: 'consume' };
+    return {
+      policy: cls,
+      key: `${this.ns}p:${part(tenantId)}:${part(principalId)}:${cls}`,
+      limit: this.limitFor(tenantId, cls),
+      mode: 'consume',
+    };
   }
 
   ipBucket(ip: string, cls: RouteClass): Bucket {
@@ -191,9 +211,21 @@ export class RateLimiter {
     const states = buckets.map((b, i): BucketState => {
       const count = Number(out[4 + 2 * i]);
       const resetMs = Number(out[5 + 2 * i]);
-      return { policy: b.policy, limit: b.limit, remaining: Math.max(0, b.limit - count), resetS: Math.max(1, Math.ceil((resetMs - nowMs) / 1000)) };
+      return {
+        policy: b.policy,
+        limit: b.limit,
+        remaining: Math.max(0, b.limit - count),
+        resetS: Math.max(1, Math.ceil((resetMs - nowMs) / 1000)),
+      };
     });
-    return { allowed: allowed === 1, granted, leaseId, ...(blocking > 0 ? { blockedBy: states[blocking - 1] } : {}), buckets: states, nowMs };
+    return {
+      allowed: allowed === 1,
+      granted,
+      leaseId,
+      ...(blocking > 0 ? { blockedBy: states[blocking - 1] } : {}),
+      buckets: states,
+      nowMs,
+    };
   }
 
   /** Gives back hits j = from … to of a lease that were never spent (best effort). */

@@ -7,7 +7,10 @@ export class WaitQuota {
   private readonly byPrincipal = new Map<string, number>();
   private readonly byTenant = new Map<string, number>();
 
-  constructor(private readonly perPrincipal: number, private readonly perTenant: number) {}
+  constructor(
+    private readonly perPrincipal: number,
+    private readonly perTenant: number,
+  ) {}
 
   /** A release function when a wait may start; null when the principal or the tenant is at its quota. */
   acquire(tenantId: string, principalId: string): (() => void) | null {

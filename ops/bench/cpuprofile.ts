@@ -47,7 +47,9 @@ export function topSelfTime(file: string, top = 10): { totalMs: number; idleMs: 
     e.us += dt;
     selfUs.set(k, e);
   });
-  const rows = [...selfUs.values()].sort((a, b) => b.us - a.us).slice(0, top)
+  const rows = [...selfUs.values()]
+    .sort((a, b) => b.us - a.us)
+    .slice(0, top)
     .map((e) => ({ fn: e.fn, where: e.where, ms: e.us / 1000, share: totalUs ? e.us / totalUs : 0 }));
   return { totalMs: totalUs / 1000, idleMs: idleUs / 1000, rows };
 }
@@ -55,7 +57,10 @@ export function topSelfTime(file: string, top = 10): { totalMs: number; idleMs: 
 export function renderTop(title: string, file: string, top = 10): string {
   const { totalMs, idleMs, rows } = topSelfTime(file, top);
   const lines = rows.map((r) => `  ${r.ms.toFixed(0).padStart(7)} ms ${(100 * r.share).toFixed(1).padStart(5)} %  ${r.fn}  ${r.where}`);
-  return [`${title}: ${path.basename(file)} (${(totalMs / 1000).toFixed(1)} s busy, ${(idleMs / 1000).toFixed(1)} s idle), top ${top} by self time (share of busy)`, ...lines].join('\n');
+  return [
+    `${title}: ${path.basename(file)} (${(totalMs / 1000).toFixed(1)} s busy, ${(idleMs / 1000).toFixed(1)} s idle), top ${top} by self time (share of busy)`,
+    ...lines,
+  ].join('\n');
 }
 
 if (require.main === module) {
@@ -63,7 +68,12 @@ if (require.main === module) {
   const topAt = args.indexOf('--top');
   const top = topAt >= 0 ? Number(args.splice(topAt, 2)[1]) : 10;
   for (const target of args) {
-    const files = fs.statSync(target).isDirectory() ? fs.readdirSync(target).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(target, f)) : [target];
+    const files = fs.statSync(target).isDirectory()
+      ? fs
+          .readdirSync(target)
+          .filter((f) => f.endsWith('.cpuprofile'))
+          .map((f) => path.join(target, f))
+      : [target];
     for (const f of files) console.log(renderTop('profile', f, top));
   }
 }

@@ -75,7 +75,18 @@ function call(base: URL, r: HttpRequestSpec, retry = true): Promise<{ status: nu
 async function runPaced(spec: PacedSpec): Promise<PacedResult> {
   const base = new URL(spec.url);
   const total = Math.max(1, Math.round(spec.ratePerS * spec.durationS));
-  const out: PacedResult = { mode: 'paced', sent: 0, succeeded: 0, failed: 0, errors: 0, achievedRatePerS: 0, latenciesMs: [], operationIds: [], firstError: null, errorKinds: {} };
+  const out: PacedResult = {
+    mode: 'paced',
+    sent: 0,
+    succeeded: 0,
+    failed: 0,
+    errors: 0,
+    achievedRatePerS: 0,
+    latenciesMs: [],
+    operationIds: [],
+    firstError: null,
+    errorKinds: {},
+  };
   const tally = (msg: string) => {
     out.firstError ??= msg;
     const kind = msg.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<id>').slice(0, 80);
@@ -91,7 +102,11 @@ async function runPaced(spec: PacedSpec): Promise<PacedResult> {
     const id = (JSON.parse(posted.body) as { id: string }).id;
     const deadline = intendedAt + 30_000;
     for (;;) {
-      const op = await call(base, { method: 'GET', path: `/v1/operations/${id}`, headers: { 'x-api-key': spec.apiKey, prefer: `wait=${spec.waitS}` } });
+      const op = await call(base, {
+        method: 'GET',
+        path: `/v1/operations/${id}`,
+        headers: { 'x-api-key': spec.apiKey, prefer: `wait=${spec.waitS}` },
+      });
       const status = op.status === 200 ? (JSON.parse(op.body) as { status: string }).status : `http ${op.status}`;
       if (status === 'succeeded') {
         out.succeeded++;
@@ -133,7 +148,10 @@ async function main(): Promise<void> {
   agent.destroy();
 }
 
-main().then(() => process.exit(0), (err: unknown) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  },
+);

@@ -23,7 +23,11 @@ import { e2e } from './scenarios/e2e';
 import { sink } from './scenarios/sink';
 
 const ORDER: [Exclude<Scenario, 'memory'>, (ctx: Ctx) => Promise<ScenarioOutcome>][] = [
-  ['intake', intake], ['reads', reads], ['worker', worker], ['e2e', e2e], ['sink', sink],
+  ['intake', intake],
+  ['reads', reads],
+  ['worker', worker],
+  ['e2e', e2e],
+  ['sink', sink],
 ];
 
 const t0 = Date.now();
@@ -58,7 +62,15 @@ async function main(): Promise<number> {
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         log(`scenario ${name} failed: ${message}`);
-        rows.push({ scenario: name, measure: 'scenario failed', value: NaN, unit: '', goal: '', ok: false, note: message.split('\n')[0]!.slice(0, 160) });
+        rows.push({
+          scenario: name,
+          measure: 'scenario failed',
+          value: NaN,
+          unit: '',
+          goal: '',
+          ok: false,
+          note: message.split('\n')[0]!.slice(0, 160),
+        });
         details[name] = { error: message };
       }
     }
@@ -66,20 +78,32 @@ async function main(): Promise<number> {
     await stopAll();
     if (startedInfra) stopInfra(log);
   }
-  const file = writeResults(opts.resultsFile ?? path.join(ROOT, 'ops', 'bench', 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), { options: ctx.opts, rows, details, startedAt });
+  const file = writeResults(opts.resultsFile ?? path.join(ROOT, 'ops', 'bench', 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), {
+    options: ctx.opts,
+    rows,
+    details,
+    startedAt,
+  });
   console.log(renderTable(rows));
-  console.log(`\n${rows.filter((r) => r.ok === true).length}/${rows.filter((r) => r.ok !== null).length} goals met; node ${process.version}; results: ${path.relative(ROOT, file)}`);
+  console.log(
+    `\n${rows.filter((r) => r.ok === true).length}/${rows.filter((r) => r.ok !== null).length} goals met; node ${process.version}; results: ${path.relative(ROOT, file)}`,
+  );
   if (cpuProfDir) {
     const files = fs.readdirSync(cpuProfDir).filter((f) => f.endsWith('.cpuprofile'));
     for (const p of ctx.profiled) {
       const f = files.find((x) => x.split('.').includes(String(p.pid)));
-      console.log(`\n${f ? renderTop(`${p.scenario} ${p.name}`, path.join(cpuProfDir, f)) : `${p.scenario} ${p.name} (pid ${p.pid}): no profile written (killed before exit?)`}`);
+      console.log(
+        `\n${f ? renderTop(`${p.scenario} ${p.name}`, path.join(cpuProfDir, f)) : `${p.scenario} ${p.name} (pid ${p.pid}): no profile written (killed before exit?)`}`,
+      );
     }
   }
   return interrupted ? 130 : rows.some((r) => r.ok === false && r.measure === 'scenario failed') ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  void stopAll().finally(() => process.exit(1));
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    void stopAll().finally(() => process.exit(1));
+  },
+);

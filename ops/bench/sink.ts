@@ -14,118 +14,35 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promises as fsp, readFileSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildAuditRecord } from '../../shared/audit/record';
 import { loadConfig } from '../../shared/config';
-import { createKafka } from '../../shared/kafka';
-import { createLogger } from '../../shared/logger';
 import { initORM } from '../../shared/orm';
-import { SchemaCodec } from '../../shared/registry';
-import { AUDIT_SCHEMA_FILE } from '../../schemas/catalog';
 import { topicNames } from '../../schemas/topics';
 import { setupPlatform } from '../cli/setup';
+import { sampleRecord, fill, metric, rssOf, topSelf, segmentLines, baseline } from './lib/sink-support';
 import { FsWormStore, IncrementalVerifier, verifyStore, type AuditEntry, type FsWormStoreConfig } from '../../workers/audit-sink/store';
 
 const { values: args } = parseArgs({
   options: {
-    records: { type: 'string', default: '200000' }, 'verify-records': { type: 'string', default: '1000000' },
-    profile: { type: 'boolean', default: false }, 'sink-dist': { type: 'string', default: 'dist' }, 'no-build': { type: 'boolean', default: false },
-    'skip-throughput': { type: 'boolean', default: false }, 'skip-verify': { type: 'boolean', default: false },
-    'timeout-s': { type: 'string', default: '600' }, label: { type: 'string', default: 'after' }, out: { type: 'string', default: 'ops/bench/results/sink.json' },
+    records: { type: 'string', default: '200000' },
+    'verify-records': { type: 'string', default: '1000000' },
+    profile: { type: 'boolean', default: false },
+    'sink-dist': { type: 'string', default: 'dist' },
+    'no-build': { type: 'boolean', default: false },
+    'skip-throughput': { type: 'boolean', default: false },
+    'skip-verify': { type: 'boolean', default: false },
+    'timeout-s': { type: 'string', default: '600' },
+    label: { type: 'string', default: 'after' },
+    out: { type: 'string', default: 'ops/bench/results/sink.json' },
   },
 });
 const root = path.resolve(__dirname, '..', '..');
 const deadline = Date.now() + Number(args['timeout-s']) * 1000;
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function sampleRecord(i: number) {
-  return buildAuditRecord({
-    action: i % 3 ? 'command.accepted' : 'order.state_changed', outcome: 'success', tenantId: `tenant-${i % 17}`, principal: `api-key:sk_${(i % 97).toString(16)}`,
-    resourceType: 'order', resourceId: randomUUID(), requestId: randomUUID(), operationId: randomUUID(), sourceIp: '10.0.0.7', userAgent: 'bench/1.0',
-    details: { commandType: 'order.create.v1', from: 'pending', to: 'confirmed', seq: i },
-  });
-}
-
-async function fill(config: ReturnType<typeof loadConfig>, topic: string, n: number): Promise<number> {
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'bench-sink-fill', requestTimeoutMs: 30_000 }, createLogger('bench', 'error'));
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  await producer.connect();
-  const codec = SchemaCodec.create(config.SCHEMA_REGISTRY_URL);
-  const t0 = performance.now();
-  // 1000 per produce request: a record batch stays under the broker's 1 MiB message.max.bytes
-  for (let i = 0; i < n; i += 1000) {
-    const values = await Promise.all(Array.from({ length: Math.min(1000, n - i) }, (_, k) => codec.encode(topic, AUDIT_SCHEMA_FILE, sampleRecord(i + k))));
-    await producer.send({ topic, acks: -1, messages: values.map((value, k) => ({ key: String(i + k), value })) });
-  }
-  await producer.disconnect();
-  return n / ((performance.now() - t0) / 1000);
-}
-
-function metric(text: string, name: string): number {
-  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text);
-  return m ? Number(m[1]) : 0;
-}
-
-function rssOf(pid: number): number {
-  try {
-    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-  } catch {
-    return 0;
-  }
-}
-
-/** Top-n self-time functions of a .cpuprofile. */
-function topSelf(file: string, n = 10): { fn: string; ms: number; pct: number }[] {
-  const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
-  const byId = new Map(prof.nodes.map((x) => [x.id, x.callFrame]));
-  const self = new Map<string, number>();
-  let total = 0;
-  prof.samples.forEach((id, i) => {
-    const cf = byId.get(id);
-    const dt = prof.timeDeltas[i] ?? 0;
-    total += dt;
-    if (!cf) return;
-    const where = cf.url ? ` ${cf.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(dist|workers|shared)\//, '$1/')}:${cf.lineNumber + 1}` : '';
-    const key = `${cf.functionName || '(anonymous)'}${where}`;
-    self.set(key, (self.get(key) ?? 0) + dt);
-  });
-  return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([fn, us]) => ({ fn, ms: Math.round(us / 1000), pct: Math.round((1000 * us) / total) / 10 }));
-}
-
-async function segmentLines(dir: string): Promise<Buffer[]> {
-  const out: Buffer[] = [];
-  for (const p of (await fsp.readdir(dir)).filter((d) => /^p\d+$/.test(d)).sort()) {
-    for (const f of (await fsp.readdir(path.join(dir, p))).filter((x) => x.endsWith('.seg')).sort()) {
-      const data = await fsp.readFile(path.join(dir, p, f));
-      for (let pos = 0, nl = data.indexOf(10); nl >= 0; pos = nl + 1, nl = data.indexOf(10, pos)) out.push(data.subarray(pos, nl + 1));
-    }
-  }
-  return out;
-}
-
-/** Baseline: the same bytes appended to one file, `perBatch` lines per write, one fsync per batch. */
-async function baseline(lines: Buffer[], perBatch: number): Promise<{ recordsPerSec: number; batches: number; bytes: number }> {
-  const file = path.join(await fsp.mkdtemp(path.join(os.tmpdir(), 'sink-baseline-')), 'append.log');
-  const fh = await fsp.open(file, 'a');
-  let bytes = 0;
-  let batches = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < lines.length; i += perBatch) {
-    const buf = Buffer.concat(lines.slice(i, i + perBatch));
-    await fh.write(buf);
-    await fh.sync();
-    bytes += buf.length;
-    batches += 1;
-  }
-  const secs = (performance.now() - t0) / 1000;
-  await fh.close();
-  await fsp.rm(path.dirname(file), { recursive: true, force: true });
-  return { recordsPerSec: lines.length / secs, batches, bytes };
-}
 
 async function throughput(n: number) {
   const run = randomUUID().slice(0, 8);
@@ -138,9 +55,21 @@ async function throughput(n: number) {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'sink-bench-'));
   const profDir = path.join(dir, 'profile');
   const metricsBase = 20000 + Math.floor(Math.random() * 20000);
-  const env = { ...process.env, AUDIT_STORE: 'fs', AUDIT_DIR: path.join(dir, 'segments'), AUDIT_CHECKPOINT_DIR: path.join(dir, 'checkpoints'), METRICS_PORT: String(metricsBase), METRICS_HOST: '127.0.0.1', AUDIT_VERIFY_INTERVAL_MS: '0', LOG_LEVEL: 'warn' };
+  const env = {
+    ...process.env,
+    AUDIT_STORE: 'fs',
+    AUDIT_DIR: path.join(dir, 'segments'),
+    AUDIT_CHECKPOINT_DIR: path.join(dir, 'checkpoints'),
+    METRICS_PORT: String(metricsBase),
+    METRICS_HOST: '127.0.0.1',
+    AUDIT_VERIFY_INTERVAL_MS: '0',
+    LOG_LEVEL: 'warn',
+  };
   const main = path.resolve(root, args['sink-dist'] as string, 'workers/audit-sink/main.js');
-  const child = spawn(process.execPath, [...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), main], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), main], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   const orm = await initORM(config);
   const conn = orm.em.fork().getConnection();
@@ -155,7 +84,10 @@ async function throughput(n: number) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`sink did not finish: ${written}/${n} durable (exit ${String(child.exitCode)})`);
     await sleep(100);
     rssMax = Math.max(rssMax, rssOf(child.pid as number));
-    const text = await fetch(`http://127.0.0.1:${metricsBase + 6}/metrics`).then((r) => r.text(), () => '');
+    const text = await fetch(`http://127.0.0.1:${metricsBase + 6}/metrics`).then(
+      (r) => r.text(),
+      () => '',
+    );
     written = metric(text, 'stateset_audit_records_written_total');
     appends = metric(text, 'stateset_audit_persist_duration_seconds_count');
     const now = performance.now();
@@ -175,25 +107,48 @@ async function throughput(n: number) {
   const perBatch = Math.max(1, Math.round(n / Math.max(1, appends)));
   const base = await baseline(lines, perBatch);
   const sinkRate = (n - f.n) / ((tIndexed - f.t) / 1000);
-  const profile = args.profile ? (await fsp.readdir(profDir)).filter((x) => x.endsWith('.cpuprofile')).map((x) => topSelf(path.join(profDir, x)))[0] ?? [] : [];
+  const profile = args.profile
+    ? ((await fsp.readdir(profDir)).filter((x) => x.endsWith('.cpuprofile')).map((x) => topSelf(path.join(profDir, x)))[0] ?? [])
+    : [];
   await fsp.rm(dir, { recursive: true, force: true });
   return {
-    records: n, storedLines: lines.length, sinkExit: code, appends, recordsPerAppend: perBatch,
-    sink: { recordsPerSec: Math.round(sinkRate), durablePerSec: Math.round((n - f.n) / ((tDurable - f.t) / 1000)), wallFromSpawnS: Math.round((tIndexed - tSpawn) / 100) / 10, rssMaxMb: mb(rssMax) },
-    baseline: { recordsPerSec: Math.round(base.recordsPerSec), batches: base.batches, mb: mb(base.bytes), rssMb: mb(process.memoryUsage().rss) },
-    ratio: Number((sinkRate / base.recordsPerSec).toPrecision(3)), profileTop10: profile,
+    records: n,
+    storedLines: lines.length,
+    sinkExit: code,
+    appends,
+    recordsPerAppend: perBatch,
+    sink: {
+      recordsPerSec: Math.round(sinkRate),
+      durablePerSec: Math.round((n - f.n) / ((tDurable - f.t) / 1000)),
+      wallFromSpawnS: Math.round((tIndexed - tSpawn) / 100) / 10,
+      rssMaxMb: mb(rssMax),
+    },
+    baseline: {
+      recordsPerSec: Math.round(base.recordsPerSec),
+      batches: base.batches,
+      mb: mb(base.bytes),
+      rssMb: mb(process.memoryUsage().rss),
+    },
+    ratio: Number((sinkRate / base.recordsPerSec).toPrecision(3)),
+    profileTop10: profile,
   };
 }
 
 /** A store of `total` records through the store API; full verify vs incremental runs at 10 % and 100 %. */
 async function verification(total: number) {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'sink-verify-'));
-  const cfg: FsWormStoreConfig = { kind: 'fs', dir: path.join(dir, 'segments'), checkpointDir: path.join(dir, 'checkpoints'), maxSegmentRecords: 1000, maxSegmentAgeMs: 60_000 };
+  const cfg: FsWormStoreConfig = {
+    kind: 'fs',
+    dir: path.join(dir, 'segments'),
+    checkpointDir: path.join(dir, 'checkpoints'),
+    maxSegmentRecords: 1000,
+    maxSegmentAgeMs: 60_000,
+  };
   const store = new FsWormStore(cfg);
   await store.init();
   let offset = 0;
   const write = async (n: number) => {
-    for (let end = offset + n; offset < end; ) {
+    for (let end = offset + n; offset < end;) {
       const batch: AuditEntry[] = [];
       for (let k = 0; k < 5000 && offset < end; k += 1, offset += 1) batch.push({ partition: 0, offset: String(offset), record: sampleRecord(offset) });
       await store.append(batch);
@@ -206,7 +161,12 @@ async function verification(total: number) {
     const cpu = process.cpuUsage(c0);
     return { value, wallMs: Math.round(performance.now() - t0), cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
   };
-  const rows: { records: number; full: { wallMs: number; cpuMs: number }; interval: { wallMs: number; cpuMs: number; newSegments: number; sampled: number }; idle: { wallMs: number; cpuMs: number } }[] = [];
+  const rows: {
+    records: number;
+    full: { wallMs: number; cpuMs: number };
+    interval: { wallMs: number; cpuMs: number; newSegments: number; sampled: number };
+    idle: { wallMs: number; cpuMs: number };
+  }[] = [];
   let storeRate = 0;
   for (const size of [Math.round(total / 10), total]) {
     const before = offset;
@@ -220,8 +180,20 @@ async function verification(total: number) {
     const interval = await timed(() => v.run());
     const idle = await timed(() => v.run());
     if (!interval.value.ok || !idle.value.ok) throw new Error('incremental verify failed');
-    rows.push({ records: offset, full: { wallMs: full.wallMs, cpuMs: full.cpuMs }, interval: { wallMs: interval.wallMs, cpuMs: interval.cpuMs, newSegments: interval.value.newSegments, sampled: interval.value.sampled.length }, idle: { wallMs: idle.wallMs, cpuMs: idle.cpuMs } });
-    console.log(`  ${offset} records: full verify ${full.wallMs} ms (cpu ${full.cpuMs} ms); incremental interval (${interval.value.newSegments} new segments + ${interval.value.sampled.length} sampled) ${interval.wallMs} ms (cpu ${interval.cpuMs} ms); sample only ${idle.wallMs} ms`);
+    rows.push({
+      records: offset,
+      full: { wallMs: full.wallMs, cpuMs: full.cpuMs },
+      interval: {
+        wallMs: interval.wallMs,
+        cpuMs: interval.cpuMs,
+        newSegments: interval.value.newSegments,
+        sampled: interval.value.sampled.length,
+      },
+      idle: { wallMs: idle.wallMs, cpuMs: idle.cpuMs },
+    });
+    console.log(
+      `  ${offset} records: full verify ${full.wallMs} ms (cpu ${full.cpuMs} ms); incremental interval (${interval.value.newSegments} new segments + ${interval.value.sampled.length} sampled) ${interval.wallMs} ms (cpu ${interval.cpuMs} ms); sample only ${idle.wallMs} ms`,
+    );
   }
   await store.close();
   await fsp.rm(dir, { recursive: true, force: true });
@@ -229,14 +201,23 @@ async function verification(total: number) {
 }
 
 async function main() {
-  const result: Record<string, unknown> = { label: args.label, node: process.version, cpus: os.cpus().length, at: new Date().toISOString() };
+  const result: Record<string, unknown> = {
+    label: args.label,
+    node: process.version,
+    cpus: os.cpus().length,
+    at: new Date().toISOString(),
+  };
   if (!args['skip-throughput']) {
     if (!args['no-build'] && args['sink-dist'] === 'dist') spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
     const t = await throughput(Number(args.records));
     result.throughput = t;
     console.log('\n| run | records/s | ratio to baseline | RSS |\n| --- | ---: | ---: | ---: |');
-    console.log(`| sink (${args.label}; fs store, ${t.recordsPerAppend} records/append, durable + indexed) | ${t.sink.recordsPerSec} | ×${t.ratio} | ${t.sink.rssMaxMb} MB |`);
-    console.log(`| baseline: same bytes, fsync per ${t.recordsPerAppend} records | ${t.baseline.recordsPerSec} | ×1 | ${t.baseline.rssMb} MB (bench process) |`);
+    console.log(
+      `| sink (${args.label}; fs store, ${t.recordsPerAppend} records/append, durable + indexed) | ${t.sink.recordsPerSec} | ×${t.ratio} | ${t.sink.rssMaxMb} MB |`,
+    );
+    console.log(
+      `| baseline: same bytes, fsync per ${t.recordsPerAppend} records | ${t.baseline.recordsPerSec} | ×1 | ${t.baseline.rssMb} MB (bench process) |`,
+    );
     console.log(`durable-only ${t.sink.durablePerSec} records/s; ${t.appends} appends; wall from spawn ${t.sink.wallFromSpawnS} s`);
     for (const p of t.profileTop10) console.log(`  ${String(p.pct).padStart(5)} %  ${String(p.ms).padStart(6)} ms  ${p.fn}`);
   }
@@ -246,12 +227,18 @@ async function main() {
   }
   const out = path.resolve(root, args.out as string);
   await fsp.mkdir(path.dirname(out), { recursive: true });
-  const previous = await fsp.readFile(out, 'utf8').then((s) => JSON.parse(s) as Record<string, unknown>, () => ({}));
+  const previous = await fsp.readFile(out, 'utf8').then(
+    (s) => JSON.parse(s) as Record<string, unknown>,
+    () => ({}),
+  );
   await fsp.writeFile(out, `${JSON.stringify({ ...previous, [String(args.label)]: result }, null, 2)}\n`);
   console.log(`\nwrote ${path.relative(root, out)}`);
 }
 
-main().then(() => process.exit(0), (err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

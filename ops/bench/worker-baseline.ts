@@ -26,26 +26,55 @@ async function apply(deps: Deps, message: KafkaMessage): Promise<void> {
   if (!handler) throw new Error(`no handler for ${type}`);
   const payload = await deps.codec.decode(message.value);
   await deps.orm.em.fork().transactional(async (tx: EntityManager) => {
-    const claim = await tx.createQueryBuilder(Inbox)
+    const claim = await tx
+      .createQueryBuilder(Inbox)
       .insert({ consumer: 'orders', messageId: env.operationId, messageType: type, processedAt: new Date() })
-      .onConflict(['consumer', 'messageId']).ignore().execute('run');
+      .onConflict(['consumer', 'messageId'])
+      .ignore()
+      .execute('run');
     if ((claim.affectedRows ?? 0) !== 1) return;
     const outbox = new OutboxWriter(tx, deps.topics);
     const ctx: HandlerContext = {
-      ...env, em: tx, outbox, logger: deps.logger,
+      ...env,
+      em: tx,
+      outbox,
+      logger: deps.logger,
       emit: (t, p) => outbox.event(t, p, env),
       stateChanged: (resourceType, resourceId, from, to, details) => {
-        outbox.audit({ ...env, action: `${resourceType}.state_changed`, outcome: 'success', resourceType, resourceId, details: { from, to, commandType: type, ...details } });
+        outbox.audit({
+          ...env,
+          action: `${resourceType}.state_changed`,
+          outcome: 'success',
+          resourceType,
+          resourceId,
+          details: { from, to, commandType: type, ...details },
+        });
       },
     };
     const resource = await handler.handle(payload as never, ctx);
     const now = new Date();
     const row: OperationRow = {
-      id: env.operationId, tenantId: env.tenantId, type, status: 'succeeded', principal: env.principal, requestId: env.requestId,
-      resourceType: resource.type, resourceId: resource.id, error: null, createdAt: new Date(h('occurred-at') || now), updatedAt: now,
+      id: env.operationId,
+      tenantId: env.tenantId,
+      type,
+      status: 'succeeded',
+      principal: env.principal,
+      requestId: env.requestId,
+      resourceType: resource.type,
+      resourceId: resource.id,
+      error: null,
+      createdAt: new Date(h('occurred-at') || now),
+      updatedAt: now,
     };
     await tx.createQueryBuilder(Operation).insert(row).onConflict('id').merge(['status', 'error', 'updatedAt', 'resourceType', 'resourceId']).execute('run');
-    outbox.audit({ ...env, action: 'command.succeeded', outcome: 'success', resourceType: resource.type, resourceId: resource.id, details: { commandType: type } });
+    outbox.audit({
+      ...env,
+      action: 'command.succeeded',
+      outcome: 'success',
+      resourceType: resource.type,
+      resourceId: resource.id,
+      details: { commandType: type },
+    });
     await tx.flush();
   });
 }
@@ -53,7 +82,12 @@ async function apply(deps: Deps, message: KafkaMessage): Promise<void> {
 async function main(): Promise<void> {
   const deps = await createContainer(loadConfig(), 'bench-baseline-worker');
   const host = await startWorkerHost(deps, []);
-  const consumer = deps.kafka.consumer({ groupId: process.env.BENCH_BASELINE_GROUP!, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000 });
+  const consumer = deps.kafka.consumer({
+    groupId: process.env.BENCH_BASELINE_GROUP!,
+    allowAutoTopicCreation: false,
+    sessionTimeout: 30000,
+    heartbeatInterval: 3000,
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [process.env.BENCH_BASELINE_TOPIC!], fromBeginning: true });
   await consumer.run({

@@ -11,7 +11,10 @@ const argSchemas = {
   name: z.string().trim().min(1).max(100),
   id: z.uuid(),
   'event-id': z.uuid(),
-  'expires-in-days': z.string().regex(/^[1-9][0-9]{0,4}$/, 'a whole number of days from 1 to 99999').transform(Number),
+  'expires-in-days': z
+    .string()
+    .regex(/^[1-9][0-9]{0,4}$/, 'a whole number of days from 1 to 99999')
+    .transform(Number),
   store: z.enum(['fs', 's3']),
   'public-key': z.string().min(1),
 } as const;

@@ -16,9 +16,16 @@ import type { MikroORM } from '@mikro-orm/postgresql';
  * `anchors` is false) compares where each partition ends with Kafka's committed offset of the sink
  * group and the audit_events index, so a consistently cut tail is caught too. Exit 0 = intact.
  */
-export async function auditVerify(config: Config, kind: 'fs' | 's3', opts: { progress: boolean; publicKey?: string; anchors?: boolean }): Promise<{ code: number; result: VerifyResult }> {
+export async function auditVerify(
+  config: Config,
+  kind: 'fs' | 's3',
+  opts: { progress: boolean; publicKey?: string; anchors?: boolean },
+): Promise<{ code: number; result: VerifyResult }> {
   const store = wormStoreConfig(config, kind);
-  const bar = opts.progress && process.stderr.isTTY ? new SingleBar({ format: 'verifying [{bar}] {value}/{total} segments', stream: process.stderr }, Presets.shades_classic) : null;
+  const bar =
+    opts.progress && process.stderr.isTTY
+      ? new SingleBar({ format: 'verifying [{bar}] {value}/{total} segments', stream: process.stderr }, Presets.shades_classic)
+      : null;
   let started = false;
   const result = await verifyStore(store, {
     publicKey: opts.publicKey,
@@ -39,15 +46,32 @@ export async function auditVerify(config: Config, kind: 'fs' | 's3', opts: { pro
 
 async function compareWithAnchors(config: Config, heads: PartitionHead[]): Promise<VerifyResult | null> {
   const logger = createLogger('audit-verify', 'error');
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-audit-verify`, requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS }, logger);
+  const kafka = createKafka(
+    {
+      brokers: config.KAFKA_BROKERS,
+      clientId: `${config.KAFKA_CLIENT_ID}-audit-verify`,
+      requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS,
+    },
+    logger,
+  );
   let orm: MikroORM | null = null;
   try {
     orm = await initORM(config);
-    const anchors = await readAnchors({ kafka, orm, groupId: auditSinkGroupId(config.KAFKA_TOPIC_PREFIX), topic: topicNames(config.KAFKA_TOPIC_PREFIX).audit });
+    const anchors = await readAnchors({
+      kafka,
+      orm,
+      groupId: auditSinkGroupId(config.KAFKA_TOPIC_PREFIX),
+      topic: topicNames(config.KAFKA_TOPIC_PREFIX).audit,
+    });
     return reconcileWithAnchors(heads, anchors);
   } catch (err) {
-    return failure(null, 'anchors', null, 'anchor-unavailable',
-      `Kafka's committed offsets or the audit_events index could not be read (${err instanceof Error ? err.message : String(err)}); use --no-anchors to verify the store alone`);
+    return failure(
+      null,
+      'anchors',
+      null,
+      'anchor-unavailable',
+      `Kafka's committed offsets or the audit_events index could not be read (${err instanceof Error ? err.message : String(err)}); use --no-anchors to verify the store alone`,
+    );
   } finally {
     await orm?.close(true);
   }
@@ -57,7 +81,12 @@ async function compareWithAnchors(config: Config, heads: PartitionHead[]): Promi
 export async function auditProof(config: Config, kind: 'fs' | 's3', eventId: string, publicKey?: string) {
   const store = wormStoreConfig(config, kind);
   const proof = await createInclusionProof(store, eventId);
-  if (!proof) return { code: 1, proof: null, check: { ok: false as const, reason: 'event not found in a sealed segment (not stored, or its segment is still open)' } };
+  if (!proof)
+    return {
+      code: 1,
+      proof: null,
+      check: { ok: false as const, reason: 'event not found in a sealed segment (not stored, or its segment is still open)' },
+    };
   const check = await verifyInclusionProof(proof, await trustedPublicKeyFor(store, publicKey));
   return { code: check.ok ? 0 : 1, proof, check };
 }

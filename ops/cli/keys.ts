@@ -9,10 +9,23 @@ function store(config: Config, orm: Awaited<ReturnType<typeof initORM>>) {
   return new ApiKeyStore(orm, config.API_KEY_PEPPER, config.API_KEY_ENV, 0);
 }
 
-async function audited(orm: Awaited<ReturnType<typeof initORM>>, config: Config, action: string, tenantId: string, resourceId: string, details: Record<string, unknown>) {
+async function audited(
+  orm: Awaited<ReturnType<typeof initORM>>,
+  config: Config,
+  action: string,
+  tenantId: string,
+  resourceId: string,
+  details: Record<string, unknown>,
+) {
   const em = orm.em.fork();
   new OutboxWriter(em, topicNames(config.KAFKA_TOPIC_PREFIX)).audit({
-    tenantId, principal: 'cli', action, outcome: 'success', resourceType: 'api_key', resourceId, details,
+    tenantId,
+    principal: 'cli',
+    action,
+    outcome: 'success',
+    resourceType: 'api_key',
+    resourceId,
+    details,
   });
   await em.flush();
 }

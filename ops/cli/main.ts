@@ -32,9 +32,16 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      tenant: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, id: { type: 'string' },
-      'expires-in-days': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      store: { type: 'string' }, 'public-key': { type: 'string' }, 'no-anchors': { type: 'boolean' },
+      tenant: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      id: { type: 'string' },
+      'expires-in-days': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      store: { type: 'string' },
+      'public-key': { type: 'string' },
+      'no-anchors': { type: 'boolean' },
     },
   });
   const [cmd, sub] = positionals;
@@ -60,7 +67,9 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'keys' && sub === 'create') {
     const { createKey } = await import('./keys.js');
     const { row, secret } = await createKey(config, {
-      tenant: need('tenant'), role: need('role'), name: args.name ?? `${args.role} key`,
+      tenant: need('tenant'),
+      role: need('role'),
+      name: args.name ?? `${args.role} key`,
       expiresInDays: args['expires-in-days'],
     });
     if (values.json) console.log(JSON.stringify({ id: row.id, tenant: row.tenantId, role: row.role, key: secret }));
@@ -85,14 +94,23 @@ async function main(argv: string[]): Promise<number> {
     const { auditProof, auditVerify } = await import('./audit.js');
     const kind = args.store ?? config.AUDIT_STORE;
     if (sub === 'verify') {
-      const { code, result } = await auditVerify(config, kind, { progress: !values.json, publicKey: args['public-key'], anchors: !noAnchors });
+      const { code, result } = await auditVerify(config, kind, {
+        progress: !values.json,
+        publicKey: args['public-key'],
+        anchors: !noAnchors,
+      });
       if (values.json) console.log(JSON.stringify(result));
       else if (result.ok) {
-        console.log(`OK: ${result.records} records in ${result.segments} segments over ${result.partitions} partitions verified (chain, Merkle roots, signed checkpoints)`);
-        for (const g of result.gaps) console.log(`  recorded gap: partition ${g.partition} segment ${g.segment} before sequence ${g.sequence} (${g.bytes} torn bytes, ${g.kind})`);
+        console.log(
+          `OK: ${result.records} records in ${result.segments} segments over ${result.partitions} partitions verified (chain, Merkle roots, signed checkpoints)`,
+        );
+        for (const g of result.gaps)
+          console.log(`  recorded gap: partition ${g.partition} segment ${g.segment} before sequence ${g.sequence} (${g.bytes} torn bytes, ${g.kind})`);
         for (const w of result.warnings) console.log(`  warning: ${w}`);
       } else {
-        console.log(`TAMPERED: ${result.kind} in segment ${result.segment}${result.sequence !== null ? ` at sequence ${result.sequence}` : ''}: ${result.reason}`);
+        console.log(
+          `TAMPERED: ${result.kind} in segment ${result.segment}${result.sequence !== null ? ` at sequence ${result.sequence}` : ''}: ${result.reason}`,
+        );
       }
       return code;
     }
@@ -113,6 +131,11 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     console.error(`stateset: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(err instanceof Error && (err.name === 'UnknownDomainError' || err.name === 'CliUsageError' || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) ? 2 : 1);
+    process.exit(
+      err instanceof Error &&
+        (err.name === 'UnknownDomainError' || err.name === 'CliUsageError' || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+        ? 2
+        : 1,
+    );
   },
 );

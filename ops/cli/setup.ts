@@ -16,7 +16,10 @@ export async function setupPlatform(config: Config): Promise<SetupReport> {
   const orm = await initORM(config);
   try {
     const migrations = await migrate(orm, config.DATABASE_SCHEMA);
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-setup`, requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS }, logger);
+    const kafka = createKafka(
+      { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-setup`, requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS },
+      logger,
+    );
     const topicsCreated = await provisionTopics(
       kafka,
       plannedTopics(config.KAFKA_TOPIC_PREFIX, {

@@ -19,7 +19,10 @@ const out: string[] = [
   '',
   '| command type | HTTP route | permission | topic | key | Avro schema |',
   '| --- | --- | --- | --- | --- | --- |',
-  ...commands.map((c) => `| \`${c.type}\` | \`${c.route.method.toUpperCase()} ${c.route.path}\` | \`${c.permission}\` | \`${t.commands(c.domain)}\` | \`${c.keyField}\` | [${path.basename(c.schemaFile)}](../schemas/${c.schemaFile}) |`),
+  ...commands.map(
+    (c) =>
+      `| \`${c.type}\` | \`${c.route.method.toUpperCase()} ${c.route.path}\` | \`${c.permission}\` | \`${t.commands(c.domain)}\` | \`${c.keyField}\` | [${path.basename(c.schemaFile)}](../schemas/${c.schemaFile}) |`,
+  ),
   '',
   'Every command answers `202 Accepted` with `Location: /v1/operations/{id}`.',
   '',
@@ -27,7 +30,10 @@ const out: string[] = [
   '',
   '| event type | topic | key | Avro schema | subject |',
   '| --- | --- | --- | --- | --- |',
-  ...events.map((e) => `| \`${e.type}\` | \`${t.events(e.domain)}\` | \`${e.keyField}\` | [${path.basename(e.schemaFile)}](../schemas/${e.schemaFile}) | \`${SchemaCodec.subject(t.events(e.domain), e.schemaFile)}\` |`),
+  ...events.map(
+    (e) =>
+      `| \`${e.type}\` | \`${t.events(e.domain)}\` | \`${e.keyField}\` | [${path.basename(e.schemaFile)}](../schemas/${e.schemaFile}) | \`${SchemaCodec.subject(t.events(e.domain), e.schemaFile)}\` |`,
+  ),
   '',
   '## Topics',
   '',

@@ -66,10 +66,30 @@ export const inventoryCommands: CommandDefinition[] = [
 const inventoryEvent = { domain: 'inventory' } as const;
 
 export const inventoryEvents: EventDefinition[] = [
-  event({ ...inventoryEvent, type: 'inventory.item_created.v1', schemaFile: 'events/inventory/InventoryItemCreated.avsc', keyField: 'sku' }),
+  event({
+    ...inventoryEvent,
+    type: 'inventory.item_created.v1',
+    schemaFile: 'events/inventory/InventoryItemCreated.avsc',
+    keyField: 'sku',
+  }),
   event({ ...inventoryEvent, type: 'inventory.adjusted.v1', schemaFile: 'events/inventory/InventoryAdjusted.avsc', keyField: 'sku' }),
   event({ ...inventoryEvent, type: 'inventory.reserved.v1', schemaFile: 'events/inventory/InventoryReserved.avsc', keyField: 'orderId' }),
-  event({ ...inventoryEvent, type: 'inventory.reservation_failed.v1', schemaFile: 'events/inventory/InventoryReservationFailed.avsc', keyField: 'orderId' }),
-  event({ ...inventoryEvent, type: 'inventory.reservation_status_changed.v1', schemaFile: 'events/inventory/ReservationStatusChanged.avsc', keyField: 'orderId' }),
-  event({ ...inventoryEvent, type: 'inventory.restock_settled.v1', schemaFile: 'events/inventory/InventoryRestockSettled.avsc', keyField: 'returnId' }),
+  event({
+    ...inventoryEvent,
+    type: 'inventory.reservation_failed.v1',
+    schemaFile: 'events/inventory/InventoryReservationFailed.avsc',
+    keyField: 'orderId',
+  }),
+  event({
+    ...inventoryEvent,
+    type: 'inventory.reservation_status_changed.v1',
+    schemaFile: 'events/inventory/ReservationStatusChanged.avsc',
+    keyField: 'orderId',
+  }),
+  event({
+    ...inventoryEvent,
+    type: 'inventory.restock_settled.v1',
+    schemaFile: 'events/inventory/InventoryRestockSettled.avsc',
+    keyField: 'returnId',
+  }),
 ];

@@ -7,12 +7,20 @@ export const DOMAINS = ['orders', 'inventory', 'returns', 'shipments', 'warranti
 export type Domain = (typeof DOMAINS)[number];
 
 export const PERMISSIONS = [
-  'orders:read', 'orders:write',
-  'inventory:read', 'inventory:write',
-  'returns:read', 'returns:write',
-  'shipments:read', 'shipments:write',
-  'warranties:read', 'warranties:write',
-  'operations:read', 'api-keys:manage', 'audit:read', 'metrics:read',
+  'orders:read',
+  'orders:write',
+  'inventory:read',
+  'inventory:write',
+  'returns:read',
+  'returns:write',
+  'shipments:read',
+  'shipments:write',
+  'warranties:read',
+  'warranties:write',
+  'operations:read',
+  'api-keys:manage',
+  'audit:read',
+  'metrics:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -96,6 +104,11 @@ export function command<T extends CommandType, TBody extends z.ZodType, P extend
   };
 }
 
-export function event<T extends EventType>(def: { type: T; domain: Domain; schemaFile: EventSchemaFiles[T]; keyField: keyof EventPayloads[T] & string }): EventDefinition {
+export function event<T extends EventType>(def: {
+  type: T;
+  domain: Domain;
+  schemaFile: EventSchemaFiles[T];
+  keyField: keyof EventPayloads[T] & string;
+}): EventDefinition {
   return def;
 }

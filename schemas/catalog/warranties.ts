@@ -1,6 +1,11 @@
 import {
-  warrantyClaimApproveBody, warrantyClaimRejectBody, warrantyClaimResolveBody, warrantyClaimSubmitBody,
-  warrantyExtendBody, warrantyRegisterBody, warrantyVoidBody,
+  warrantyClaimApproveBody,
+  warrantyClaimRejectBody,
+  warrantyClaimResolveBody,
+  warrantyClaimSubmitBody,
+  warrantyExtendBody,
+  warrantyRegisterBody,
+  warrantyVoidBody,
 } from '../http/warranties';
 import { command, event, type CommandDefinition, type EventDefinition } from './types';
 
@@ -85,8 +90,23 @@ export const warrantyCommands: CommandDefinition[] = [
 const warrantyEvent = { domain: 'warranties' } as const;
 
 export const warrantyEvents: EventDefinition[] = [
-  event({ ...warrantyEvent, type: 'warranty.registered.v1', schemaFile: 'events/warranties/WarrantyRegistered.avsc', keyField: 'warrantyId' }),
+  event({
+    ...warrantyEvent,
+    type: 'warranty.registered.v1',
+    schemaFile: 'events/warranties/WarrantyRegistered.avsc',
+    keyField: 'warrantyId',
+  }),
   event({ ...warrantyEvent, type: 'warranty.extended.v1', schemaFile: 'events/warranties/WarrantyExtended.avsc', keyField: 'warrantyId' }),
-  event({ ...warrantyEvent, type: 'warranty.status_changed.v1', schemaFile: 'events/warranties/WarrantyStatusChanged.avsc', keyField: 'warrantyId' }),
-  event({ ...warrantyEvent, type: 'warranty.claim_status_changed.v1', schemaFile: 'events/warranties/WarrantyClaimStatusChanged.avsc', keyField: 'claimId' }),
+  event({
+    ...warrantyEvent,
+    type: 'warranty.status_changed.v1',
+    schemaFile: 'events/warranties/WarrantyStatusChanged.avsc',
+    keyField: 'warrantyId',
+  }),
+  event({
+    ...warrantyEvent,
+    type: 'warranty.claim_status_changed.v1',
+    schemaFile: 'events/warranties/WarrantyClaimStatusChanged.avsc',
+    keyField: 'claimId',
+  }),
 ];

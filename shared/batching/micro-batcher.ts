@@ -16,7 +16,10 @@ export class MicroBatcher<T, R> {
   private scheduled = false;
   private inFlight = false;
 
-  constructor(private readonly run: (items: T[]) => Promise<R[]>, private readonly maxBatch = 500) {}
+  constructor(
+    private readonly run: (items: T[]) => Promise<R[]>,
+    private readonly maxBatch = 500,
+  ) {}
 
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {

@@ -104,8 +104,13 @@ const limit = z.number().int().min(1).optional();
  * RATE_LIMIT_TENANT_OVERRIDES: per tenant, limits per route class that replace the defaults — per
  * principal (`read`, `write`, `auth`) and for the whole tenant (`tenant: { read, write, auth }`).
  */
-export const tenantOverrides = z.record(z.string().min(1), z.strictObject({
-  read: limit, write: limit, auth: limit,
-  tenant: z.strictObject({ read: limit, write: limit, auth: limit }).optional(),
-}));
+export const tenantOverrides = z.record(
+  z.string().min(1),
+  z.strictObject({
+    read: limit,
+    write: limit,
+    auth: limit,
+    tenant: z.strictObject({ read: limit, write: limit, auth: limit }).optional(),
+  }),
+);
 export type TenantOverrides = z.infer<typeof tenantOverrides>;

@@ -4,10 +4,12 @@ import { externalIssuers, jsonEnv, signingKeys, tenantOverrides } from './json-v
 const DEV_JWT_SIGNING_SEED = 'dev-only-jwt-signing-seed-change-me';
 const DEV_API_KEY_PEPPER = 'dev-only-api-key-pepper-change-me';
 
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
-
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
 /**
  * Every environment variable the platform reads, in one place. Defaults are the ones that work
@@ -31,14 +33,20 @@ export const envSchema = z
     METRICS_HOST: z.string().default('127.0.0.1'),
 
     DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/test'),
-    DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('stateset'),
+    DATABASE_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .default('stateset'),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
     REDIS_KEY_PREFIX: z.string().default('stateset:'),
 
     KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
     KAFKA_CLIENT_ID: z.string().default('stateset'),
-    KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
+    KAFKA_TOPIC_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]*$/)
+      .default(''),
     KAFKA_PARTITIONS_COMMANDS: z.coerce.number().int().min(1).max(256).default(3),
     KAFKA_PARTITIONS_EVENTS: z.coerce.number().int().min(1).max(256).default(3),
     KAFKA_PARTITIONS_AUDIT: z.coerce.number().int().min(1).max(256).default(1),
@@ -49,7 +57,12 @@ export const envSchema = z
     API_KEY_PEPPER: z.string().min(32).default(DEV_API_KEY_PEPPER),
     API_KEY_ENV: z.enum(['live', 'test']).default('live'),
     API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5000).default(2000),
-    API_KEY_ROTATION_OVERLAP_S: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(3600),
+    API_KEY_ROTATION_OVERLAP_S: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .default(3600),
     JWT_ISSUER: z.string().default('stateset'),
     JWT_AUDIENCE: z.string().default('stateset-api'),
     JWT_TTL_S: z.coerce.number().int().min(30).max(3600).default(900),
@@ -65,7 +78,12 @@ export const envSchema = z
     RATE_LIMIT_REDIS_DOWN_WRITES: z.enum(['fail-closed', 'fail-open']).default('fail-closed'),
     RATE_LIMIT_REDIS_DOWN_READS: z.enum(['fail-closed', 'fail-open']).default('fail-open'),
 
-    IDEMPOTENCY_TTL_H: z.coerce.number().int().min(24).max(24 * 30).default(24),
+    IDEMPOTENCY_TTL_H: z.coerce
+      .number()
+      .int()
+      .min(24)
+      .max(24 * 30)
+      .default(24),
     OPERATION_MAX_WAIT_S: z.coerce.number().int().min(0).max(30).default(30),
     // Gateway read cache of GET /v1/<resources>/{id} and /v1/operations/{id}, invalidated by NOTIFY (0 = off).
     READ_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
@@ -88,7 +106,6 @@ export const envSchema = z
     S3_SECRET_ACCESS_KEY: z.string().optional(),
     S3_BUCKET: z.string().default('stateset-audit'),
     S3_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
-
 
     // Gateway security (issue 3). JSON list of signing keys: [{kid, status: current|previous|revoked,
     // privateKey?: PEM (ES256), publicKey?: PEM, seed?: string}]; empty = one key derived from JWT_SIGNING_SEED.
@@ -122,7 +139,11 @@ export const envSchema = z
     }
     if (env.NODE_ENV !== 'production') return;
     if (env.AUDIT_STORE === 's3' && (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY || !env.S3_ENDPOINT)) {
-      ctx.addIssue({ code: 'custom', path: ['AUDIT_STORE'], message: 'AUDIT_STORE=s3 needs S3_ENDPOINT, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_STORE'],
+        message: 'AUDIT_STORE=s3 needs S3_ENDPOINT, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY',
+      });
     }
   });
 

@@ -2,7 +2,10 @@ import { InvalidTransitionError } from '../errors';
 
 /** A state machine as a table: each state lists the states it may go to. */
 export class StateMachine<S extends string> {
-  constructor(readonly aggregate: string, readonly transitions: Readonly<Record<S, readonly S[]>>) {}
+  constructor(
+    readonly aggregate: string,
+    readonly transitions: Readonly<Record<S, readonly S[]>>,
+  ) {}
 
   get states(): S[] {
     return Object.keys(this.transitions) as S[];

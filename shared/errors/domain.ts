@@ -2,7 +2,10 @@ import { StatesetError, type FieldIssue } from './base';
 
 /** Input that fails validation: a client mistake. */
 export class InputError extends StatesetError {
-  constructor(message: string, readonly issues: FieldIssue[] = []) {
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
     super(message);
   }
 }
@@ -12,14 +15,21 @@ export class NotFoundError extends StatesetError {}
 
 /** A state-machine transition that the current state does not allow. */
 export class InvalidTransitionError extends StatesetError {
-  constructor(readonly aggregate: string, readonly from: string, readonly to: string) {
+  constructor(
+    readonly aggregate: string,
+    readonly from: string,
+    readonly to: string,
+  ) {
     super(`${aggregate} cannot go from ${from} to ${to}`);
   }
 }
 
 /** A business rule (not a transition) that forbids the command, e.g. insufficient stock. */
 export class BusinessRuleError extends StatesetError {
-  constructor(message: string, readonly rule: string) {
+  constructor(
+    message: string,
+    readonly rule: string,
+  ) {
     super(message);
   }
 }
@@ -54,7 +64,11 @@ export type AuthFailureReason =
   | 'role_not_allowed';
 
 export class AuthenticationError extends StatesetError {
-  constructor(readonly reason: AuthFailureReason, readonly scheme: 'api_key' | 'jwt' | 'none', readonly keyHint?: string) {
+  constructor(
+    readonly reason: AuthFailureReason,
+    readonly scheme: 'api_key' | 'jwt' | 'none',
+    readonly keyHint?: string,
+  ) {
     super('authentication failed');
   }
 }
@@ -66,7 +80,10 @@ export class PermissionDeniedError extends StatesetError {
 }
 
 export class RateLimitedError extends StatesetError {
-  constructor(readonly policy: string, readonly retryAfterS: number) {
+  constructor(
+    readonly policy: string,
+    readonly retryAfterS: number,
+  ) {
     super('rate limit exceeded');
   }
 }

@@ -4,14 +4,21 @@ export type Dependency = 'kafka' | 'registry' | 'postgres' | 'redis' | 's3';
 
 /** A dependency is unreachable or timed out; the same call may succeed later. */
 export class DependencyUnavailableError extends StatesetError {
-  constructor(readonly dependency: Dependency, message: string, cause?: unknown) {
+  constructor(
+    readonly dependency: Dependency,
+    message: string,
+    cause?: unknown,
+  ) {
     super(`${dependency} unavailable: ${message}`, { retriable: true, cause });
   }
 }
 
 /** A message that can never be processed: undecodable, schema-invalid, missing headers. */
 export class PoisonMessageError extends StatesetError {
-  constructor(readonly reason: string, cause?: unknown) {
+  constructor(
+    readonly reason: string,
+    cause?: unknown,
+  ) {
     super(`poison message: ${reason}`, { retriable: false, cause });
   }
 }
@@ -24,7 +31,8 @@ export function isRetriable(err: unknown): boolean {
   return false;
 }
 
-const UNREACHABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|socket hang up|Connection terminated|too many clients|the database system is (starting|shutting) up|timeout|fetch failed/i;
+const UNREACHABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|socket hang up|Connection terminated|too many clients|the database system is (starting|shutting) up|timeout|fetch failed/i;
 
 /** A client error that says the server could not be reached or answered in time (any dependency). */
 export function isUnreachable(err: unknown): boolean {

@@ -1,8 +1,17 @@
 import { StatesetError, type FieldIssue } from './base';
 import {
-  AuthenticationError, BusinessRuleError, ConflictError, IdempotencyMismatchError, InputError,
-  InvalidTransitionError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, PermissionDeniedError,
-  RateLimitedError, UnsupportedMediaTypeError,
+  AuthenticationError,
+  BusinessRuleError,
+  ConflictError,
+  IdempotencyMismatchError,
+  InputError,
+  InvalidTransitionError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PermissionDeniedError,
+  RateLimitedError,
+  UnsupportedMediaTypeError,
 } from './domain';
 import { DependencyUnavailableError } from './infra';
 
@@ -40,7 +49,15 @@ const TABLE: [new (...args: never[]) => Error, Mapping][] = [
   [IdempotencyMismatchError, { status: 422, slug: 'idempotency-key-reused', title: 'Idempotency key reused with a different request' }],
   [BusinessRuleError, { status: 422, slug: 'business-rule-violated', title: 'Business rule violated' }],
   [RateLimitedError, { status: 429, slug: 'rate-limited', title: 'Too many requests', detail: () => 'rate limit exceeded; retry later' }],
-  [DependencyUnavailableError, { status: 503, slug: 'service-unavailable', title: 'Service unavailable', detail: () => 'a required service is temporarily unavailable; retry later' }],
+  [
+    DependencyUnavailableError,
+    {
+      status: 503,
+      slug: 'service-unavailable',
+      title: 'Service unavailable',
+      detail: () => 'a required service is temporarily unavailable; retry later',
+    },
+  ],
 ];
 
 export function problemFor(err: unknown): Problem {

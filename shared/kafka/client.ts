@@ -27,19 +27,21 @@ export function createKafka(opts: KafkaOptions, logger: Logger): Kafka {
     requestTimeout: opts.requestTimeoutMs,
     retry: kafkajsRetry({ initialMs: 200, maxMs: 2000 }, 3),
     logLevel: logLevel.WARN,
-    logCreator: () => ({ namespace, level, log }: LogEntry) => {
-      const { message, ...extra } = log;
-      // Deliberate: the publisher caps retries so a request answers 503 instead of hanging; every
-      // new producer would otherwise repeat this warning.
-      if (message.startsWith('Limiting retries for the idempotent producer')) return;
-      // Deliberate: the broker's late answer to a request kafkajs had already timed out (e.g. while a
-      // group coordinator was loading at start) and retried; the retry's answer is the one used, so
-      // nothing is lost. Kept at debug level for diagnosis.
-      if (message === 'Response without match') {
-        logger.debug({ namespace, ...extra }, `kafka: ${message}`);
-        return;
-      }
-      logger[LEVELS[level] ?? 'info']({ namespace, ...extra }, `kafka: ${message}`);
-    },
+    logCreator:
+      () =>
+      ({ namespace, level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        // Deliberate: the publisher caps retries so a request answers 503 instead of hanging; every
+        // new producer would otherwise repeat this warning.
+        if (message.startsWith('Limiting retries for the idempotent producer')) return;
+        // Deliberate: the broker's late answer to a request kafkajs had already timed out (e.g. while a
+        // group coordinator was loading at start) and retried; the retry's answer is the one used, so
+        // nothing is lost. Kept at debug level for diagnosis.
+        if (message === 'Response without match') {
+          logger.debug({ namespace, ...extra }, `kafka: ${message}`);
+          return;
+        }
+        logger[LEVELS[level] ?? 'info']({ namespace, ...extra }, `kafka: ${message}`);
+      },
   });
 }

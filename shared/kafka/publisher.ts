@@ -31,7 +31,10 @@ export class Publisher {
   private readonly queue: Pending[] = [];
   private flushing = false;
 
-  constructor(private readonly kafka: Kafka, private readonly timeoutMs: number) {
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly timeoutMs: number,
+  ) {
     this.producer = this.makeProducer();
   }
 

@@ -3,16 +3,7 @@ import pino, { type Logger } from 'pino';
 export type { Logger };
 
 /** Secrets that must never reach a log line, wherever they appear in a logged object. */
-const REDACT = [
-  'req.headers["x-api-key"]',
-  'req.headers.authorization',
-  'req.headers.cookie',
-  '*.secret',
-  '*.apiKey',
-  '*.password',
-  '*.token',
-  '*.pepper',
-];
+const REDACT = ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie', '*.secret', '*.apiKey', '*.password', '*.token', '*.pepper'];
 
 /** Errors go under `err`, through pino's serializer (name, message, stack, cause), never as text. */
 export function createLogger(service: string, level: string, destination?: pino.DestinationStream): Logger {

@@ -22,7 +22,11 @@ export class PgListener {
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly url: string, private readonly schema: string, private readonly logger: Logger) {}
+  constructor(
+    private readonly url: string,
+    private readonly schema: string,
+    private readonly logger: Logger,
+  ) {}
 
   /** The full channel name of one of the platform's channels in this schema. */
   channel(name: Channel): string {
@@ -90,12 +94,15 @@ export class PgListener {
   private scheduleReconnect(): void {
     if (this.stopped || this.reconnectTimer) return;
     this.attempt++;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      this.connect().catch((err: unknown) => {
-        this.logger.debug({ err }, 'notification listener: reconnect failed');
-        this.scheduleReconnect();
-      });
-    }, backoffDelay(this.attempt, { initialMs: 200, maxMs: 5000 }));
+    this.reconnectTimer = setTimeout(
+      () => {
+        this.reconnectTimer = null;
+        this.connect().catch((err: unknown) => {
+          this.logger.debug({ err }, 'notification listener: reconnect failed');
+          this.scheduleReconnect();
+        });
+      },
+      backoffDelay(this.attempt, { initialMs: 200, maxMs: 5000 }),
+    );
   }
 }

@@ -138,12 +138,14 @@ export class OutboxRelay {
       const ids = `{${rows.map((r) => r.id).join(',')}}`;
       // Committed on its own before publishing, so that it survives a crash after the publish.
       await this.orm.em.fork().execute('update outbox set publish_attempts = publish_attempts + 1 where id = any(?::bigint[])', [ids]);
-      const messages = await Promise.all(rows.map(async (r) => ({
-        topic: r.topic,
-        key: r.message_key,
-        value: await this.codec.encode(r.topic, r.schema_file, r.payload),
-        headers: toKafkaHeaders(r.headers),
-      })));
+      const messages = await Promise.all(
+        rows.map(async (r) => ({
+          topic: r.topic,
+          key: r.message_key,
+          value: await this.codec.encode(r.topic, r.schema_file, r.payload),
+          headers: toKafkaHeaders(r.headers),
+        })),
+      );
       await this.publisher.send(messages);
       await tx.execute('update outbox set published_at = now() where id = any(?::bigint[])', [ids]);
       const again = rows.filter((r) => r.publish_attempts > 0).length;
@@ -157,9 +159,11 @@ export class OutboxRelay {
   }
 
   private async observeBacklog(): Promise<void> {
-    const [row] = await this.orm.em.fork().execute<{ n: string; age: number | null }[]>(
-      'select count(*) as n, extract(epoch from now() - min(created_at))::float as age from outbox where published_at is null',
-    );
+    const [row] = await this.orm.em
+      .fork()
+      .execute<{ n: string; age: number | null }[]>(
+        'select count(*) as n, extract(epoch from now() - min(created_at))::float as age from outbox where published_at is null',
+      );
     this.metrics.outboxBacklog.set(Number(row?.n ?? 0));
     this.metrics.outboxOldestAge.set(row?.age ?? 0);
   }

@@ -18,7 +18,10 @@ export interface EventEnvelope {
  * has its events and audit records, and a rolled-back one has none.
  */
 export class OutboxWriter {
-  constructor(private readonly em: EntityManager, private readonly topics: TopicNames) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly topics: TopicNames,
+  ) {}
 
   event<T extends EventType>(type: T, payload: EventPayloads[T], env: EventEnvelope): void {
     const def = findEvent(type);

@@ -5,10 +5,16 @@ import type { Registry } from 'prom-client';
 export async function startMetricsServer(registry: Registry, host: string, port: number): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url?.split('?')[0] === '/metrics') {
-      registry.metrics().then((body) => {
-        res.writeHead(200, { 'Content-Type': registry.contentType });
-        res.end(body);
-      }, () => { res.writeHead(500); res.end(); });
+      registry.metrics().then(
+        (body) => {
+          res.writeHead(200, { 'Content-Type': registry.contentType });
+          res.end(body);
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
       return;
     }
     res.writeHead(404, { 'Content-Type': 'text/plain' });

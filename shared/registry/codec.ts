@@ -40,10 +40,7 @@ export class SchemaCodec {
 
   private async registerNow(subject: string, schemaFile: string): Promise<number> {
     try {
-      const { id } = await this.registry.register(
-        { type: SchemaType.AVRO, schema: JSON.stringify(loadAvsc(schemaFile)) },
-        { subject },
-      );
+      const { id } = await this.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(loadAvsc(schemaFile)) }, { subject });
       this.ids.set(subject, id);
       return id;
     } catch (err) {

@@ -21,7 +21,10 @@ export type Outcome = 'succeeded' | 'failed' | 'duplicate' | 'skipped';
 
 /** The handler of `items[index]` (or the flush of its changes) threw `error`; the transaction was rolled back. */
 export class ItemFailedError extends Error {
-  constructor(readonly index: number, readonly error: unknown) {
+  constructor(
+    readonly index: number,
+    readonly error: unknown,
+  ) {
     super(`message ${index} of the batch failed: ${error instanceof Error ? error.message : String(error)}`);
     this.name = 'ItemFailedError';
   }
@@ -47,7 +50,11 @@ export async function applyItems(deps: Deps, consumer: Domain, items: Applicable
   return deps.orm.em.fork().transactional(async (tx) => {
     const outboxEm = tx.fork({ clear: true, keepTransactionContext: true });
     const outbox = new OutboxWriter(outboxEm, deps.topics);
-    const claimed = await claimInbox(tx, consumer, items.map((i) => i.env));
+    const claimed = await claimInbox(
+      tx,
+      consumer,
+      items.map((i) => i.env),
+    );
     const operations: OperationRow[] = [];
     const outcomes: Outcome[] = [];
     for (const [index, item] of items.entries()) {
@@ -62,8 +69,12 @@ export async function applyItems(deps: Deps, consumer: Domain, items: Applicable
           const resource = await item.handler.handle(item.payload as never, ctx);
           operations.push(operationRow(item.env, { status: 'succeeded', resourceType: resource.type, resourceId: resource.id }));
           outbox.audit({
-            ...envelopeOfAudit(item.env), action: 'command.succeeded', outcome: 'success',
-            resourceType: resource.type, resourceId: resource.id, details: { commandType: item.env.commandType },
+            ...envelopeOfAudit(item.env),
+            action: 'command.succeeded',
+            outcome: 'success',
+            resourceType: resource.type,
+            resourceId: resource.id,
+            details: { commandType: item.env.commandType },
           });
         } else {
           await item.handler.handle(item.payload as never, ctx);
@@ -82,6 +93,15 @@ export async function applyItems(deps: Deps, consumer: Domain, items: Applicable
   });
 }
 
+/** One message in a transaction of its own; its failure is the handler's error itself. */
+export async function applyOne(deps: Deps, consumer: Domain, item: Applicable): Promise<Outcome[]> {
+  try {
+    return await applyItems(deps, consumer, [item], async () => undefined);
+  } catch (err) {
+    throw err instanceof ItemFailedError ? err.error : err;
+  }
+}
+
 /**
  * Records a message that a domain rule refused, in a transaction of its own (its handler's was
  * rolled back): claimed in the inbox, a command's operation `failed` with the problem, an audit
@@ -96,12 +116,16 @@ export async function recordFailure(deps: Deps, consumer: Domain, item: Applicab
       const problem = { ...problemFor(err), instance: `/v1/operations/${env.operationId}` };
       await upsertOperations(tx, [operationRow(env, { status: 'failed', error: problem })]);
       outbox.audit({
-        ...envelopeOfAudit(env), action: 'command.failed', outcome: 'failure',
+        ...envelopeOfAudit(env),
+        action: 'command.failed',
+        outcome: 'failure',
         details: { commandType: env.commandType, reason: (err as StatesetError).name, detail: problem.detail },
       });
     } else {
       outbox.audit({
-        ...envelopeOfAudit(env), action: 'event.not_applied', outcome: 'failure',
+        ...envelopeOfAudit(env),
+        action: 'event.not_applied',
+        outcome: 'failure',
         details: { eventType: env.commandType, consumer, reason: err instanceof Error ? err.message : String(err) },
       });
     }
@@ -120,14 +144,21 @@ export async function recordFailure(deps: Deps, consumer: Domain, item: Applicab
 export async function failDeadLettered(deps: Deps, env: Envelope | null, reason: string): Promise<void> {
   if (!env || env.kind !== 'command') return;
   const problem = {
-    ...problemWith(500, 'dead-lettered', 'Command not applied',
-      'the command could not be applied and was set aside for an operator (dead-lettered); nothing of it took effect'),
+    ...problemWith(
+      500,
+      'dead-lettered',
+      'Command not applied',
+      'the command could not be applied and was set aside for an operator (dead-lettered); nothing of it took effect',
+    ),
     instance: `/v1/operations/${env.operationId}`,
   };
   await deps.orm.em.fork().transactional(async (tx) => {
     await upsertOperations(tx, [operationRow(env, { status: 'failed', error: problem })]);
     new OutboxWriter(tx, deps.topics).audit({
-      ...envelopeOfAudit(env), action: 'command.dead_lettered', outcome: 'failure', details: { commandType: env.commandType, reason },
+      ...envelopeOfAudit(env),
+      action: 'command.dead_lettered',
+      outcome: 'failure',
+      details: { commandType: env.commandType, reason },
     });
     await tx.flush();
   });
@@ -142,9 +173,11 @@ export async function claimInbox(tx: EntityManager, consumer: Domain, envs: Enve
   const unique = new Map(envs.map((e) => [e.messageId, e] as const));
   if (unique.size === 0) return new Set();
   const processedAt = new Date();
-  const rows = await tx.createQueryBuilder(Inbox)
+  const rows = await tx
+    .createQueryBuilder(Inbox)
     .insert([...unique.values()].map((e) => ({ consumer, messageId: e.messageId, messageType: e.commandType, processedAt })))
-    .onConflict(['consumer', 'messageId']).ignore()
+    .onConflict(['consumer', 'messageId'])
+    .ignore()
     .returning(['messageId'])
     .execute<{ messageId: string }[]>('all');
   return new Set(rows.map((r) => r.messageId));
@@ -158,8 +191,12 @@ export async function upsertOperations(tx: EntityManager, rows: OperationRow[]):
   const withResource = rows.filter((r) => r.resourceId);
   const without = rows.filter((r) => !r.resourceId);
   if (withResource.length > 0) {
-    await tx.createQueryBuilder(Operation).insert(withResource).onConflict('id')
-      .merge(['status', 'error', 'updatedAt', 'resourceType', 'resourceId']).execute('run');
+    await tx
+      .createQueryBuilder(Operation)
+      .insert(withResource)
+      .onConflict('id')
+      .merge(['status', 'error', 'updatedAt', 'resourceType', 'resourceId'])
+      .execute('run');
   }
   if (without.length > 0) {
     await tx.createQueryBuilder(Operation).insert(without).onConflict('id').merge(['status', 'error', 'updatedAt']).execute('run');
@@ -168,8 +205,17 @@ export async function upsertOperations(tx: EntityManager, rows: OperationRow[]):
 
 function operationRow(env: Envelope, outcome: Partial<OperationRow>): OperationRow {
   return {
-    id: env.operationId, tenantId: env.tenantId, type: env.commandType, status: 'accepted', principal: env.principal,
-    requestId: env.requestId, resourceType: null, resourceId: null, error: null, createdAt: env.occurredAt, updatedAt: new Date(),
+    id: env.operationId,
+    tenantId: env.tenantId,
+    type: env.commandType,
+    status: 'accepted',
+    principal: env.principal,
+    requestId: env.requestId,
+    resourceType: null,
+    resourceId: null,
+    error: null,
+    createdAt: env.occurredAt,
+    updatedAt: new Date(),
     ...outcome,
   };
 }

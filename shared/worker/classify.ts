@@ -1,7 +1,13 @@
 import { OptimisticLockError, DriverException, ConnectionException } from '@mikro-orm/core';
 import {
-  BusinessRuleError, ConflictError, InputError, InvalidTransitionError, NotFoundError, PoisonMessageError,
-  StatesetError, isUnreachable,
+  BusinessRuleError,
+  ConflictError,
+  InputError,
+  InvalidTransitionError,
+  NotFoundError,
+  PoisonMessageError,
+  StatesetError,
+  isUnreachable,
 } from '../errors';
 
 /**
@@ -22,9 +28,13 @@ export const MAX_UNEXPECTED_ATTEMPTS = 5;
 export function classifyWorkerError(err: unknown): WorkerErrorKind {
   if (err instanceof PoisonMessageError) return 'poison';
   if (
-    err instanceof InvalidTransitionError || err instanceof BusinessRuleError || err instanceof NotFoundError ||
-    err instanceof ConflictError || err instanceof InputError
-  ) return 'domain';
+    err instanceof InvalidTransitionError ||
+    err instanceof BusinessRuleError ||
+    err instanceof NotFoundError ||
+    err instanceof ConflictError ||
+    err instanceof InputError
+  )
+    return 'domain';
   if (err instanceof StatesetError) return err.retriable ? 'transient' : 'unexpected';
   if (err instanceof OptimisticLockError || err instanceof ConnectionException) return 'transient';
   if (err instanceof DriverException) {
@@ -42,9 +52,7 @@ export function classifyWorkerError(err: unknown): WorkerErrorKind {
  * never got as far as a handler (its envelope or payload could not be read): a refusal then has no
  * operation to record and goes to the DLQ like poison.
  */
-export function workerAction(
-  err: unknown, attempt: number, { recordable = true, maxUnexpectedAttempts = MAX_UNEXPECTED_ATTEMPTS } = {},
-): WorkerAction {
+export function workerAction(err: unknown, attempt: number, { recordable = true, maxUnexpectedAttempts = MAX_UNEXPECTED_ATTEMPTS } = {}): WorkerAction {
   switch (classifyWorkerError(err)) {
     case 'domain':
       return recordable ? 'fail' : 'dlq';

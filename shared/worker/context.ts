@@ -19,10 +19,13 @@ export const NO_OPERATION = '00000000-0000-0000-0000-000000000000';
  * a logger. Every state-change audit record carries `auditDetails` (a message's command type, a
  * timer's own facts) beside the handler's details.
  */
-export function buildContext(
-  deps: Deps, em: EntityManager, outbox: OutboxWriter, actor: Actor, auditDetails: Record<string, unknown> = {},
-): HandlerContext {
-  const env = { tenantId: actor.tenantId, principal: actor.principal, operationId: actor.operationId ?? NO_OPERATION, requestId: actor.requestId };
+export function buildContext(deps: Deps, em: EntityManager, outbox: OutboxWriter, actor: Actor, auditDetails: Record<string, unknown> = {}): HandlerContext {
+  const env = {
+    tenantId: actor.tenantId,
+    principal: actor.principal,
+    operationId: actor.operationId ?? NO_OPERATION,
+    requestId: actor.requestId,
+  };
   return {
     ...env,
     em,
@@ -31,7 +34,12 @@ export function buildContext(
     emit: (type, payload) => outbox.event(type, payload, env),
     stateChanged: (resourceType, resourceId, from, to, details) => {
       outbox.audit({
-        ...env, operationId: actor.operationId, action: `${resourceType}.state_changed`, outcome: 'success', resourceType, resourceId,
+        ...env,
+        operationId: actor.operationId,
+        action: `${resourceType}.state_changed`,
+        outcome: 'success',
+        resourceType,
+        resourceId,
         details: { from, to, ...auditDetails, ...details },
       });
     },
@@ -43,7 +51,10 @@ export function buildContext(
  * the domain code it calls emits and audits exactly as it does under a command.
  */
 export function systemContext(
-  deps: Deps, em: EntityManager, who: { principal: string; tenantId: string; requestId: string }, auditDetails?: Record<string, unknown>,
+  deps: Deps,
+  em: EntityManager,
+  who: { principal: string; tenantId: string; requestId: string },
+  auditDetails?: Record<string, unknown>,
 ): HandlerContext {
   return buildContext(deps, em, new OutboxWriter(em, deps.topics), { ...who, operationId: null }, auditDetails);
 }

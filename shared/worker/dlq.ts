@@ -23,8 +23,12 @@ export const DLQ_BACKOFF = { initialMs: 200, maxMs: 5000 };
  * shared backoff (`wait` sleeps and keeps the consumer alive) until `stopping()` says to give up.
  */
 export async function sendToDlq(
-  deps: Deps, domain: Domain, { topic, partition, message }: Origin, err: unknown,
-  wait: (ms: number) => Promise<void>, stopping: () => boolean,
+  deps: Deps,
+  domain: Domain,
+  { topic, partition, message }: Origin,
+  err: unknown,
+  wait: (ms: number) => Promise<void>,
+  stopping: () => boolean,
 ): Promise<void> {
   const reason = err instanceof Error ? err.message.slice(0, 500) : String(err);
   const outgoing = {
@@ -41,7 +45,11 @@ export async function sendToDlq(
       'dlq-at': new Date().toISOString(),
     }),
   };
-  await retrying(() => deps.publisher.send([outgoing]), { policy: DLQ_BACKOFF, giveUp: (sendErr) => !isRetriable(sendErr) || stopping(), wait });
+  await retrying(() => deps.publisher.send([outgoing]), {
+    policy: DLQ_BACKOFF,
+    giveUp: (sendErr) => !isRetriable(sendErr) || stopping(),
+    wait,
+  });
   deps.metrics.dlqMessages.inc({ topic });
   deps.metrics.workerCommands.inc({ type: typeOf(message), outcome: 'dlq' });
   deps.logger.error({ err, topic, partition, offset: message.offset }, 'message sent to DLQ');
@@ -53,8 +61,12 @@ export async function sendToDlq(
  * far; otherwise it is read here, and a message without a readable one has no operation to finish.
  */
 export async function finishDeadLettered(
-  deps: Deps, message: KafkaMessage, parsed: Envelope | null, err: unknown,
-  wait: (ms: number) => Promise<void>, stopping: () => boolean,
+  deps: Deps,
+  message: KafkaMessage,
+  parsed: Envelope | null,
+  err: unknown,
+  wait: (ms: number) => Promise<void>,
+  stopping: () => boolean,
 ): Promise<void> {
   let env = parsed;
   if (!env) {
@@ -68,6 +80,6 @@ export async function finishDeadLettered(
   try {
     await retrying(() => failDeadLettered(deps, env, reason), { policy: DLQ_BACKOFF, giveUp: (e) => !isRetriable(e) || stopping(), wait });
   } catch (e) {
-    deps.logger.error({ err: e, operationId: env?.operationId }, 'a dead-lettered command\'s operation could not be marked failed; it stays accepted');
+    deps.logger.error({ err: e, operationId: env?.operationId }, "a dead-lettered command's operation could not be marked failed; it stays accepted");
   }
 }

@@ -22,7 +22,10 @@ export interface DueRows<Row> {
  * Returns how many rows were due.
  */
 export async function applyToDue<Row extends { id: string; tenantId: string }>(
-  deps: Deps, due: DueRows<Row>, batch: number, apply: (ctx: HandlerContext, row: Row) => Promise<void> | void,
+  deps: Deps,
+  due: DueRows<Row>,
+  batch: number,
+  apply: (ctx: HandlerContext, row: Row) => Promise<void> | void,
 ): Promise<number> {
   return deps.orm.em.fork().transactional(async (em) => {
     const ids = await em.execute<{ id: string }[]>(due.select, [...due.params, batch]);

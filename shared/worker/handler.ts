@@ -45,11 +45,17 @@ export interface EventHandler<P = never> {
 }
 
 /** A handler of command `T`: `cmd` is that command's payload as its .avsc defines it. */
-export function defineHandler<T extends CommandType>(h: { command: T; handle(cmd: CommandPayloads[T], ctx: HandlerContext): Promise<HandlerResult> }): CommandHandler<CommandPayloads[T]> {
+export function defineHandler<T extends CommandType>(h: {
+  command: T;
+  handle(cmd: CommandPayloads[T], ctx: HandlerContext): Promise<HandlerResult>;
+}): CommandHandler<CommandPayloads[T]> {
   return h;
 }
 
 /** A reaction to event `T`: `evt` is that event's payload as its .avsc defines it. */
-export function defineEventHandler<T extends EventType>(h: { event: T; handle(evt: EventPayloads[T], ctx: HandlerContext): Promise<void> }): EventHandler<EventPayloads[T]> {
+export function defineEventHandler<T extends EventType>(h: {
+  event: T;
+  handle(evt: EventPayloads[T], ctx: HandlerContext): Promise<void>;
+}): EventHandler<EventPayloads[T]> {
   return h;
 }

@@ -1,13 +1,12 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Deps } from '../container';
-import { findEvent } from '../../schemas/catalog';
 import { LagMonitor } from '../kafka';
-import { PoisonMessageError } from '../errors';
 import { backoffDelay, kafkajsRetry, sleep } from '../retry';
 import type { CommandHandler, EventHandler } from './handler';
 import type { WorkerOptions } from './options';
-import { envelopeOf, typeOf } from './envelope';
-import { applyItems, ItemFailedError, recordFailure, type Applicable, type Item, type Outcome } from './apply';
+import { typeOf } from './envelope';
+import { applyItems, applyOne, ItemFailedError, recordFailure, type Applicable, type Item, type Outcome } from './apply';
+import { countOutcome, eventTopicsOf, prepareItem } from './prepare';
 import { workerAction } from './classify';
 import { finishDeadLettered, sendToDlq } from './dlq';
 
@@ -46,26 +45,28 @@ export class Worker {
   readonly topic: string;
   readonly eventTopics: string[];
 
-  constructor(private readonly deps: Deps, private readonly opts: WorkerOptions) {
+  constructor(
+    private readonly deps: Deps,
+    private readonly opts: WorkerOptions,
+  ) {
     const { config } = deps;
     this.topic = deps.topics.commands(opts.domain);
     this.batchSize = Math.max(1, Math.min(opts.batchSize ?? DEFAULT_BATCH_SIZE, 1000));
     this.handlers = new Map(opts.handlers.map((h) => [h.command, h]));
     this.eventHandlers = new Map((opts.eventHandlers ?? []).map((h) => [h.event, h]));
-    this.eventTopics = [...new Set((opts.eventHandlers ?? []).map((h) => {
-      const def = findEvent(h.event);
-      if (!def) throw new Error(`event handler for unknown event ${h.event}`);
-      return deps.topics.events(def.domain);
-    }))];
+    this.eventTopics = eventTopicsOf(opts.eventHandlers ?? [], deps.topics);
+    const groupId = `${config.KAFKA_TOPIC_PREFIX}stateset.worker.${opts.domain}`;
     this.consumer = deps.kafka.consumer({
-      groupId: `${config.KAFKA_TOPIC_PREFIX}stateset.worker.${opts.domain}`,
+      groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: 30000,
       heartbeatInterval: HEARTBEAT_MS,
       retry: kafkajsRetry({ initialMs: 300, maxMs: 5000 }, 10),
     });
-    this.lag = new LagMonitor(deps.kafka, `${config.KAFKA_TOPIC_PREFIX}stateset.worker.${opts.domain}`, [this.topic, ...this.eventTopics],
-      deps.metrics.consumerLag, deps.logger, (topic, partition) => ({ topic, partition: String(partition) }));
+    this.lag = new LagMonitor(deps.kafka, groupId, [this.topic, ...this.eventTopics], deps.metrics.consumerLag, deps.logger, (topic, partition) => ({
+      topic,
+      partition: String(partition),
+    }));
   }
 
   async start(): Promise<void> {
@@ -80,9 +81,11 @@ export class Worker {
     });
     this.lag.start();
     for (const t of this.opts.timers ?? []) {
-      this.timers.push(setInterval(() => {
-        t.run(this.deps).catch((err: unknown) => this.deps.logger.warn({ err, timer: t.name }, 'timer failed; will run again'));
-      }, t.everyMs));
+      this.timers.push(
+        setInterval(() => {
+          t.run(this.deps).catch((err: unknown) => this.deps.logger.warn({ err, timer: t.name }, 'timer failed; will run again'));
+        }, t.everyMs),
+      );
     }
     this.deps.logger.info({ domain: this.opts.domain, topics: [this.topic, ...this.eventTopics], batchSize: this.batchSize }, 'worker started');
   }
@@ -131,17 +134,8 @@ export class Worker {
   }
 
   /** Reads the envelope, finds the handler, decodes the payload (no I/O once the schema is cached). */
-  private async prepare(message: KafkaMessage): Promise<Item> {
-    const env = envelopeOf(message);
-    if (env.kind === 'event') {
-      const handler = this.eventHandlers.get(env.commandType);
-      // the topic carries event types this domain does not react to
-      if (!handler) return { kind: 'skip', message };
-      return { kind: 'event', message, env, handler, payload: await this.deps.codec.decode(message.value) };
-    }
-    const handler = this.handlers.get(env.commandType);
-    if (!handler) throw new PoisonMessageError(`no handler for command type ${env.commandType}`);
-    return { kind: 'command', message, env, handler, payload: await this.deps.codec.decode(message.value) };
+  private prepare(message: KafkaMessage): Promise<Item> {
+    return prepareItem(message, this.handlers, this.eventHandlers, this.deps.codec);
   }
 
   /**
@@ -152,9 +146,15 @@ export class Worker {
   private async applyMany(at: Partition, items: Item[]): Promise<void> {
     let rest = items;
     while (rest.length > 0) {
-      const failure = await this.applyBatch(at, rest).then(() => undefined, (err: unknown) => ({ err }));
+      const failure = await this.applyBatch(at, rest).then(
+        () => undefined,
+        (err: unknown) => ({ err }),
+      );
       if (!failure) {
-        await this.committed(at, rest.map((i) => i.message));
+        await this.committed(
+          at,
+          rest.map((i) => i.message),
+        );
         return;
       }
       const { err } = failure;
@@ -166,7 +166,16 @@ export class Worker {
       const k = err.index;
       if (k > 0) {
         const before = rest.slice(0, k);
-        if (await this.applyBatch(at, before).then(() => true, () => false)) await this.committed(at, before.map((i) => i.message));
+        if (
+          await this.applyBatch(at, before).then(
+            () => true,
+            () => false,
+          )
+        )
+          await this.committed(
+            at,
+            before.map((i) => i.message),
+          );
         else for (const item of before) await this.settle(at, item.message, item);
       }
       await this.settle(at, rest[k]!.message, rest[k], err.error);
@@ -227,8 +236,22 @@ export class Worker {
           break;
         }
         if (action === 'dlq') {
-          await sendToDlq(this.deps, this.opts.domain, { topic: at.topic, partition: at.partition, message }, err, (ms) => this.wait(ms, at), () => this.stopping);
-          await finishDeadLettered(this.deps, message, applicable?.env ?? null, err, (ms) => this.wait(ms, at), () => this.stopping);
+          await sendToDlq(
+            this.deps,
+            this.opts.domain,
+            { topic: at.topic, partition: at.partition, message },
+            err,
+            (ms) => this.wait(ms, at),
+            () => this.stopping,
+          );
+          await finishDeadLettered(
+            this.deps,
+            message,
+            applicable?.env ?? null,
+            err,
+            (ms) => this.wait(ms, at),
+            () => this.stopping,
+          );
           break;
         }
       } catch (e) {
@@ -243,12 +266,8 @@ export class Worker {
     await this.committed(at, [message]);
   }
 
-  private async applyAlone(item: Applicable): Promise<Outcome[]> {
-    try {
-      return await applyItems(this.deps, this.opts.domain, [item], async () => undefined);
-    } catch (err) {
-      throw err instanceof ItemFailedError ? err.error : err;
-    }
+  private applyAlone(item: Applicable): Promise<Outcome[]> {
+    return applyOne(this.deps, this.opts.domain, item);
   }
 
   /** Work of these messages is committed: past them go the fetch position and the group's offset. */
@@ -260,9 +279,7 @@ export class Worker {
   }
 
   private count(type: string, outcome: Outcome, seconds: number): void {
-    if (outcome === 'skipped') return;
-    this.deps.metrics.workerDuration.observe({ type }, seconds);
-    this.deps.metrics.workerCommands.inc({ type, outcome });
+    countOutcome(this.deps.metrics, type, outcome, seconds);
   }
 
   /** Sleeps `ms` with a heartbeat at least every few seconds; stop() cuts it short. */

@@ -24,7 +24,13 @@ describe('e2e: audit reconciliation (HTTP → Kafka → workers → outbox → s
 
   before(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stateset-audit-'));
-    store = { kind: 'fs', dir: path.join(dir, 'segments'), checkpointDir: path.join(dir, 'checkpoints'), maxSegmentRecords: 7, maxSegmentAgeMs: 1000 };
+    store = {
+      kind: 'fs',
+      dir: path.join(dir, 'segments'),
+      checkpointDir: path.join(dir, 'checkpoints'),
+      maxSegmentRecords: 7,
+      maxSegmentAgeMs: 1000,
+    };
     // Topics of its own: the store must hold exactly this test's audit topic, nothing of earlier tests.
     const own = await ownTopics();
     gw = await startGateway(own);
@@ -45,7 +51,10 @@ describe('e2e: audit reconciliation (HTTP → Kafka → workers → outbox → s
   it('stores exactly one record per accepted command, per outcome and per state change, and verifies', async () => {
     const ops: string[] = [];
     for (let i = 0; i < 10; i++) {
-      const res = await request(gw.url).post('/v1/orders').set('X-API-Key', key).send({ customerId: `c${i}`, currency: 'EUR', items: [{ sku: 'NOPE', quantity: 1, unitPriceMinor: 1 }] });
+      const res = await request(gw.url)
+        .post('/v1/orders')
+        .set('X-API-Key', key)
+        .send({ customerId: `c${i}`, currency: 'EUR', items: [{ sku: 'NOPE', quantity: 1, unitPriceMinor: 1 }] });
       expect(res.status).to.equal(202);
       ops.push(res.body.id);
     }
@@ -60,15 +69,28 @@ describe('e2e: audit reconciliation (HTTP → Kafka → workers → outbox → s
     await request(gw.url).get(`/v1/operations/${bad.body.id}`).set('X-API-Key', key).set('Prefer', 'wait=20');
     // a rejected command, an authentication failure and an authorization failure
     expect((await request(gw.url).post('/v1/orders').set('X-API-Key', key).send({ bogus: true })).status).to.equal(400);
-    expect((await request(gw.url).post('/v1/orders').set('X-API-Key', 'sk_live_0123456789abcdef_' + 'x'.repeat(43)).send({})).status).to.equal(401);
+    expect(
+      (
+        await request(gw.url)
+          .post('/v1/orders')
+          .set('X-API-Key', 'sk_live_0123456789abcdef_' + 'x'.repeat(43))
+          .send({})
+      ).status,
+    ).to.equal(401);
     expect((await request(gw.url).post('/v1/orders').set('X-API-Key', viewerKey).send({})).status).to.equal(403);
 
     // Every order goes on hold (unknown SKU) through the inventory → orders flow.
     const conn = gw.deps.orm.em.fork().getConnection();
-    await waitFor('flows settled', async () => {
-      const [r] = await conn.execute<{ n: string }[]>(`select count(*) as n from orders where id = any(?::uuid[]) and status = 'on_hold'`, [`{${orderIds.join(',')}}`]);
-      return Number(r!.n) === orderIds.length;
-    }, 60_000);
+    await waitFor(
+      'flows settled',
+      async () => {
+        const [r] = await conn.execute<{ n: string }[]>(`select count(*) as n from orders where id = any(?::uuid[]) and status = 'on_hold'`, [
+          `{${orderIds.join(',')}}`,
+        ]);
+        return Number(r!.n) === orderIds.length;
+      },
+      60_000,
+    );
     await waitFor('outbox published', async () => (await gw.deps.orm.em.fork().count(Outbox, { publishedAt: null })) === 0, 60_000);
     // Audit records leave through the outbox, except each accepted command's, which the gateway
     // publishes with the command itself.
@@ -80,12 +102,23 @@ describe('e2e: audit reconciliation (HTTP → Kafka → workers → outbox → s
     expect(new Set(records.map((r) => r.eventId)).size).to.equal(records.length);
     const mine = records.filter((r) => r.tenantId === 'tenant-audit');
     for (const id of ops) {
-      expect(mine.filter((r) => r.operationId === id && r.action === 'command.accepted'), `accepted ${id}`).to.have.length(1);
-      expect(mine.filter((r) => r.operationId === id && (r.action === 'command.succeeded' || r.action === 'command.failed')), `outcome ${id}`).to.have.length(1);
+      expect(
+        mine.filter((r) => r.operationId === id && r.action === 'command.accepted'),
+        `accepted ${id}`,
+      ).to.have.length(1);
+      expect(
+        mine.filter((r) => r.operationId === id && (r.action === 'command.succeeded' || r.action === 'command.failed')),
+        `outcome ${id}`,
+      ).to.have.length(1);
     }
     for (const orderId of orderIds) {
-      const changes = mine.filter((r) => r.action === 'order.state_changed' && r.resourceId === orderId).map((r) => JSON.parse(r.details ?? '{}') as { from: string | null; to: string });
-      expect(changes.map((c) => `${c.from}→${c.to}`), orderId).to.deep.equal(['null→pending', 'pending→on_hold']);
+      const changes = mine
+        .filter((r) => r.action === 'order.state_changed' && r.resourceId === orderId)
+        .map((r) => JSON.parse(r.details ?? '{}') as { from: string | null; to: string });
+      expect(
+        changes.map((c) => `${c.from}→${c.to}`),
+        orderId,
+      ).to.deep.equal(['null→pending', 'pending→on_hold']);
     }
     expect(mine.filter((r) => r.action === 'command.rejected')).to.have.length(1);
     expect(records.filter((r) => r.action === 'auth.failed' && r.outcome === 'failure').length).to.be.greaterThan(0);
@@ -102,17 +135,25 @@ describe('e2e: audit reconciliation (HTTP → Kafka → workers → outbox → s
     const failures = async () => (await sinkDeps.metrics.auditVerificationFailures.get()).values.reduce((n, v) => n + v.value, 0);
     expect(await failures()).to.equal(0);
 
-
     // The query index serves the same trail to an auditor of this tenant.
     const listed = await request(gw.url).get(`/v1/audit/events?operationId=${ops[0]}`).set('X-API-Key', key);
     expect(listed.status).to.equal(200);
     // the operation's own records and those of the changes it caused (through the inventory flow)
-    expect(listed.body.data.map((e: { action: string }) => e.action).sort()).to.deep.equal(['command.accepted', 'command.succeeded', 'order.state_changed', 'order.state_changed', 'reservation.failed']);
+    expect(listed.body.data.map((e: { action: string }) => e.action).sort()).to.deep.equal([
+      'command.accepted',
+      'command.succeeded',
+      'order.state_changed',
+      'order.state_changed',
+      'reservation.failed',
+    ]);
 
     // The admin CLI: verify (exit 0) and an inclusion proof for a stored event.
-    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', '..', 'ops/cli/main.ts'), 'audit', ...args], {
-      env: { ...process.env, AUDIT_DIR: store.dir, AUDIT_CHECKPOINT_DIR: store.checkpointDir, AUDIT_STORE: 'fs' }, encoding: 'utf8', timeout: 60_000,
-    });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', '..', 'ops/cli/main.ts'), 'audit', ...args], {
+        env: { ...process.env, AUDIT_DIR: store.dir, AUDIT_CHECKPOINT_DIR: store.checkpointDir, AUDIT_STORE: 'fs' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
     const ok = cli('verify');
     expect(ok.status, ok.stderr).to.equal(0);
     expect(ok.stdout).to.match(/^OK: \d+ records in \d+ segments/);
@@ -123,7 +164,10 @@ describe('e2e: audit reconciliation (HTTP → Kafka → workers → outbox → s
     expect(proof.stderr).to.include('proof verifies against the signed checkpoint');
 
     // Tampering with a sealed segment is caught by the sink's periodic verification and counted.
-    const sealed = fs.readdirSync(path.join(store.dir, 'p0')).filter((f) => f.endsWith('.seg')).sort()[0]!;
+    const sealed = fs
+      .readdirSync(path.join(store.dir, 'p0'))
+      .filter((f) => f.endsWith('.seg'))
+      .sort()[0]!;
     const file = path.join(store.dir, 'p0', sealed);
     const bytes = fs.readFileSync(file);
     const at = bytes.indexOf('"action":"') + 12;

@@ -29,8 +29,12 @@ describe('e2e: audit sink → S3 Object Lock store', function () {
     const own = await ownTopics();
     const config = testConfig({
       ...own,
-      AUDIT_STORE: 's3', S3_BUCKET: `stateset-e2e-${randomBytes(4).toString('hex')}`, S3_RETENTION_DAYS: '1',
-      AUDIT_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'stateset-s3-')), AUDIT_SEGMENT_MAX_AGE_MS: '1000', AUDIT_SEGMENT_MAX_RECORDS: '5',
+      AUDIT_STORE: 's3',
+      S3_BUCKET: `stateset-e2e-${randomBytes(4).toString('hex')}`,
+      S3_RETENTION_DAYS: '1',
+      AUDIT_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'stateset-s3-')),
+      AUDIT_SEGMENT_MAX_AGE_MS: '1000',
+      AUDIT_SEGMENT_MAX_RECORDS: '5',
     });
     store = wormStoreConfig(config) as S3WormStoreConfig;
     expect(await ensureObjectLockBucket(store)).to.equal('created');
@@ -48,7 +52,12 @@ describe('e2e: audit sink → S3 Object Lock store', function () {
 
   it('refuses a bucket without Object Lock', async () => {
     const plain = { ...store, bucket: `stateset-plain-${randomBytes(4).toString('hex')}` };
-    const client = new S3Client({ endpoint: plain.endpoint, region: plain.region, forcePathStyle: true, credentials: { accessKeyId: plain.accessKeyId, secretAccessKey: plain.secretAccessKey } });
+    const client = new S3Client({
+      endpoint: plain.endpoint,
+      region: plain.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: plain.accessKeyId, secretAccessKey: plain.secretAccessKey },
+    });
     await client.send(new CreateBucketCommand({ Bucket: plain.bucket }));
     client.destroy();
     await expect(ensureObjectLockBucket(plain)).to.be.rejectedWith(ConfigError);
@@ -58,11 +67,15 @@ describe('e2e: audit sink → S3 Object Lock store', function () {
     for (let i = 0; i < 12; i++) {
       expect((await request(gw.url).get('/v1/orders').set('X-API-Key', `bad-${i}`)).status).to.equal(401);
     }
-    const result = await waitFor('sealed and verifiable', async () => {
-      await sink.verify();
-      const r = await verifyStore(store);
-      return r.ok && r.records >= 12 ? r : null;
-    }, 60_000);
+    const result = await waitFor(
+      'sealed and verifiable',
+      async () => {
+        await sink.verify();
+        const r = await verifyStore(store);
+        return r.ok && r.records >= 12 ? r : null;
+      },
+      60_000,
+    );
     expect(result.segments).to.be.greaterThan(1);
   });
 });

@@ -30,7 +30,13 @@ describe('e2e: 10,000 accepted commands → exactly 10,000 command.accepted reco
 
   before(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stateset-accepted-'));
-    store = { kind: 'fs', dir: path.join(dir, 'segments'), checkpointDir: path.join(dir, 'checkpoints'), maxSegmentRecords: 5000, maxSegmentAgeMs: 2000 };
+    store = {
+      kind: 'fs',
+      dir: path.join(dir, 'segments'),
+      checkpointDir: path.join(dir, 'checkpoints'),
+      maxSegmentRecords: 5000,
+      maxSegmentAgeMs: 2000,
+    };
     // Topics of its own: its 10,000 commands are never applied, and no later test inherits them.
     const own = await ownTopics();
     gw = await startGateway({ ...own, RATE_LIMIT_WRITE_PER_MIN: '10000000' });
@@ -50,15 +56,21 @@ describe('e2e: 10,000 accepted commands → exactly 10,000 command.accepted reco
     const other: number[] = [];
     let next = 0;
     const body = JSON.stringify({ customerId: 'acc', currency: 'EUR', items: [{ sku: 'ACC-1', quantity: 1, unitPriceMinor: 1 }] });
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < COMMANDS) {
-        next++;
-        const res = await fetch(`${gw.url}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body });
-        const json = (await res.json()) as { id: string };
-        if (res.status === 202) accepted.push(json.id);
-        else other.push(res.status);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < COMMANDS) {
+          next++;
+          const res = await fetch(`${gw.url}/v1/orders`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-api-key': key },
+            body,
+          });
+          const json = (await res.json()) as { id: string };
+          if (res.status === 202) accepted.push(json.id);
+          else other.push(res.status);
+        }
+      }),
+    );
     expect(other, 'non-202 answers').to.have.length(0);
     expect(accepted).to.have.length(COMMANDS);
     await waitFor('all records stored', async () => acceptedInStore(store.dir, tenant).length >= COMMANDS, 240_000);

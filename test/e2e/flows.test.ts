@@ -28,7 +28,13 @@ describe('e2e: flows between domains', function () {
 
   before(async () => {
     gw = await startGateway();
-    workers.push(await startWorker('orders'), await startWorker('inventory'), await startWorker('shipments'), await startWorker('returns'), await startWorker('warranties'));
+    workers.push(
+      await startWorker('orders'),
+      await startWorker('inventory'),
+      await startWorker('shipments'),
+      await startWorker('returns'),
+      await startWorker('warranties'),
+    );
     key = await createTenantKey(gw, 'tenant-flows');
     await succeed('post', '/v1/inventory/items', { sku: 'FLOW-1', name: 'Flow widget' });
     await succeed('post', '/v1/inventory/items/FLOW-1/adjustments', { delta: 10, reason: 'received' });
@@ -39,7 +45,11 @@ describe('e2e: flows between domains', function () {
   });
 
   it('order created → stock reserved; order cancelled → reservation cancelled and stock released', async () => {
-    const order = await succeed('post', '/v1/orders', { customerId: 'c1', currency: 'EUR', items: [{ sku: 'FLOW-1', quantity: 3, unitPriceMinor: 500 }] });
+    const order = await succeed('post', '/v1/orders', {
+      customerId: 'c1',
+      currency: 'EUR',
+      items: [{ sku: 'FLOW-1', quantity: 3, unitPriceMinor: 500 }],
+    });
     const reserved = await waitFor('reservation', async () => {
       const list = await get(`/v1/inventory/reservations?orderId=${order.id}`);
       return list.data[0];
@@ -53,7 +63,11 @@ describe('e2e: flows between domains', function () {
   });
 
   it('order whose stock cannot be reserved goes on_hold with the reason', async () => {
-    const order = await succeed('post', '/v1/orders', { customerId: 'c2', currency: 'EUR', items: [{ sku: 'FLOW-1', quantity: 11, unitPriceMinor: 500 }] });
+    const order = await succeed('post', '/v1/orders', {
+      customerId: 'c2',
+      currency: 'EUR',
+      items: [{ sku: 'FLOW-1', quantity: 11, unitPriceMinor: 500 }],
+    });
     const held = await waitFor('order on hold', async () => {
       const o = await get(`/v1/orders/${order.id}`);
       return o.status === 'on_hold' ? o : null;
@@ -63,7 +77,11 @@ describe('e2e: flows between domains', function () {
   });
 
   it('a pending reservation expires after its TTL and gives its stock back', async () => {
-    const r = await succeed('post', '/v1/inventory/reservations', { orderId: 'manual-1', lines: [{ sku: 'FLOW-1', quantity: 4 }], ttlSeconds: 1 });
+    const r = await succeed('post', '/v1/inventory/reservations', {
+      orderId: 'manual-1',
+      lines: [{ sku: 'FLOW-1', quantity: 4 }],
+      ttlSeconds: 1,
+    });
     expect((await item('FLOW-1')).reserved).to.equal(4);
     await waitFor('expired', async () => (await get(`/v1/inventory/reservations/${r.id}`)).status === 'expired', 15_000);
     expect(await item('FLOW-1')).to.include({ reserved: 0, available: 10 });
@@ -80,8 +98,10 @@ describe('e2e: flows between domains', function () {
     await succeed('post', '/v1/inventory/items', { sku: 'FLOW-MAX', name: 'Hoarded widget' });
     await succeed('post', '/v1/inventory/items/FLOW-MAX/adjustments', { delta: 1, reason: 'received' });
     // As after ~1,000 adjustments of +1,000,000 (the column is 32-bit: ~2,150 of them used to overflow it).
-    await gw.deps.orm.em.fork().getConnection().execute(
-      "update inventory_balances set on_hand = ? where tenant_id = 'tenant-flows' and sku = 'FLOW-MAX'", [MAX_ON_HAND - 5]);
+    await gw.deps.orm.em
+      .fork()
+      .getConnection()
+      .execute("update inventory_balances set on_hand = ? where tenant_id = 'tenant-flows' and sku = 'FLOW-MAX'", [MAX_ON_HAND - 5]);
     const over = await accept('post', '/v1/inventory/items/FLOW-MAX/adjustments', { delta: 1_000_000, reason: 'received' });
     expect(over.status).to.equal('failed');
     expect(over.error?.status).to.equal(422);
@@ -91,7 +111,11 @@ describe('e2e: flows between domains', function () {
   });
 
   it('illegal order transitions fail with 409 and leave the order as it was', async () => {
-    const order = await succeed('post', '/v1/orders', { customerId: 'c3', currency: 'EUR', items: [{ sku: 'FLOW-1', quantity: 1, unitPriceMinor: 1 }] });
+    const order = await succeed('post', '/v1/orders', {
+      customerId: 'c3',
+      currency: 'EUR',
+      items: [{ sku: 'FLOW-1', quantity: 1, unitPriceMinor: 1 }],
+    });
     const op = await accept('post', `/v1/orders/${order.id}/transitions`, { to: 'delivered' });
     expect(op.status).to.equal('failed');
     expect(op.error?.status).to.equal(409);
@@ -106,7 +130,11 @@ describe('e2e: flows between domains', function () {
 
   it('shipment delivered → order delivered; return restocked → stock adjusted back', async () => {
     const reservedBefore = (await item('FLOW-1')).reserved as number;
-    const order = await succeed('post', '/v1/orders', { customerId: 'c4', currency: 'EUR', items: [{ sku: 'FLOW-1', quantity: 2, unitPriceMinor: 700 }] });
+    const order = await succeed('post', '/v1/orders', {
+      customerId: 'c4',
+      currency: 'EUR',
+      items: [{ sku: 'FLOW-1', quantity: 2, unitPriceMinor: 700 }],
+    });
     await waitFor('reserved', async () => (await item('FLOW-1')).reserved === reservedBefore + 2);
     await succeed('post', `/v1/orders/${order.id}/transitions`, { to: 'confirmed' });
     await succeed('post', `/v1/orders/${order.id}/transitions`, { to: 'processing' });

@@ -49,7 +49,10 @@ describe('e2e: POST /v1/orders → Kafka → orders worker → PostgreSQL → GE
   });
 
   it('refuses an unknown API key with 401 problem+json', async () => {
-    const res = await request(gw.url).post('/v1/orders').set('X-API-Key', 'sk_live_0000000000000000_' + 'A'.repeat(43)).send(order);
+    const res = await request(gw.url)
+      .post('/v1/orders')
+      .set('X-API-Key', 'sk_live_0000000000000000_' + 'A'.repeat(43))
+      .send(order);
     expect(res.status).to.equal(401);
     expect(res.headers['content-type']).to.match(/^application\/problem\+json/);
     expect(res.body).to.include({ status: 401, title: 'Authentication required' });

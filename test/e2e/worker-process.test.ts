@@ -25,7 +25,9 @@ describe('e2e: one compiled worker process for all domains, graceful SIGTERM', f
     expect(fs.existsSync(entry), `${entry} is missing: run \`npm run build\` (npm test does)`).to.equal(true);
     deps = await createContainer(testConfig(), 'test');
     child = spawn(process.execPath, [entry, '--domains', 'all'], {
-      cwd: root, env: { ...process.env, METRICS_PORT: '0', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: root,
+      env: { ...process.env, METRICS_PORT: '0', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -50,11 +52,26 @@ describe('e2e: one compiled worker process for all domains, graceful SIGTERM', f
 
   it('applies commands of two domains, then on SIGTERM finishes, leaves every group and exits 0', async () => {
     await waitFor('worker process started', async () => output.includes('worker process started'), 60_000);
-    const order = await publishCommand(deps, 'order.create.v1', {
-      orderId: randomUUID(), customerId: 'proc', currency: 'EUR', items: [{ sku: 'A', quantity: 1, unitPriceMinor: 1 }],
-      shippingAddress: null, billingAddress: null, notes: null,
-    }, { tenantId: 'tenant-proc' });
-    const item = await publishCommand(deps, 'inventory.item.create.v1', { sku: `P-${randomUUID().slice(0, 8)}`, name: 'proc item', description: null }, { tenantId: 'tenant-proc' });
+    const order = await publishCommand(
+      deps,
+      'order.create.v1',
+      {
+        orderId: randomUUID(),
+        customerId: 'proc',
+        currency: 'EUR',
+        items: [{ sku: 'A', quantity: 1, unitPriceMinor: 1 }],
+        shippingAddress: null,
+        billingAddress: null,
+        notes: null,
+      },
+      { tenantId: 'tenant-proc' },
+    );
+    const item = await publishCommand(
+      deps,
+      'inventory.item.create.v1',
+      { sku: `P-${randomUUID().slice(0, 8)}`, name: 'proc item', description: null },
+      { tenantId: 'tenant-proc' },
+    );
     await waitFor('order applied', succeeded(order), 30_000);
     await waitFor('inventory item applied', succeeded(item), 30_000);
     const before = await members();

@@ -45,10 +45,14 @@ describe('e2e: Kafka stopped → 503, nothing accepted', function () {
 
     kafka('start');
     // The same key is usable again: the failed attempt left nothing behind.
-    const again = await waitFor('accepted after Kafka is back', async () => {
-      const r = await request(gw.url).post('/v1/orders').set('X-API-Key', key).set('Idempotency-Key', 'outage-1').send(order);
-      return r.status === 202 ? r : null;
-    }, 90_000);
+    const again = await waitFor(
+      'accepted after Kafka is back',
+      async () => {
+        const r = await request(gw.url).post('/v1/orders').set('X-API-Key', key).set('Idempotency-Key', 'outage-1').send(order);
+        return r.status === 202 ? r : null;
+      },
+      90_000,
+    );
     expect(again.body.type).to.equal('order.create.v1');
   });
 });

@@ -5,25 +5,40 @@ import { findCommand } from '../../schemas/catalog';
 import { toKafkaHeaders } from '../../shared/kafka';
 
 /** Publishes a command straight to its topic, as the gateway would; returns its operation id. */
-export async function publishCommand(deps: Deps, type: string, payload: Record<string, unknown>, opts: { tenantId: string; operationId?: string }): Promise<string> {
+export async function publishCommand(
+  deps: Deps,
+  type: string,
+  payload: Record<string, unknown>,
+  opts: { tenantId: string; operationId?: string },
+): Promise<string> {
   const def = findCommand(type);
   if (!def) throw new Error(`unknown command ${type}`);
   const operationId = opts.operationId ?? randomUUID();
   const topic = deps.topics.commands(def.domain);
-  await deps.publisher.send([{
-    topic,
-    key: String(payload[def.keyField]),
-    value: await deps.codec.encode(topic, def.schemaFile, payload),
-    headers: toKafkaHeaders({
-      'operation-id': operationId, 'command-type': type, 'tenant-id': opts.tenantId, principal: 'test',
-      'request-id': `test-${operationId}`, 'occurred-at': new Date().toISOString(),
-    }),
-  }]);
+  await deps.publisher.send([
+    {
+      topic,
+      key: String(payload[def.keyField]),
+      value: await deps.codec.encode(topic, def.schemaFile, payload),
+      headers: toKafkaHeaders({
+        'operation-id': operationId,
+        'command-type': type,
+        'tenant-id': opts.tenantId,
+        principal: 'test',
+        'request-id': `test-${operationId}`,
+        'occurred-at': new Date().toISOString(),
+      }),
+    },
+  ]);
   return operationId;
 }
 
 /** Reads every message of a topic from the beginning (for assertions on what was published). */
-export async function readTopic(kafka: Kafka, topic: string, timeoutMs = 5000): Promise<{ key: string; value: Buffer | null; headers: Record<string, string>; partition: number; offset: string }[]> {
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  timeoutMs = 5000,
+): Promise<{ key: string; value: Buffer | null; headers: Record<string, string>; partition: number; offset: string }[]> {
   const admin = kafka.admin();
   await admin.connect();
   const offsets = await admin.fetchTopicOffsets(topic);

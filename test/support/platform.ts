@@ -58,7 +58,11 @@ export async function startGateway(overrides: Record<string, string> = {}, servi
   relay.start();
   const { port } = server.address() as AddressInfo;
   return {
-    deps, services: svc, server, relay, url: `http://127.0.0.1:${port}`,
+    deps,
+    services: svc,
+    server,
+    relay,
+    url: `http://127.0.0.1:${port}`,
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
@@ -81,7 +85,9 @@ export async function startWorker(domain: Domain, overrides: Record<string, stri
   const deps = await createContainer(testConfig({ OUTBOX_POLL_MS: '50', ...overrides }), `worker-${domain}`);
   const host = await startWorkerHost(deps, [DOMAIN_WORKERS[domain]]);
   return {
-    deps, worker: host.workers[0]!, host,
+    deps,
+    worker: host.workers[0]!,
+    host,
     async close() {
       await host.stop();
       await deps.close();
@@ -94,7 +100,11 @@ export async function createTenantKey(gw: RunningGateway, tenantId: string, role
   const em = gw.deps.orm.em.fork();
   if (!(await em.findOne(Tenant, { id: tenantId }))) await em.insert(Tenant, { id: tenantId, name: tenantId, createdAt: new Date() });
   const { secret } = await gw.services.apiKeys.create({
-    tenantId, name: `${role} test key`, role, permissions: ROLE_PERMISSIONS[role], createdBy: 'test',
+    tenantId,
+    name: `${role} test key`,
+    role,
+    permissions: ROLE_PERMISSIONS[role],
+    createdBy: 'test',
   });
   return secret;
 }

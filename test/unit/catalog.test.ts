@@ -53,7 +53,10 @@ describe('catalog', () => {
 
   it("every command has exactly one handler, in its own domain's worker", () => {
     for (const w of wired) {
-      const own = commands.filter((c) => c.domain === w.domain).map((c) => c.type).sort();
+      const own = commands
+        .filter((c) => c.domain === w.domain)
+        .map((c) => c.type)
+        .sort();
       expect(w.handlers.map((h) => h.command).sort(), w.domain).to.deep.equal(own);
     }
   });

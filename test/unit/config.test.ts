@@ -16,17 +16,23 @@ describe('config', () => {
   it('fails fast naming every bad variable', () => {
     expect(() => loadConfig({ ...DEV, HTTP_PORT: 'eighty', DATABASE_URL: 'not a url' }))
       .to.throw(ConfigError)
-      .with.property('message').that.matches(/HTTP_PORT/).and.matches(/DATABASE_URL/);
+      .with.property('message')
+      .that.matches(/HTTP_PORT/)
+      .and.matches(/DATABASE_URL/);
   });
 
   it('refuses the development pepper and JWT seed unless NODE_ENV is explicitly development or test', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' }))
       .to.throw(ConfigError)
-      .with.property('message').that.matches(/API_KEY_PEPPER/).and.matches(/JWT_SIGNING_SEED/);
+      .with.property('message')
+      .that.matches(/API_KEY_PEPPER/)
+      .and.matches(/JWT_SIGNING_SEED/);
     // Attack (by omission): NODE_ENV forgotten must not mean "development".
     expect(() => loadConfig({}))
       .to.throw(ConfigError)
-      .with.property('message').that.matches(/API_KEY_PEPPER.*unset/).and.matches(/JWT_SIGNING_SEED/);
+      .with.property('message')
+      .that.matches(/API_KEY_PEPPER.*unset/)
+      .and.matches(/JWT_SIGNING_SEED/);
     expect(loadConfig({ NODE_ENV: 'development' }).API_KEY_PEPPER).to.be.a('string');
     expect(loadConfig({ API_KEY_PEPPER: 'p'.repeat(40), JWT_SIGNING_SEED: 's'.repeat(40) }).NODE_ENV).to.equal(undefined);
     const ok = loadConfig({ NODE_ENV: 'production', API_KEY_PEPPER: 'p'.repeat(40), JWT_SIGNING_SEED: 's'.repeat(40) });
@@ -79,18 +85,36 @@ describe('config: JSON-valued variables', () => {
 
   it('JWT_EXTERNAL_ISSUERS: an issuer without keys, twice, our own, or without the tenants it may name is refused', () => {
     expect(refused({ JWT_EXTERNAL_ISSUERS: '[{"issuer":"x","jwksUrl":"https://x/jwks"}]' })).to.match(/JWT_EXTERNAL_ISSUERS\.0\.tenants/);
-    expect(refused({ JWT_EXTERNAL_ISSUERS: '[{"issuer":"x","jwksUrl":"https://x/jwks","tenants":["t"],"maxRole":"root"}]' })).to.match(/JWT_EXTERNAL_ISSUERS\.0\.maxRole/);
+    expect(refused({ JWT_EXTERNAL_ISSUERS: '[{"issuer":"x","jwksUrl":"https://x/jwks","tenants":["t"],"maxRole":"root"}]' })).to.match(
+      /JWT_EXTERNAL_ISSUERS\.0\.maxRole/,
+    );
     expect(refused({ JWT_EXTERNAL_ISSUERS: '[{"issuer":"x","tenants":["t"]}]' })).to.match(/JWT_EXTERNAL_ISSUERS\.0: an external issuer needs jwksUrl or keys/);
-    const twice = JSON.stringify([{ issuer: 'x', jwksUrl: 'https://x/jwks', tenants: ['t'] }, { issuer: 'x', jwksUrl: 'https://x/jwks', tenants: ['t'] }]);
+    const twice = JSON.stringify([
+      { issuer: 'x', jwksUrl: 'https://x/jwks', tenants: ['t'] },
+      { issuer: 'x', jwksUrl: 'https://x/jwks', tenants: ['t'] },
+    ]);
     expect(refused({ JWT_EXTERNAL_ISSUERS: twice })).to.match(/JWT_EXTERNAL_ISSUERS\.1\.issuer: duplicate issuer x/);
-    expect(refused({ JWT_EXTERNAL_ISSUERS: '[{"issuer":"stateset","jwksUrl":"https://x/jwks","tenants":["t1"]}]' })).to.match(/JWT_EXTERNAL_ISSUERS\.0\.issuer: must not be JWT_ISSUER/);
+    expect(refused({ JWT_EXTERNAL_ISSUERS: '[{"issuer":"stateset","jwksUrl":"https://x/jwks","tenants":["t1"]}]' })).to.match(
+      /JWT_EXTERNAL_ISSUERS\.0\.issuer: must not be JWT_ISSUER/,
+    );
   });
 
   it('JWT_SIGNING_KEYS: no current key, a duplicate kid or a non-P-256 key is refused', () => {
     const seed = 's'.repeat(40);
-    expect(refused({ JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'a', status: 'previous', seed }]) })).to.match(/JWT_SIGNING_KEYS: exactly one key must have status current/);
-    expect(refused({ JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'a', status: 'current', seed }, { kid: 'a', seed }]) })).to.match(/JWT_SIGNING_KEYS\.1\.kid: duplicate kid a/);
-    const message = refused({ JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'a', status: 'current', privateKey: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----' }]) });
+    expect(refused({ JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'a', status: 'previous', seed }]) })).to.match(
+      /JWT_SIGNING_KEYS: exactly one key must have status current/,
+    );
+    expect(
+      refused({
+        JWT_SIGNING_KEYS: JSON.stringify([
+          { kid: 'a', status: 'current', seed },
+          { kid: 'a', seed },
+        ]),
+      }),
+    ).to.match(/JWT_SIGNING_KEYS\.1\.kid: duplicate kid a/);
+    const message = refused({
+      JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'a', status: 'current', privateKey: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----' }]),
+    });
     expect(message).to.match(/JWT_SIGNING_KEYS\.0\.privateKey: key a is not a P-256 \(ES256\) private key/);
     expect(message).to.not.include('not a key');
   });

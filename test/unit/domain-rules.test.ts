@@ -31,24 +31,48 @@ function handler(list: CommandHandler<never>[], command: string) {
 const react = (h: EventHandler<never>) => (evt: Record<string, unknown>, ctx: ReturnType<typeof fakeContext>) => h.handle(evt as never, ctx);
 
 /** A delivered order of tenant-a with SKU A on two lines (2 + 1) and SKU B once. */
-const order = (over: Partial<OrderRow> = {}): OrderRow => anOrder({
-  id: ORDER, tenantId: T, status: 'delivered', totalMinor: 350,
-  items: [{ sku: 'A', quantity: 2, unitPriceMinor: 100 }, { sku: 'B', quantity: 1, unitPriceMinor: 50 }, { sku: 'A', quantity: 1, unitPriceMinor: 100 }],
-  ...over,
-});
+const order = (over: Partial<OrderRow> = {}): OrderRow =>
+  anOrder({
+    id: ORDER,
+    tenantId: T,
+    status: 'delivered',
+    totalMinor: 350,
+    items: [
+      { sku: 'A', quantity: 2, unitPriceMinor: 100 },
+      { sku: 'B', quantity: 1, unitPriceMinor: 50 },
+      { sku: 'A', quantity: 1, unitPriceMinor: 100 },
+    ],
+    ...over,
+  });
 
 describe('returns: rules', () => {
   describe('returnableLines', () => {
     const items = order().items;
     it('merges per SKU (order lines too) and sorts', () => {
-      expect(returnableLines(items, [], [{ sku: 'B', quantity: 1 }, { sku: 'A', quantity: 1 }, { sku: 'A', quantity: 2 }]))
-        .to.deep.equal([{ sku: 'A', quantity: 3 }, { sku: 'B', quantity: 1 }]);
+      expect(
+        returnableLines(
+          items,
+          [],
+          [
+            { sku: 'B', quantity: 1 },
+            { sku: 'A', quantity: 1 },
+            { sku: 'A', quantity: 2 },
+          ],
+        ),
+      ).to.deep.equal([
+        { sku: 'A', quantity: 3 },
+        { sku: 'B', quantity: 1 },
+      ]);
     });
     it('refuses a SKU that is not a line of the order', () => {
-      expect(() => returnableLines(items, [], [{ sku: 'Z', quantity: 1 }])).to.throw(BusinessRuleError).with.property('rule', 'return_line_not_in_order');
+      expect(() => returnableLines(items, [], [{ sku: 'Z', quantity: 1 }]))
+        .to.throw(BusinessRuleError)
+        .with.property('rule', 'return_line_not_in_order');
     });
     it('refuses more than ordered, counting what other returns already claim', () => {
-      expect(() => returnableLines(items, [], [{ sku: 'A', quantity: 4 }])).to.throw(BusinessRuleError).with.property('rule', 'return_quantity_exceeded');
+      expect(() => returnableLines(items, [], [{ sku: 'A', quantity: 4 }]))
+        .to.throw(BusinessRuleError)
+        .with.property('rule', 'return_quantity_exceeded');
       expect(returnableLines(items, [{ sku: 'A', quantity: 2 }], [{ sku: 'A', quantity: 1 }])).to.deep.equal([{ sku: 'A', quantity: 1 }]);
       expect(() => returnableLines(items, [{ sku: 'A', quantity: 2 }], [{ sku: 'A', quantity: 2 }])).to.throw(BusinessRuleError);
     });
@@ -63,11 +87,16 @@ describe('returns: rules', () => {
       const ctx = fakeContext(em);
       expect(await request(cmd, ctx)).to.deep.equal({ type: 'return', id: RET });
       expect(em.rows(Return)).to.have.length(1).and.to.have.nested.property('[0].status', 'requested');
-      expect(ctx.events).to.deep.equal([{ type: 'return.requested.v1', payload: { returnId: RET, orderId: ORDER, lines: [{ sku: 'A', quantity: 1 }], reason: 'broken' } }]);
+      expect(ctx.events).to.deep.equal([
+        { type: 'return.requested.v1', payload: { returnId: RET, orderId: ORDER, lines: [{ sku: 'A', quantity: 1 }], reason: 'broken' } },
+      ]);
       expect(ctx.changes).to.deep.include({ resourceType: 'return', id: RET, from: null, to: 'requested', details: { orderId: ORDER } });
       // the returns of the order are serialized by a returns-owned lock, never by locking the order
       expect(em.statements).to.have.length(1);
-      expect(em.statements[0]).to.deep.include({ params: [T, ORDER] }).and.to.have.property('sql').that.matches(/pg_advisory_xact_lock/);
+      expect(em.statements[0])
+        .to.deep.include({ params: [T, ORDER] })
+        .and.to.have.property('sql')
+        .that.matches(/pg_advisory_xact_lock/);
     });
 
     for (const status of ['pending', 'confirmed', 'processing', 'on_hold', 'shipped', 'cancelled', 'refunded', 'exchanged'] as const) {
@@ -92,7 +121,8 @@ describe('returns: rules', () => {
       await request({ ...cmd, lines: [{ sku: 'B', quantity: 1 }] }, fakeContext(ok));
       const full = new FakeEm().seed(PublishedOrder, order()).seed(Return, prior('approved'));
       await expect(request({ ...cmd, lines: [{ sku: 'B', quantity: 1 }] }, fakeContext(full)))
-        .to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'return_quantity_exceeded');
+        .to.be.rejectedWith(BusinessRuleError)
+        .and.eventually.have.property('rule', 'return_quantity_exceeded');
     });
   });
 
@@ -145,10 +175,17 @@ describe('returns: rules', () => {
 describe('shipments: rules', () => {
   it('shipmentLines: every order line by default, else given lines within the ordered quantities', () => {
     const items = order().items;
-    expect(shipmentLines(items, null)).to.deep.equal([{ sku: 'A', quantity: 3 }, { sku: 'B', quantity: 1 }]);
+    expect(shipmentLines(items, null)).to.deep.equal([
+      { sku: 'A', quantity: 3 },
+      { sku: 'B', quantity: 1 },
+    ]);
     expect(shipmentLines(items, [{ sku: 'A', quantity: 1 }])).to.deep.equal([{ sku: 'A', quantity: 1 }]);
-    expect(() => shipmentLines(items, [{ sku: 'Z', quantity: 1 }])).to.throw(BusinessRuleError).with.property('rule', 'shipment_line_not_in_order');
-    expect(() => shipmentLines(items, [{ sku: 'B', quantity: 2 }])).to.throw(BusinessRuleError).with.property('rule', 'shipment_quantity_exceeded');
+    expect(() => shipmentLines(items, [{ sku: 'Z', quantity: 1 }]))
+      .to.throw(BusinessRuleError)
+      .with.property('rule', 'shipment_line_not_in_order');
+    expect(() => shipmentLines(items, [{ sku: 'B', quantity: 2 }]))
+      .to.throw(BusinessRuleError)
+      .with.property('rule', 'shipment_quantity_exceeded');
   });
 
   describe('shipment.create.v1', () => {
@@ -160,13 +197,28 @@ describe('shipments: rules', () => {
         const ctx = fakeContext(em);
         await create(cmd, ctx);
         expect(em.rows(Shipment)).to.have.nested.property('[0].status', 'created');
-        expect(ctx.events).to.deep.equal([{ type: 'shipment.created.v1', payload: { shipmentId: SHIP, orderId: ORDER, carrier: 'dhl', lines: [{ sku: 'A', quantity: 3 }, { sku: 'B', quantity: 1 }] } }]);
+        expect(ctx.events).to.deep.equal([
+          {
+            type: 'shipment.created.v1',
+            payload: {
+              shipmentId: SHIP,
+              orderId: ORDER,
+              carrier: 'dhl',
+              lines: [
+                { sku: 'A', quantity: 3 },
+                { sku: 'B', quantity: 1 },
+              ],
+            },
+          },
+        ]);
       });
     }
     for (const status of ['pending', 'on_hold', 'delivered', 'cancelled', 'refunded', 'exchanged'] as const) {
       it(`refuses a ${status} order`, async () => {
         const em = new FakeEm().seed(PublishedOrder, order({ status }));
-        await expect(create(cmd, fakeContext(em))).to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'order_not_shippable');
+        await expect(create(cmd, fakeContext(em)))
+          .to.be.rejectedWith(BusinessRuleError)
+          .and.eventually.have.property('rule', 'order_not_shippable');
         expect(em.rows(Shipment)).to.have.length(0);
       });
     }
@@ -250,16 +302,32 @@ describe('warranties: rules', () => {
     const now = new Date('2027-06-01T00:00:00Z');
     const w = { id: WAR, status: 'active' as const, startsAt: new Date('2027-01-01T00:00:00Z'), endsAt: new Date('2028-01-01T00:00:00Z') };
     expect(() => assertClaimable(w, now)).to.not.throw();
-    expect(() => assertClaimable({ ...w, status: 'void' }, now)).to.throw(BusinessRuleError).with.property('rule', 'warranty_not_active');
-    expect(() => assertClaimable({ ...w, status: 'expired' }, now)).to.throw(BusinessRuleError).with.property('rule', 'warranty_not_active');
-    expect(() => assertClaimable(w, w.endsAt)).to.throw(BusinessRuleError).with.property('rule', 'warranty_expired');
-    expect(() => assertClaimable(w, new Date('2026-12-31T00:00:00Z'))).to.throw(BusinessRuleError).with.property('rule', 'warranty_not_started');
+    expect(() => assertClaimable({ ...w, status: 'void' }, now))
+      .to.throw(BusinessRuleError)
+      .with.property('rule', 'warranty_not_active');
+    expect(() => assertClaimable({ ...w, status: 'expired' }, now))
+      .to.throw(BusinessRuleError)
+      .with.property('rule', 'warranty_not_active');
+    expect(() => assertClaimable(w, w.endsAt))
+      .to.throw(BusinessRuleError)
+      .with.property('rule', 'warranty_expired');
+    expect(() => assertClaimable(w, new Date('2026-12-31T00:00:00Z')))
+      .to.throw(BusinessRuleError)
+      .with.property('rule', 'warranty_not_started');
     expect(hasLapsed(w, new Date(w.endsAt.getTime() - 1))).to.equal(false);
   });
 
   describe('warranty.register.v1', () => {
     const register = handler(warrantyHandlers, 'warranty.register.v1');
-    const cmd = { warrantyId: WAR, customerId: 'c1', sku: 'A', orderId: null, serialNumber: 'SN1', startsAt: '2027-01-31T00:00:00.000Z', months: 13 };
+    const cmd = {
+      warrantyId: WAR,
+      customerId: 'c1',
+      sku: 'A',
+      orderId: null,
+      serialNumber: 'SN1',
+      startsAt: '2027-01-31T00:00:00.000Z',
+      months: 13,
+    };
     it('registers an active warranty ending startsAt + months', async () => {
       const em = new FakeEm();
       const ctx = fakeContext(em);
@@ -271,13 +339,16 @@ describe('warranties: rules', () => {
       const em = new FakeEm().seed(PublishedOrder, order());
       await register({ ...cmd, orderId: ORDER }, fakeContext(em));
       await expect(register({ ...cmd, orderId: ORDER, sku: 'Z' }, fakeContext(new FakeEm().seed(PublishedOrder, order()))))
-        .to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'warranty_sku_not_in_order');
-      await expect(register({ ...cmd, orderId: ORDER }, fakeContext(new FakeEm().seed(PublishedOrder, order({ tenantId: 'tenant-b' })))))
-        .to.be.rejectedWith(NotFoundError);
+        .to.be.rejectedWith(BusinessRuleError)
+        .and.eventually.have.property('rule', 'warranty_sku_not_in_order');
+      await expect(register({ ...cmd, orderId: ORDER }, fakeContext(new FakeEm().seed(PublishedOrder, order({ tenantId: 'tenant-b' }))))).to.be.rejectedWith(
+        NotFoundError,
+      );
     });
     it('refuses a period that is already over, and months out of range', async () => {
       await expect(register({ ...cmd, startsAt: '2001-01-01T00:00:00.000Z', months: 12 }, fakeContext(new FakeEm())))
-        .to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'warranty_period_over');
+        .to.be.rejectedWith(BusinessRuleError)
+        .and.eventually.have.property('rule', 'warranty_period_over');
       await expect(register({ ...cmd, months: 0 }, fakeContext(new FakeEm()))).to.be.rejectedWith(InputError);
     });
   });
@@ -295,7 +366,8 @@ describe('warranties: rules', () => {
       const row = warranty({ startsAt, endsAt: new Date('2125-06-01T00:00:00.000Z') });
       const ctx = fakeContext(new FakeEm().seed(Warranty, row));
       await expect(handler(warrantyHandlers, 'warranty.extend.v1')({ warrantyId: WAR, months: 120 }, ctx))
-        .to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'warranty_coverage_limit');
+        .to.be.rejectedWith(BusinessRuleError)
+        .and.eventually.have.property('rule', 'warranty_coverage_limit');
       expect(row.endsAt.toISOString()).to.equal('2125-06-01T00:00:00.000Z');
       await handler(warrantyHandlers, 'warranty.extend.v1')({ warrantyId: WAR, months: 7 }, ctx);
       expect(row.endsAt.toISOString()).to.equal('2126-01-01T00:00:00.000Z');
@@ -311,23 +383,33 @@ describe('warranties: rules', () => {
       const ctx = fakeContext(new FakeEm().seed(Warranty, row));
       await handler(warrantyHandlers, 'warranty.void.v1')({ warrantyId: WAR, reason: 'fraud' }, ctx);
       expect(row).to.include({ status: 'void', voidReason: 'fraud' });
-      expect(ctx.events[0]).to.deep.equal({ type: 'warranty.status_changed.v1', payload: { warrantyId: WAR, from: 'active', to: 'void', reason: 'fraud' } });
+      expect(ctx.events[0]).to.deep.equal({
+        type: 'warranty.status_changed.v1',
+        payload: { warrantyId: WAR, from: 'active', to: 'void', reason: 'fraud' },
+      });
       await expect(handler(warrantyHandlers, 'warranty.void.v1')({ warrantyId: WAR, reason: 'x' }, ctx)).to.be.rejectedWith(InvalidTransitionError);
     });
     it('submit makes a submitted claim on a warranty in force; not on a void or lapsed one', async () => {
       const submit = handler(warrantyHandlers, 'warranty.claim.submit.v1');
       const em = new FakeEm().seed(Warranty, warranty());
       const ctx = fakeContext(em);
-      expect(await submit({ claimId: CLAIM, warrantyId: WAR, description: 'screen dead' }, ctx)).to.deep.equal({ type: 'warranty_claim', id: CLAIM });
+      expect(await submit({ claimId: CLAIM, warrantyId: WAR, description: 'screen dead' }, ctx)).to.deep.equal({
+        type: 'warranty_claim',
+        id: CLAIM,
+      });
       expect(em.rows(WarrantyClaim)[0]).to.include({ status: 'submitted', warrantyId: WAR });
-      expect(ctx.events[0]).to.deep.equal({ type: 'warranty.claim_status_changed.v1', payload: { claimId: CLAIM, warrantyId: WAR, from: null, to: 'submitted', reason: null } });
+      expect(ctx.events[0]).to.deep.equal({
+        type: 'warranty.claim_status_changed.v1',
+        payload: { claimId: CLAIM, warrantyId: WAR, from: null, to: 'submitted', reason: null },
+      });
       for (const over of [{ status: 'void' as const }, { endsAt: new Date(Date.now() - 1) }]) {
         const bad = new FakeEm().seed(Warranty, warranty(over));
         await expect(submit({ claimId: CLAIM, warrantyId: WAR, description: 'x' }, fakeContext(bad))).to.be.rejectedWith(BusinessRuleError);
         expect(bad.rows(WarrantyClaim)).to.have.length(0);
       }
-      await expect(submit({ claimId: CLAIM, warrantyId: WAR, description: 'x' }, fakeContext(new FakeEm().seed(Warranty, warranty({ tenantId: 'tenant-b' })))))
-        .to.be.rejectedWith(NotFoundError);
+      await expect(
+        submit({ claimId: CLAIM, warrantyId: WAR, description: 'x' }, fakeContext(new FakeEm().seed(Warranty, warranty({ tenantId: 'tenant-b' })))),
+      ).to.be.rejectedWith(NotFoundError);
     });
     it('claims: approve (not on a void warranty), reject with reason, resolve only after a decision', async () => {
       const claim = (status: WarrantyClaimRow['status']) => aClaim({ id: CLAIM, tenantId: T, warrantyId: WAR, status });
@@ -345,10 +427,14 @@ describe('warranties: rules', () => {
       await reject({ claimId: CLAIM, reason: 'water damage' }, fakeContext(new FakeEm().seed(WarrantyClaim, c2)));
       expect(c2).to.include({ status: 'rejected', decisionNote: 'water damage' });
 
-      await expect(resolve({ claimId: CLAIM, resolution: null }, fakeContext(new FakeEm().seed(WarrantyClaim, claim('submitted')))))
-        .to.be.rejectedWith(InvalidTransitionError);
-      await expect(approve({ claimId: CLAIM, note: null }, fakeContext(new FakeEm().seed(Warranty, warranty({ status: 'void' })).seed(WarrantyClaim, claim('submitted')))))
-        .to.be.rejectedWith(BusinessRuleError).and.eventually.have.property('rule', 'warranty_void');
+      await expect(resolve({ claimId: CLAIM, resolution: null }, fakeContext(new FakeEm().seed(WarrantyClaim, claim('submitted'))))).to.be.rejectedWith(
+        InvalidTransitionError,
+      );
+      await expect(
+        approve({ claimId: CLAIM, note: null }, fakeContext(new FakeEm().seed(Warranty, warranty({ status: 'void' })).seed(WarrantyClaim, claim('submitted')))),
+      )
+        .to.be.rejectedWith(BusinessRuleError)
+        .and.eventually.have.property('rule', 'warranty_void');
     });
   });
 });

@@ -5,8 +5,13 @@ import '../../shared/kafka';
 function queue(over: Partial<{ throttledUntil: number; pending: unknown[] }> = {}) {
   let checks = 0;
   const q = {
-    throttledUntil: -1, throttleCheckTimeoutId: null as NodeJS.Timeout | null, pending: [] as unknown[], ...over,
-    checkPendingRequests() { checks++; },
+    throttledUntil: -1,
+    throttleCheckTimeoutId: null as NodeJS.Timeout | null,
+    pending: [] as unknown[],
+    ...over,
+    checkPendingRequests() {
+      checks++;
+    },
     scheduleCheckPendingRequests,
   };
   return { q, checks: () => checks };

@@ -54,7 +54,12 @@ const reasonBody = z.strictObject({ reason: z.string() });
 
 export const catalogEntriesAreChecked = [
   command({
-    type: 'order.cancel.v1', domain: 'orders', keyField: 'orderId', permission: 'orders:write', resourceType: 'order', summary: '',
+    type: 'order.cancel.v1',
+    domain: 'orders',
+    keyField: 'orderId',
+    permission: 'orders:write',
+    resourceType: 'order',
+    summary: '',
     schemaFile: 'commands/orders/OrderCancel.avsc',
     route: { method: 'post', path: '/v1/orders/:id/cancel' },
     body: reasonBody,
@@ -62,7 +67,12 @@ export const catalogEntriesAreChecked = [
     toPayload: (b, ctx) => ({ orderId: ctx.id, why: b.reason }),
   }),
   command({
-    type: 'order.create.v1', domain: 'orders', keyField: 'orderId', permission: 'orders:write', resourceType: 'order', summary: '',
+    type: 'order.create.v1',
+    domain: 'orders',
+    keyField: 'orderId',
+    permission: 'orders:write',
+    resourceType: 'order',
+    summary: '',
     schemaFile: 'commands/orders/OrderCreate.avsc',
     route: { method: 'post', path: '/v1/orders' },
     body: emptyBody,
@@ -70,7 +80,11 @@ export const catalogEntriesAreChecked = [
     toPayload: (_b, ctx) => ({ orderId: ctx.id, customerId: 'c', currency: 'EUR', items: [] }),
   }),
   command({
-    type: 'order.cancel.v1', domain: 'orders', permission: 'orders:write', resourceType: 'order', summary: '',
+    type: 'order.cancel.v1',
+    domain: 'orders',
+    permission: 'orders:write',
+    resourceType: 'order',
+    summary: '',
     // @ts-expect-error the schema file of another command
     schemaFile: 'commands/orders/OrderArchive.avsc',
     // @ts-expect-error not a field of the payload
@@ -98,7 +112,7 @@ describe('message contracts', () => {
     expect(() => def.toPayload({}, { newId: () => 'n' })).to.throw('return.restock.v1: no :id in /v1/returns/:id/restock');
   });
 
-  it('the body is validated again with the command\'s own schema before it becomes a payload', () => {
+  it("the body is validated again with the command's own schema before it becomes a payload", () => {
     expect(() => findCommand('return.reject.v1')!.toPayload({}, { id: 'r-1', newId: () => 'n' })).to.throw();
   });
 });

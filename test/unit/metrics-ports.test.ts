@@ -9,15 +9,21 @@ import { PROCESSES } from '../../ops/platform/processes';
 /** Unit tests run on the development secrets, which need NODE_ENV to say so. */
 const DEV = { NODE_ENV: 'test' };
 
-interface ScrapeConfig { job_name: string; static_configs: { targets: string[]; labels?: { service?: string } }[] }
+interface ScrapeConfig {
+  job_name: string;
+  static_configs: { targets: string[]; labels?: { service?: string } }[];
+}
 
 describe('metrics ports', () => {
   it('Prometheus scrapes every process on the port it serves /metrics on', () => {
-    const prom = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'ops/prometheus/prometheus.yml'), 'utf8')) as { scrape_configs: ScrapeConfig[] };
+    const prom = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'ops/prometheus/prometheus.yml'), 'utf8')) as {
+      scrape_configs: ScrapeConfig[];
+    };
     const scraped = new Map<string, string>();
-    for (const job of prom.scrape_configs) for (const sc of job.static_configs) {
-      if (sc.labels?.service) scraped.set(sc.labels.service, sc.targets[0]!);
-    }
+    for (const job of prom.scrape_configs)
+      for (const sc of job.static_configs) {
+        if (sc.labels?.service) scraped.set(sc.labels.service, sc.targets[0]!);
+      }
     const base = loadConfig(DEV).METRICS_PORT;
     for (const p of PROCESSES) {
       expect(scraped.get(p.name), p.name).to.equal(`127.0.0.1:${metricsPort(base, p.name)}`);

@@ -1,7 +1,16 @@
 import { expect } from 'chai';
 import {
-  AuthenticationError, BusinessRuleError, ConflictError, DependencyUnavailableError, IdempotencyMismatchError, InputError,
-  InvalidTransitionError, NotFoundError, PermissionDeniedError, RateLimitedError, problemFor,
+  AuthenticationError,
+  BusinessRuleError,
+  ConflictError,
+  DependencyUnavailableError,
+  IdempotencyMismatchError,
+  InputError,
+  InvalidTransitionError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitedError,
+  problemFor,
 } from '../../shared/errors';
 
 describe('error → problem mapping', () => {

@@ -12,8 +12,19 @@ const ORDER = '11111111-1111-4111-8111-111111111111';
 
 describe('restock outcome: inventory settles a restocked return, the return shows it', () => {
   const ret = (over: Record<string, unknown> = {}) => ({
-    id: RET, tenantId: T, orderId: ORDER, status: 'restocked', lines: [{ sku: 'A', quantity: 1 }, { sku: 'Z', quantity: 2 }],
-    reason: 'r', rejectionReason: null, restockOutcome: 'pending', restockRefusalReason: null, ...over,
+    id: RET,
+    tenantId: T,
+    orderId: ORDER,
+    status: 'restocked',
+    lines: [
+      { sku: 'A', quantity: 1 },
+      { sku: 'Z', quantity: 2 },
+    ],
+    reason: 'r',
+    rejectionReason: null,
+    restockOutcome: 'pending',
+    restockRefusalReason: null,
+    ...over,
   });
 
   it('return.restock.v1 leaves the outcome pending until inventory answers', async () => {
@@ -27,13 +38,28 @@ describe('restock outcome: inventory settles a restocked return, the return show
     const ctx = fakeContext(em);
     const audits: unknown[] = [];
     ctx.outbox = { audit: (a: unknown) => audits.push(a) } as never;
-    await onReturnRestocked.handle({ returnId: RET, orderId: ORDER, lines: [{ sku: 'Z', quantity: 2 }, { sku: 'A', quantity: 1 }] } as never, ctx);
-    expect(ctx.events).to.deep.equal([{ type: 'inventory.restock_settled.v1', payload: { returnId: RET, orderId: ORDER, outcome: 'refused', reason: 'unknown SKU Z' } }]);
+    await onReturnRestocked.handle(
+      {
+        returnId: RET,
+        orderId: ORDER,
+        lines: [
+          { sku: 'Z', quantity: 2 },
+          { sku: 'A', quantity: 1 },
+        ],
+      } as never,
+      ctx,
+    );
+    expect(ctx.events).to.deep.equal([
+      { type: 'inventory.restock_settled.v1', payload: { returnId: RET, orderId: ORDER, outcome: 'refused', reason: 'unknown SKU Z' } },
+    ]);
     expect(em.statements).to.have.length(0);
     expect(audits).to.have.length(1).and.to.have.nested.property('[0].action', 'restock.refused');
   });
 
-  for (const [outcome, reason, shown] of [['refused', 'unknown SKU Z', 'unknown SKU Z'], ['applied', null, null]] as const) {
+  for (const [outcome, reason, shown] of [
+    ['refused', 'unknown SKU Z', 'unknown SKU Z'],
+    ['applied', null, null],
+  ] as const) {
     it(`the return records ${outcome} and announces it on its own topic`, async () => {
       const row = ret();
       const ctx = fakeContext(new FakeEm().seed(Return, row));

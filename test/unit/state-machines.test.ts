@@ -39,7 +39,11 @@ const cases: Case[] = [
     machine: reservationStates as StateMachine<string>,
     architecture: 'pending → confirmed → released | expired | cancelled',
     deviations: {
-      added: [['pending', 'released'], ['pending', 'expired'], ['pending', 'cancelled']],
+      added: [
+        ['pending', 'released'],
+        ['pending', 'expired'],
+        ['pending', 'cancelled'],
+      ],
       removed: [['confirmed', 'expired']],
       why:
         'the inventory table (workers/inventory/reservation-states.ts) lets a pending reservation end directly and never ' +
@@ -66,7 +70,10 @@ const cases: Case[] = [
     // expires or is voided; expired and void are final), listed as deviations.
     architecture: 'active | expired | void',
     deviations: {
-      added: [['active', 'expired'], ['active', 'void']],
+      added: [
+        ['active', 'expired'],
+        ['active', 'void'],
+      ],
       removed: [],
       why: 'the architecture lists the warranty states without transitions',
     },
@@ -82,7 +89,12 @@ const cases: Case[] = [
 function pairsOf(sentence: string): [string, string][] {
   const pairs: [string, string][] = [];
   for (const clause of sentence.replace(/\.$/, '').split(';')) {
-    const steps = clause.split('→').map((s) => s.split('|').map((x) => x.trim()).filter(Boolean));
+    const steps = clause.split('→').map((s) =>
+      s
+        .split('|')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    );
     for (let i = 0; i + 1 < steps.length; i++) {
       for (const from of steps[i]!) for (const to of steps[i + 1]!) pairs.push([from, to]);
     }
@@ -95,7 +107,14 @@ const keys = (pairs: [string, string][]) => pairs.map(key).sort();
 
 /** The states a sentence names, in order of first mention. */
 function statesOf(sentence: string): string[] {
-  return [...new Set(sentence.split(/[→|;.]/).map((x) => x.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      sentence
+        .split(/[→|;.]/)
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** States reachable from `from` (itself included). */
@@ -116,7 +135,9 @@ describe('state machines', () => {
     expect([m.can('a', 'b'), m.can('b', 'c'), m.can('a', 'c'), m.can('c', 'a'), m.can('a', 'a')]).to.deep.equal([true, true, false, false, false]);
     expect(m.can('z' as 'a', 'b')).to.equal(false);
     expect(() => m.assert('b', 'a')).to.not.throw();
-    expect(() => m.assert('a', 'c')).to.throw(InvalidTransitionError).that.includes({ aggregate: 'thing', from: 'a', to: 'c' });
+    expect(() => m.assert('a', 'c'))
+      .to.throw(InvalidTransitionError)
+      .that.includes({ aggregate: 'thing', from: 'a', to: 'c' });
     expect([m.isState('c'), m.isState('z'), m.isState('toString')]).to.deep.equal([true, false, false]);
   });
 
@@ -145,7 +166,11 @@ describe('state machines', () => {
       it('lets every state reach a final state (one without exits)', () => {
         const final = c.machine.states.filter((s) => c.machine.transitions[s]!.length === 0);
         expect(final, 'final states').to.have.length.above(0);
-        for (const s of c.machine.states) expect([...reachable(c.machine, s)].some((r) => final.includes(r)), s).to.equal(true);
+        for (const s of c.machine.states)
+          expect(
+            [...reachable(c.machine, s)].some((r) => final.includes(r)),
+            s,
+          ).to.equal(true);
       });
     });
   }

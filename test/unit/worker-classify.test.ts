@@ -2,7 +2,13 @@ import { expect } from 'chai';
 import { OptimisticLockError } from '@mikro-orm/core';
 import { MAX_UNEXPECTED_ATTEMPTS, classifyWorkerError, workerAction } from '../../shared/worker/classify';
 import {
-  BusinessRuleError, ConflictError, DependencyUnavailableError, InputError, InvalidTransitionError, NotFoundError, PoisonMessageError,
+  BusinessRuleError,
+  ConflictError,
+  DependencyUnavailableError,
+  InputError,
+  InvalidTransitionError,
+  NotFoundError,
+  PoisonMessageError,
 } from '../../shared/errors';
 
 describe('worker error classification', () => {
@@ -11,7 +17,13 @@ describe('worker error classification', () => {
     expect(classifyWorkerError(new DependencyUnavailableError('postgres', 'down'))).to.equal('transient');
     expect(classifyWorkerError(new Error('connect ECONNREFUSED 127.0.0.1:5432'))).to.equal('transient');
     expect(classifyWorkerError(new OptimisticLockError('stale'))).to.equal('transient');
-    for (const e of [new InvalidTransitionError('order', 'a', 'b'), new BusinessRuleError('no stock', 'available'), new NotFoundError('x'), new ConflictError('x'), new InputError('x')]) {
+    for (const e of [
+      new InvalidTransitionError('order', 'a', 'b'),
+      new BusinessRuleError('no stock', 'available'),
+      new NotFoundError('x'),
+      new ConflictError('x'),
+      new InputError('x'),
+    ]) {
       expect(classifyWorkerError(e), e.name).to.equal('domain');
     }
     expect(classifyWorkerError(new TypeError('x is undefined'))).to.equal('unexpected');

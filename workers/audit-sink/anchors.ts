@@ -32,30 +32,40 @@ export function reconcileWithAnchors(heads: readonly PartitionHead[], anchors: A
     const where = `p${partition}`;
     const kafkaNext = anchors.kafkaCommitted.get(partition);
     if (kafkaNext !== undefined && kafkaNext > storeNext) {
-      return failure(partition, where, head.records, 'behind-kafka',
+      return failure(
+        partition,
+        where,
+        head.records,
+        'behind-kafka',
         `the audit sink's committed offset in Kafka is ${kafkaNext} but the store ends before offset ${storeNext}: ` +
-        `${kafkaNext - storeNext} acknowledged records are missing (a cut tail or deleted segments)`);
+          `${kafkaNext - storeNext} acknowledged records are missing (a cut tail or deleted segments)`,
+      );
     }
     const idx = anchors.index.get(partition);
     if (idx && idx.maxOffset >= storeNext) {
-      return failure(partition, where, head.records, 'behind-index',
-        `the audit_events index holds records up to offset ${idx.maxOffset} but the store ends before offset ${storeNext} (a cut tail or deleted segments)`);
+      return failure(
+        partition,
+        where,
+        head.records,
+        'behind-index',
+        `the audit_events index holds records up to offset ${idx.maxOffset} but the store ends before offset ${storeNext} (a cut tail or deleted segments)`,
+      );
     }
     if (idx && idx.count > head.records) {
-      return failure(partition, where, head.records, 'behind-index',
-        `the audit_events index holds ${idx.count} records of partition ${partition} but the store only ${head.records} (a range of records is missing)`);
+      return failure(
+        partition,
+        where,
+        head.records,
+        'behind-index',
+        `the audit_events index holds ${idx.count} records of partition ${partition} but the store only ${head.records} (a range of records is missing)`,
+      );
     }
   }
   return null;
 }
 
 /** Reads both anchors: the sink group's committed offsets (Kafka admin) and the index's per-partition counts. */
-export async function readAnchors(deps: {
-  kafka: Kafka;
-  orm: MikroORM;
-  groupId: string;
-  topic: string;
-}): Promise<AnchorReading> {
+export async function readAnchors(deps: { kafka: Kafka; orm: MikroORM; groupId: string; topic: string }): Promise<AnchorReading> {
   const admin = deps.kafka.admin();
   await admin.connect();
   const kafkaCommitted = new Map<number, bigint>();
@@ -65,8 +75,12 @@ export async function readAnchors(deps: {
   } finally {
     await admin.disconnect();
   }
-  const rows = await deps.orm.em.fork().getConnection().execute<{ partition: number; n: string; max: string }[]>(
-    'select kafka_partition as partition, count(*) as n, max(kafka_offset) as max from audit_events group by kafka_partition');
+  const rows = await deps.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ partition: number; n: string; max: string }[]>(
+      'select kafka_partition as partition, count(*) as n, max(kafka_offset) as max from audit_events group by kafka_partition',
+    );
   const index = new Map(rows.map((r) => [Number(r.partition), { count: Number(r.n), maxOffset: BigInt(r.max) }]));
   return { kafkaCommitted, index };
 }

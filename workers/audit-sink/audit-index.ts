@@ -11,9 +11,21 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { AuditEntry } from './store';
 
 const COLUMNS: readonly (readonly [string, string])[] = [
-  ['event_id', 'uuid'], ['tenant_id', 'text'], ['occurred_at', 'timestamptz'], ['principal', 'text'], ['action', 'text'],
-  ['resource_type', 'text'], ['resource_id', 'text'], ['outcome', 'text'], ['request_id', 'text'], ['operation_id', 'uuid'],
-  ['source_ip', 'text'], ['user_agent', 'text'], ['details', 'text'], ['kafka_partition', 'int'], ['kafka_offset', 'bigint'],
+  ['event_id', 'uuid'],
+  ['tenant_id', 'text'],
+  ['occurred_at', 'timestamptz'],
+  ['principal', 'text'],
+  ['action', 'text'],
+  ['resource_type', 'text'],
+  ['resource_id', 'text'],
+  ['outcome', 'text'],
+  ['request_id', 'text'],
+  ['operation_id', 'uuid'],
+  ['source_ip', 'text'],
+  ['user_agent', 'text'],
+  ['details', 'text'],
+  ['kafka_partition', 'int'],
+  ['kafka_offset', 'bigint'],
 ];
 const NAMES = COLUMNS.map(([c]) => c).join(',');
 export const INDEX_SQL =
@@ -45,10 +57,21 @@ export interface IndexRow {
 export function indexRow({ partition, offset, record: r }: AuditEntry): IndexRow | null {
   if (!UUID_RE.test(r.eventId)) return null;
   return {
-    event_id: r.eventId, tenant_id: r.tenantId, occurred_at: r.occurredAt, principal: r.principal, action: r.action,
-    resource_type: r.resourceType, resource_id: r.resourceId, outcome: r.outcome, request_id: r.requestId,
+    event_id: r.eventId,
+    tenant_id: r.tenantId,
+    occurred_at: r.occurredAt,
+    principal: r.principal,
+    action: r.action,
+    resource_type: r.resourceType,
+    resource_id: r.resourceId,
+    outcome: r.outcome,
+    request_id: r.requestId,
     operation_id: r.operationId && UUID_RE.test(r.operationId) ? r.operationId : null,
-    source_ip: r.sourceIp, user_agent: r.userAgent, details: r.details, kafka_partition: partition, kafka_offset: offset,
+    source_ip: r.sourceIp,
+    user_agent: r.userAgent,
+    details: r.details,
+    kafka_partition: partition,
+    kafka_offset: offset,
   };
 }
 
@@ -71,7 +94,12 @@ export async function writeIndex(orm: MikroORM, entries: readonly AuditEntry[], 
   for (let i = 0; i < rows.length; i += size) {
     const parameters = [JSON.stringify(rows.slice(i, i + size))];
     // A compiled raw query: the SQL as is, with a bound parameter (MikroORM's execute() would inline it).
-    await client.executeQuery({ sql: INDEX_SQL, parameters, query: { kind: 'RawNode', sqlFragments: [INDEX_SQL], parameters: [] }, queryId: { queryId: 'audit-index' } });
+    await client.executeQuery({
+      sql: INDEX_SQL,
+      parameters,
+      query: { kind: 'RawNode', sqlFragments: [INDEX_SQL], parameters: [] },
+      queryId: { queryId: 'audit-index' },
+    });
     statements += 1;
   }
   return { statements, rows: rows.length, skipped: entries.length - rows.length };

@@ -41,13 +41,20 @@ export class AuditSink {
   /** the last periodic verification's report */
   lastVerification: IncrementalResult | null = null;
 
-  constructor(private readonly deps: Deps, private readonly store: WormStore, private readonly storeConfig: WormStoreConfig, opts: AuditSinkOptions = {}) {
+  constructor(
+    private readonly deps: Deps,
+    private readonly store: WormStore,
+    private readonly storeConfig: WormStoreConfig,
+    opts: AuditSinkOptions = {},
+  ) {
     const groupId = auditSinkGroupId(deps.config.KAFKA_TOPIC_PREFIX);
     this.groupId = groupId;
     this.consumer = deps.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30000, ...SINK_FETCH });
     this.decoder = opts.decoder ?? AvroDecoder.create(deps.config.SCHEMA_REGISTRY_URL);
     this.verifier = new IncrementalVerifier(storeConfig);
-    this.lag = new LagMonitor(deps.kafka, groupId, [deps.topics.audit], deps.metrics.auditSinkLag, deps.logger, (_topic, partition) => ({ partition: String(partition) }));
+    this.lag = new LagMonitor(deps.kafka, groupId, [deps.topics.audit], deps.metrics.auditSinkLag, deps.logger, (_topic, partition) => ({
+      partition: String(partition),
+    }));
     store.onSealed = (info) => {
       deps.metrics.auditLastSealed.set(info.at.getTime() / 1000);
       deps.logger.info({ segment: info.segment, records: info.records }, 'audit segment sealed');
@@ -62,15 +69,19 @@ export class AuditSink {
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       const assigned = payload.memberAssignment[this.deps.topics.audit] ?? [];
       this.reconciling = this.reconcile(assigned).catch((err: unknown) => {
-        this.deps.logger.error({ err }, 'audit sink could not compare Kafka\'s committed offsets with the store');
+        this.deps.logger.error({ err }, "audit sink could not compare Kafka's committed offsets with the store");
       });
     });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (b) => this.onBatch(b) });
-    this.sealTimer = setInterval(() => {
-      this.store.sealDue()
-        .then(() => this.store.signHeads?.())
-        .catch((err: unknown) => this.deps.logger.error({ err }, 'sealing or signing heads failed; will retry'));
-    }, Math.min(5000, this.deps.config.AUDIT_SEGMENT_MAX_AGE_MS));
+    this.sealTimer = setInterval(
+      () => {
+        this.store
+          .sealDue()
+          .then(() => this.store.signHeads?.())
+          .catch((err: unknown) => this.deps.logger.error({ err }, 'sealing or signing heads failed; will retry'));
+      },
+      Math.min(5000, this.deps.config.AUDIT_SEGMENT_MAX_AGE_MS),
+    );
     this.lag.start();
     if (this.deps.config.AUDIT_VERIFY_INTERVAL_MS > 0) {
       this.verifyTimer = setInterval(() => void this.verify(), this.deps.config.AUDIT_VERIFY_INTERVAL_MS);
@@ -94,7 +105,11 @@ export class AuditSink {
     }
     this.deps.metrics.auditVerificationFailures.inc();
     if (result.kind === 'io-error') this.deps.logger.error({ reason: result.reason }, 'audit store verification could not run');
-    else this.deps.logger.error({ kind: result.kind, segment: result.segment, sequence: result.sequence, reason: result.reason }, 'AUDIT STORE VERIFICATION FAILED');
+    else
+      this.deps.logger.error(
+        { kind: result.kind, segment: result.segment, sequence: result.sequence, reason: result.reason },
+        'AUDIT STORE VERIFICATION FAILED',
+      );
     return false;
   }
 
@@ -136,19 +151,22 @@ export class AuditSink {
     // Only schema ids not seen before are fetched; the registry being down throws (the batch is redelivered).
     await this.decoder.prepare(batch.messages.map((m) => m.value));
     const entries = this.decodeAll(batch.partition, batch.messages);
-    await retrying(async () => {
-      const end = this.deps.metrics.auditPersistDuration.startTimer({ store: this.storeKind });
-      await this.store.append(entries);
-      end();
-    }, {
-      policy: { initialMs: 200, maxMs: 10_000 },
-      giveUp: () => this.stopping,
-      onRetry: (err, attempt) => this.deps.logger.error({ err, attempt }, 'audit store append failed; retrying'),
-      wait: async (ms) => {
-        await sleep(ms);
-        await heartbeat();
+    await retrying(
+      async () => {
+        const end = this.deps.metrics.auditPersistDuration.startTimer({ store: this.storeKind });
+        await this.store.append(entries);
+        end();
       },
-    });
+      {
+        policy: { initialMs: 200, maxMs: 10_000 },
+        giveUp: () => this.stopping,
+        onRetry: (err, attempt) => this.deps.logger.error({ err, attempt }, 'audit store append failed; retrying'),
+        wait: async (ms) => {
+          await sleep(ms);
+          await heartbeat();
+        },
+      },
+    );
     // Durable from here on.
     this.deps.metrics.auditRecordsWritten.inc({ store: this.storeKind }, entries.length);
     const last = batch.messages[batch.messages.length - 1]!;
@@ -156,7 +174,10 @@ export class AuditSink {
     if (gapEnd !== undefined && BigInt(last.offset) + 1n >= gapEnd) {
       this.gapUntil.delete(batch.partition);
       this.deps.metrics.auditOffsetGap.set({ partition: String(batch.partition) }, 0);
-      this.deps.logger.warn({ partition: batch.partition }, 'audit store caught up with Kafka\'s committed offset again (re-read what Kafka retained of the gap)');
+      this.deps.logger.warn(
+        { partition: batch.partition },
+        "audit store caught up with Kafka's committed offset again (re-read what Kafka retained of the gap)",
+      );
     }
     resolveOffset(last.offset); // where fetching continues; the commit follows the index write
     await this.inflight;
@@ -198,8 +219,10 @@ export class AuditSink {
       this.deps.metrics.auditOffsetGap.set(label, Number(kafkaNext - storeNext));
       this.gapUntil.set(partition, kafkaNext);
       this.deps.metrics.auditOffsetMismatches.inc(label);
-      this.deps.logger.error({ partition, kafkaCommitted: kafkaNext.toString(), storeNext: storeNext.toString() },
-        'AUDIT STORE IS BEHIND KAFKA\'S COMMITTED OFFSET: records acknowledged as stored are missing; re-reading from the store\'s position');
+      this.deps.logger.error(
+        { partition, kafkaCommitted: kafkaNext.toString(), storeNext: storeNext.toString() },
+        "AUDIT STORE IS BEHIND KAFKA'S COMMITTED OFFSET: records acknowledged as stored are missing; re-reading from the store's position",
+      );
       this.consumer.seek({ topic: this.deps.topics.audit, partition, offset: storeNext.toString() });
     }
   }
@@ -217,7 +240,8 @@ export class AuditSink {
   private async index(entries: AuditEntry[]): Promise<void> {
     try {
       const res = await retrying(() => writeIndex(this.deps.orm, entries), {
-        policy: { initialMs: 200, maxMs: 5000 }, giveUp: (_err, attempt) => this.stopping || attempt >= 5,
+        policy: { initialMs: 200, maxMs: 5000 },
+        giveUp: (_err, attempt) => this.stopping || attempt >= 5,
       });
       if (res.skipped > 0) this.deps.logger.warn({ skipped: res.skipped }, 'audit records without a UUID eventId are not indexed');
     } catch (err) {
@@ -230,8 +254,16 @@ function undecodableRecord(partition: number, offset: string, err: unknown): Aud
   return {
     eventId: `00000000-0000-4000-8000-${(partition * 1e9 + Number(offset)).toString(16).padStart(12, '0').slice(-12)}`,
     occurredAt: new Date().toISOString(),
-    tenantId: null, principal: 'system:audit-sink', action: 'audit.undecodable', resourceType: 'kafka_message',
-    resourceId: `${partition}:${offset}`, outcome: 'failure', requestId: null, operationId: null, sourceIp: null, userAgent: null,
+    tenantId: null,
+    principal: 'system:audit-sink',
+    action: 'audit.undecodable',
+    resourceType: 'kafka_message',
+    resourceId: `${partition}:${offset}`,
+    outcome: 'failure',
+    requestId: null,
+    operationId: null,
+    sourceIp: null,
+    userAgent: null,
     details: JSON.stringify({ error: err instanceof Error ? err.message.slice(0, 200) : String(err) }),
   };
 }

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { InventoryAdjustment, InventoryBalance, InventoryItem, Reservation, type InventoryBalanceRow, type ReservationLineValue, type ReservationRow, type ReservationStatus } from './entities';
+import {
+  InventoryAdjustment,
+  InventoryBalance,
+  InventoryItem,
+  Reservation,
+  type InventoryBalanceRow,
+  type ReservationLineValue,
+  type ReservationRow,
+  type ReservationStatus,
+} from './entities';
 import { BusinessRuleError, NotFoundError } from '../../shared/errors';
 import type { HandlerContext } from '../../shared/worker';
 import { HOLDING, reservationStates } from './reservation-states';
@@ -16,7 +25,9 @@ export async function lockBalance(em: EntityManager, tenantId: string, sku: stri
   await em.getConnection().execute(
     `insert into inventory_balances (tenant_id, sku, location_id, on_hand, reserved, version, updated_at)
      values (?, ?, ?, 0, 0, 1, now()) on conflict do nothing`,
-    [tenantId, sku, locationId], 'run', em.getTransactionContext(),
+    [tenantId, sku, locationId],
+    'run',
+    em.getTransactionContext(),
   );
   const balance = await em.findOne(InventoryBalance, { tenantId, sku, locationId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
   if (!balance) throw new NotFoundError(`balance of ${sku} at ${locationId} not found`);
@@ -46,7 +57,14 @@ export async function adjustStock(fx: StockEffects, sku: string, locationId: str
   const before = b.onHand;
   b.onHand = onHand;
   fx.em.create(InventoryAdjustment, {
-    id: randomUUID(), tenantId: fx.tenantId, sku, locationId, delta, reason, operationId: fx.operationId, createdAt: new Date(),
+    id: randomUUID(),
+    tenantId: fx.tenantId,
+    sku,
+    locationId,
+    delta,
+    reason,
+    operationId: fx.operationId,
+    createdAt: new Date(),
   });
   fx.emit('inventory.adjusted.v1', balanceEvent(b, delta, reason));
   fx.stateChanged('inventory_balance', `${sku}@${locationId}`, String(before), String(onHand), { delta, reason });
@@ -60,7 +78,11 @@ export type ReserveOutcome = { ok: true; reservation: ReservationRow } | { ok: f
  * two reservations touching the same SKUs cannot deadlock.
  */
 export async function reserveStock(
-  fx: StockEffects, reservationId: string, orderId: string, lines: ReservationLineValue[], ttlSeconds: number,
+  fx: StockEffects,
+  reservationId: string,
+  orderId: string,
+  lines: ReservationLineValue[],
+  ttlSeconds: number,
 ): Promise<ReserveOutcome> {
   const merged = new Map<string, ReservationLineValue>();
   for (const l of lines) {
@@ -84,11 +106,20 @@ export async function reserveStock(
     }
     balances.push(b);
   }
-  ordered.forEach((l, i) => { balances[i]!.reserved += l.quantity; });
+  ordered.forEach((l, i) => {
+    balances[i]!.reserved += l.quantity;
+  });
   const now = new Date();
   const reservation = fx.em.create(Reservation, {
-    id: reservationId, tenantId: fx.tenantId, orderId, status: 'pending', lines: ordered,
-    expiresAt: new Date(now.getTime() + ttlSeconds * 1000), version: 1, createdAt: now, updatedAt: now,
+    id: reservationId,
+    tenantId: fx.tenantId,
+    orderId,
+    status: 'pending',
+    lines: ordered,
+    expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
   });
   fx.emit('inventory.reserved.v1', { reservationId, orderId, lines: ordered, expiresAt: reservation.expiresAt.toISOString() });
   fx.stateChanged('reservation', reservationId, null, 'pending', { orderId });

@@ -33,7 +33,11 @@ export function transitionReturn(ctx: Pick<HandlerContext, 'emit' | 'stateChange
   ctx.emit('return.status_changed.v1', { returnId: r.id, orderId: r.orderId, from, to, reason });
   if (to === 'restocked') {
     r.restockOutcome = 'pending';
-    ctx.emit('return.restocked.v1', { returnId: r.id, orderId: r.orderId, lines: r.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) });
+    ctx.emit('return.restocked.v1', {
+      returnId: r.id,
+      orderId: r.orderId,
+      lines: r.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+    });
   }
   ctx.stateChanged('return', r.id, from, to, { orderId: r.orderId, ...(reason ? { reason } : {}) });
 }

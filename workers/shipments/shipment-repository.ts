@@ -15,8 +15,11 @@ export async function loadShipment(em: EntityManager, tenantId: string, id: stri
 
 /** Applies a state-machine transition with its events and audit record. */
 export function transitionShipment(
-  ctx: Pick<HandlerContext, 'emit' | 'stateChanged'>, s: ShipmentRow, to: ShipmentStatus,
-  change: { carrier?: string; trackingNumber?: string; reason?: string } = {}, now = new Date(),
+  ctx: Pick<HandlerContext, 'emit' | 'stateChanged'>,
+  s: ShipmentRow,
+  to: ShipmentStatus,
+  change: { carrier?: string; trackingNumber?: string; reason?: string } = {},
+  now = new Date(),
 ): void {
   const from = s.status;
   shipmentStates.assert(from, to);
@@ -30,7 +33,13 @@ export function transitionShipment(
   if (to === 'exception') s.exceptionReason = change.reason ?? null;
   const reason = change.reason ?? null;
   ctx.emit('shipment.status_changed.v1', {
-    shipmentId: s.id, orderId: s.orderId, from, to, carrier: s.carrier, trackingNumber: s.trackingNumber, reason,
+    shipmentId: s.id,
+    orderId: s.orderId,
+    from,
+    to,
+    carrier: s.carrier,
+    trackingNumber: s.trackingNumber,
+    reason,
   });
   if (to === 'delivered') ctx.emit('shipment.delivered.v1', { shipmentId: s.id, orderId: s.orderId });
   ctx.stateChanged('shipment', s.id, from, to, {

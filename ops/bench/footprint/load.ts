@@ -92,7 +92,15 @@ async function main(): Promise<void> {
     new Promise((resolve) => {
       const s = performance.now();
       const req = http.request(
-        { host: base.hostname.replace(/^\[|\]$/g, ''), port: base.port || 80, path: values.path, method: 'POST', agent, headers, timeout: timeoutMs },
+        {
+          host: base.hostname.replace(/^\[|\]$/g, ''),
+          port: base.port || 80,
+          path: values.path,
+          method: 'POST',
+          agent,
+          headers,
+          timeout: timeoutMs,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (d: Buffer) => chunks.push(d));
@@ -105,7 +113,9 @@ async function main(): Promise<void> {
               try {
                 const id = (JSON.parse(Buffer.concat(chunks).toString()) as { id?: unknown }).id;
                 if (typeof id === 'string') lastIds[lastN++ % lastIds.length] = id;
-              } catch { /* not JSON */ }
+              } catch {
+                /* not JSON */
+              }
             }
             resolve();
           });

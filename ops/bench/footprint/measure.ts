@@ -33,6 +33,7 @@ import { parseArgs } from 'node:util';
 import { OutputLog } from './output';
 import { machine, sample as sampleTree, statOf, tree as treeOf, type Sample } from './procfs';
 import { print, type PerProcLoad } from './report';
+import { apiClient } from './http';
 
 const { values } = parseArgs({
   options: {
@@ -72,17 +73,7 @@ const num = (name: string, raw: string): number => {
   return n;
 };
 
-// ---------------------------------------------------------------- HTTP
-async function http(method: string, p: string, key: string | undefined, body?: unknown, extra: Record<string, string> = {}) {
-  const headers: Record<string, string> = { ...extra };
-  if (key) headers['x-api-key'] = key;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const r = await fetch(base + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(40_000) });
-  const text = await r.text();
-  let json: Record<string, unknown> = {};
-  try { json = JSON.parse(text) as Record<string, unknown>; } catch { /* not JSON */ }
-  return { status: r.status, json };
-}
+const http = apiClient(base);
 const ORDER = { customerId: 'c1', currency: 'EUR', items: [{ sku: 'SKU-1', quantity: 1, unitPriceMinor: 100 }] };
 
 // ---------------------------------------------------------------- main
@@ -95,10 +86,24 @@ async function stopPlatform(): Promise<number | undefined> {
   const t = performance.now();
   const pids = tree(rootPid).map((p) => p.pid);
   if (!pids.includes(rootPid)) pids.push(rootPid);
-  try { process.kill(rootPid, 'SIGTERM'); } catch { /* gone */ }
-  const alive = () => pids.filter((p) => { const st = statOf(p); return st !== undefined && st.state !== 'Z'; });
+  try {
+    process.kill(rootPid, 'SIGTERM');
+  } catch {
+    /* gone */
+  }
+  const alive = () =>
+    pids.filter((p) => {
+      const st = statOf(p);
+      return st !== undefined && st.state !== 'Z';
+    });
   while (alive().length && performance.now() - t < 20_000) await sleep(200);
-  for (const p of alive()) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+  for (const p of alive()) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
   platform = undefined;
   return (performance.now() - t) / 1000;
 }
@@ -114,17 +119,26 @@ async function main(): Promise<void> {
     rootPid = Number(values.attach);
   } else {
     if (!values.start) throw new Error('give --start <command> or --attach <pid>');
-    if (values.setup) { await output.run(values.setup, 'setup'); timings.setupDoneS = since(); }
+    if (values.setup) {
+      await output.run(values.setup, 'setup');
+      timings.setupDoneS = since();
+    }
     if (values['key-cmd']) {
       const out = (await output.run(values['key-cmd'], 'keys')).trim();
-      try { key = String((JSON.parse(out.split('\n').pop() ?? '') as { key: unknown }).key); } catch { key = out.split('\n').pop(); }
+      try {
+        key = String((JSON.parse(out.split('\n').pop() ?? '') as { key: unknown }).key);
+      } catch {
+        key = out.split('\n').pop();
+      }
       timings.keyDoneS = since();
     }
     timings.platformSpawnS = since();
     platform = spawn('bash', ['-c', values.start], { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     rootPid = platform.pid;
     output.capture(platform, 'platform');
-    platform.on('exit', (code, sig) => { if (output.phase !== 'stop') console.error(`platform exited early (${sig ?? code})`); });
+    platform.on('exit', (code, sig) => {
+      if (output.phase !== 'stop') console.error(`platform exited early (${sig ?? code})`);
+    });
   }
   if (rootPid === undefined || !key) throw new Error('no supervisor pid or no API key (--key / --key-cmd)');
   const root = rootPid;
@@ -133,7 +147,10 @@ async function main(): Promise<void> {
   const readyDeadline = performance.now() + num('ready-timeout-s', values['ready-timeout-s']) * 1000;
   for (;;) {
     if (performance.now() > readyDeadline) throw new Error('/readyz never answered 200');
-    const ok = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) break;
     await sleep(100);
   }
@@ -173,13 +190,25 @@ async function main(): Promise<void> {
   // C: load from a separate process, RSS every second.
   if (!values['no-load']) {
     output.phase = 'load';
-    const loadArgs = [...process.execArgv, path.join(__dirname, 'load.ts'), '--url', base, '--key', key,
-      '--concurrency', values.concurrency, '--duration-s', values['load-s']];
+    const loadArgs = [
+      ...process.execArgv,
+      path.join(__dirname, 'load.ts'),
+      '--url',
+      base,
+      '--key',
+      key,
+      '--concurrency',
+      values.concurrency,
+      '--duration-s',
+      values['load-s'],
+    ];
     const m0 = machine();
     const samples: Sample[] = [sample(root, t0)];
     const loader = spawn(values['load-node'], loadArgs, { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let loadOut = '';
-    loader.stdout.on('data', (d: Buffer) => { loadOut += d.toString(); });
+    loader.stdout.on('data', (d: Buffer) => {
+      loadOut += d.toString();
+    });
     loader.stderr.on('data', (d: Buffer) => process.stderr.write(d));
     const exited = new Promise<number | null>((r) => loader.on('exit', (code) => r(code)));
     const timer = setInterval(() => samples.push(sample(root, t0)), 1000);
@@ -191,7 +220,8 @@ async function main(): Promise<void> {
     const first = samples[0];
     const last = samples[samples.length - 1];
     const perProc: PerProcLoad[] = (last?.procs ?? []).map((p) => ({
-      pid: p.pid, name: p.name,
+      pid: p.pid,
+      name: p.name,
       peakMb: Math.max(...samples.map((s) => s.procs.find((q) => q.pid === p.pid)?.rssMb ?? 0)),
       endMb: p.rssMb,
       cpuS: p.cpuS - (first?.procs.find((q) => q.pid === p.pid)?.cpuS ?? 0),
@@ -228,7 +258,14 @@ async function main(): Promise<void> {
     result.load = {
       drainS: drained ? drainS : null,
       afterDrainTotalMb: afterDrain.totalMb,
-      machine: { cores: availableParallelism(), wallS, busyCpuS: m1.busyS - m0.busyS, platformCpuS, loadavgBefore: m0.loadavg, loadavgAfter: m1.loadavg },
+      machine: {
+        cores: availableParallelism(),
+        wallS,
+        busyCpuS: m1.busyS - m0.busyS,
+        platformCpuS,
+        loadavgBefore: m0.loadavg,
+        loadavgAfter: m1.loadavg,
+      },
       generator: { ...gen, lastIds: gen.lastIds?.length },
       peakTotalMb: Math.max(...samples.map((s) => s.totalMb)),
       endTotalMb: last?.totalMb ?? NaN,
@@ -244,7 +281,9 @@ async function main(): Promise<void> {
   if (values.out) writeFileSync(values.out, JSON.stringify(result, null, 2));
 }
 
-process.on('SIGINT', () => { void stopPlatform().then(() => process.exit(130)); });
+process.on('SIGINT', () => {
+  void stopPlatform().then(() => process.exit(130));
+});
 main().then(
   () => process.exit(0),
   async (err: unknown) => {

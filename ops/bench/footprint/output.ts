@@ -2,7 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 
 export type Phase = 'start' | 'idle' | 'load' | 'drain' | 'stop';
-export interface OutputLine { phase: Phase; text: string; count: number }
+export interface OutputLine {
+  phase: Phase;
+  text: string;
+  count: number;
+}
 
 /** A log line with its numbers blanked, so that repeats of one warning count as one line. */
 function normalise(line: string): string {
@@ -14,7 +18,9 @@ function normalise(line: string): string {
       const errMsg = typeof e === 'string' ? ` (${e.replace(/'\{[\d,]*\}'/g, "'{…}'")})` : '';
       return `level=${String(j.level)} ${String(j.msg)}${errMsg}`.replace(/\d+/g, 'N').slice(0, 240);
     }
-  } catch { /* not JSON */ }
+  } catch {
+    /* not JSON */
+  }
   return l.replace(/\d+/g, 'N').slice(0, 240);
 }
 
@@ -24,7 +30,10 @@ export class OutputLog {
   private readonly lines = new Map<string, OutputLine>();
   private readonly file: WriteStream | undefined;
 
-  constructor(logPath: string | undefined, private readonly cwd: string) {
+  constructor(
+    logPath: string | undefined,
+    private readonly cwd: string,
+  ) {
     this.file = logPath ? createWriteStream(logPath) : undefined;
   }
 
@@ -53,7 +62,9 @@ export class OutputLog {
     return new Promise((resolve, reject) => {
       const c = spawn('bash', ['-c', cmd], { cwd: this.cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
-      c.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      c.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
       this.capture(c, source);
       c.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${source} exited ${code}: ${cmd}`))));
     });

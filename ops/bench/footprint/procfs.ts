@@ -2,16 +2,33 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** What the footprint reads of a process tree from /proc (Linux only). */
-export interface Proc { pid: number; name: string; comm: string; rssMb: number; cpuS: number }
-export interface Sample { t: number; procs: Proc[]; totalMb: number }
+export interface Proc {
+  pid: number;
+  name: string;
+  comm: string;
+  rssMb: number;
+  cpuS: number;
+}
+export interface Sample {
+  t: number;
+  procs: Proc[];
+  totalMb: number;
+}
 
 /** Which processes count: those not matching `exclude` (infrastructure, shells); names relative to `cwd`. */
-export interface TreeOptions { exclude: RegExp; cwd: string }
+export interface TreeOptions {
+  exclude: RegExp;
+  cwd: string;
+}
 
 const CLK_TCK = 100; // Linux USER_HZ
 
 function readProc(pid: number, file: string): string | undefined {
-  try { return readFileSync(`/proc/${pid}/${file}`, 'utf8'); } catch { return undefined; }
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 export function statOf(pid: number): { comm: string; state: string; ppid: number; cpuTicks: number } | undefined {
   const s = readProc(pid, 'stat');
@@ -49,7 +66,10 @@ export function tree(root: number, { exclude, cwd }: TreeOptions): Proc[] {
 export function machine(): { busyS: number; loadavg: string } {
   const f = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
   const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busyS: (total - (f[3] ?? 0) - (f[4] ?? 0)) / CLK_TCK, loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') };
+  return {
+    busyS: (total - (f[3] ?? 0) - (f[4] ?? 0)) / CLK_TCK,
+    loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+  };
 }
 export function sample(root: number, t0: number, opts: TreeOptions): Sample {
   const procs = tree(root, opts);

@@ -24,7 +24,8 @@ export const USAGE = `usage: npm run bench -- [--only ${SCENARIOS.join(',')}] [-
 
 function positive(name: string, v: string, integer = true): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}\n${USAGE}`);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}\n${USAGE}`);
   return n;
 }
 
@@ -50,7 +51,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     process.exit(0);
   }
   const only = new Set<Scenario>();
-  for (const name of (values.only ?? 'intake,reads,worker,e2e,memory,sink').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const name of (values.only ?? 'intake,reads,worker,e2e,memory,sink')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`unknown scenario "${name}"\n${USAGE}`);
     only.add(name as Scenario);
   }
@@ -67,6 +71,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     cpuProfDir: values['cpu-prof'] ?? null,
     resultsFile: values.json ?? null,
     sinkRecords: values['sink-records'] ? positive('sink-records', values['sink-records']) : null,
-    sinkVerifyRecords: values['sink-verify-records'] === undefined ? null : Number(values['sink-verify-records']) === 0 ? 0 : positive('sink-verify-records', values['sink-verify-records']),
+    sinkVerifyRecords:
+      values['sink-verify-records'] === undefined
+        ? null
+        : Number(values['sink-verify-records']) === 0
+          ? 0
+          : positive('sink-verify-records', values['sink-verify-records']),
   };
 }

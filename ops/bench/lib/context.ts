@@ -29,7 +29,15 @@ function profiled(ctx: Ctx, scenario: string, child: Child): Child {
 /** The compiled gateway (`node dist/gateway/main.js`) on a free loopback port, once /healthz answers. */
 export async function startGateway(ctx: Ctx, p: Platform): Promise<Server> {
   const port = await freePort();
-  const child = profiled(ctx, p.name, startNode('gateway', ['dist/gateway/main.js'], { env: { ...p.env, HTTP_PORT: String(port) }, cpuProfDir: ctx.opts.cpuProfDir, nodeFlags: platformFlags() }));
+  const child = profiled(
+    ctx,
+    p.name,
+    startNode('gateway', ['dist/gateway/main.js'], {
+      env: { ...p.env, HTTP_PORT: String(port) },
+      cpuProfDir: ctx.opts.cpuProfDir,
+      nodeFlags: platformFlags(),
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(child, `${url}/healthz`);
   return { child, url };
@@ -37,7 +45,15 @@ export async function startGateway(ctx: Ctx, p: Platform): Promise<Server> {
 
 /** The compiled worker process (`node dist/workers/main.js --domains <domains>`). */
 export function startWorker(ctx: Ctx, p: Platform, domains: string): Child {
-  return profiled(ctx, p.name, startNode(`worker --domains ${domains}`, ['dist/workers/main.js', '--domains', domains], { env: p.env, cpuProfDir: ctx.opts.cpuProfDir, nodeFlags: platformFlags() }));
+  return profiled(
+    ctx,
+    p.name,
+    startNode(`worker --domains ${domains}`, ['dist/workers/main.js', '--domains', domains], {
+      env: p.env,
+      cpuProfDir: ctx.opts.cpuProfDir,
+      nodeFlags: platformFlags(),
+    }),
+  );
 }
 
 /** A TypeScript process of ops/bench (tsx), ready once it printed `ready`. */

@@ -4,7 +4,11 @@ import { startNode } from './proc';
 /** Runs one load in a fresh load-generator process (ops/bench/load.ts) and returns its result. */
 async function runLoad(spec: MaxRateSpec | PacedSpec): Promise<LoadResult> {
   let stdout = '';
-  const child = startNode('load', ['ops/bench/load.ts'], { env: { ...process.env, NODE_ENV: 'production' }, tsx: true, onStdout: (d) => (stdout += d.toString()) });
+  const child = startNode('load', ['ops/bench/load.ts'], {
+    env: { ...process.env, NODE_ENV: 'production' },
+    tsx: true,
+    onStdout: (d) => (stdout += d.toString()),
+  });
   child.proc.stdin!.end(JSON.stringify(spec));
   const limitMs = (spec.durationS + 60) * 1000;
   const timer = setTimeout(() => child.proc.kill('SIGKILL'), limitMs);

@@ -64,7 +64,10 @@ export async function createPlatform(name: string): Promise<Platform> {
   if (!keyLine) throw new Error(`stateset keys create printed no key: ${keyOut.slice(0, 500)}`);
   const key = (JSON.parse(keyLine) as { key: string }).key;
   const orm = await initORM(config);
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'stateset-bench', requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS }, createLogger('bench', 'error'));
+  const kafka = createKafka(
+    { brokers: config.KAFKA_BROKERS, clientId: 'stateset-bench', requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS },
+    createLogger('bench', 'error'),
+  );
   return {
     name,
     env,
@@ -75,7 +78,10 @@ export async function createPlatform(name: string): Promise<Platform> {
     kafka,
     sql: <T>(query: string, params: unknown[] = []) => orm.em.getConnection().execute<T[]>(query, params),
     async close() {
-      await orm.em.getConnection().execute(`drop schema if exists "${config.DATABASE_SCHEMA}" cascade`).catch(() => undefined);
+      await orm.em
+        .getConnection()
+        .execute(`drop schema if exists "${config.DATABASE_SCHEMA}" cascade`)
+        .catch(() => undefined);
       await orm.close(true);
       const admin = kafka.admin();
       await admin.connect();

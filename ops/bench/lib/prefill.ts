@@ -23,16 +23,25 @@ export async function prefillOrderCreates(p: Platform, topic: string, n: number,
         const orderId = randomUUID();
         const operationId = randomUUID();
         const payload = {
-          orderId, customerId: `bench-${i}`, currency: 'EUR', items: [{ sku: 'BENCH-1', quantity: 2, unitPriceMinor: 1999 }],
-          shippingAddress: null, billingAddress: null, notes: null,
+          orderId,
+          customerId: `bench-${i}`,
+          currency: 'EUR',
+          items: [{ sku: 'BENCH-1', quantity: 2, unitPriceMinor: 1999 }],
+          shippingAddress: null,
+          billingAddress: null,
+          notes: null,
         };
         batch.push({
           topic,
           key: orderId,
           value: await codec.encode(subjectTopic, def.schemaFile, payload),
           headers: toKafkaHeaders({
-            'operation-id': operationId, 'command-type': def.type, 'tenant-id': tenantId, principal: 'bench',
-            'request-id': `bench-${operationId}`, 'occurred-at': new Date().toISOString(),
+            'operation-id': operationId,
+            'command-type': def.type,
+            'tenant-id': tenantId,
+            principal: 'bench',
+            'request-id': `bench-${operationId}`,
+            'occurred-at': new Date().toISOString(),
           }),
         });
       }

@@ -89,8 +89,10 @@ export async function waitUntil<T>(what: string, fn: () => Promise<T | null | un
   for (;;) {
     const v = await fn().catch(() => null);
     if (v) return v;
-    if (child && !alive(child)) throw new Error(`${child.name} exited (${child.proc.exitCode ?? child.proc.signalCode}) while waiting for ${what}:\n${child.output().slice(-4000)}`);
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${child ? `; ${child.name} said:\n${child.output().slice(-4000)}` : ''}`);
+    if (child && !alive(child))
+      throw new Error(`${child.name} exited (${child.proc.exitCode ?? child.proc.signalCode}) while waiting for ${what}:\n${child.output().slice(-4000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${child ? `; ${child.name} said:\n${child.output().slice(-4000)}` : ''}`);
     await sleep(everyMs);
   }
 }

@@ -45,7 +45,12 @@ export function writeResults(file: string, data: { options: unknown; rows: Row[]
   const doc = {
     startedAt: data.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    machine: { node: process.version, cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? null, memGiB: Math.round(os.totalmem() / 2 ** 30) },
+    machine: {
+      node: process.version,
+      cpus: os.availableParallelism(),
+      cpuModel: os.cpus()[0]?.model ?? null,
+      memGiB: Math.round(os.totalmem() / 2 ** 30),
+    },
     options: data.options,
     rows: data.rows,
     details: data.details,

@@ -26,7 +26,15 @@ export interface Measured {
  */
 export async function alternate(ctx: Ctx, targets: Target[], expectStatus: number): Promise<Record<string, Measured>> {
   const { concurrency, durationS, rounds } = ctx.opts;
-  const run = (t: Target, d: number) => maxRate({ url: t.url, connections: concurrency, durationS: d, requests: t.requests, expectStatus, uniqueIdempotencyKey: t.uniqueIdempotencyKey });
+  const run = (t: Target, d: number) =>
+    maxRate({
+      url: t.url,
+      connections: concurrency,
+      durationS: d,
+      requests: t.requests,
+      expectStatus,
+      uniqueIdempotencyKey: t.uniqueIdempotencyKey,
+    });
   for (const t of targets) {
     const w = await run(t, Math.min(5, durationS));
     ctx.log(`  warm-up ${t.name}: ${w.rps.toFixed(0)}/s`);
@@ -41,14 +49,19 @@ export async function alternate(ctx: Ctx, targets: Target[], expectStatus: numbe
       ctx.log(`  round ${r + 1} ${t.name}: ${res.rps.toFixed(0)}/s p50 ${res.latencyMs.p50} ms p99 ${res.latencyMs.p99} ms${bad}`);
     }
   }
-  return Object.fromEntries([...runs].map(([name, rs]) => [name, {
-    runs: rs,
-    rps: median(rs.map((x) => x.rps)),
-    p50: median(rs.map((x) => x.latencyMs.p50)),
-    p99: median(rs.map((x) => x.latencyMs.p99)),
-    unexpected: rs.reduce((n, x) => n + x.unexpected, 0),
-    errors: rs.reduce((n, x) => n + x.errors, 0),
-  }]));
+  return Object.fromEntries(
+    [...runs].map(([name, rs]) => [
+      name,
+      {
+        runs: rs,
+        rps: median(rs.map((x) => x.rps)),
+        p50: median(rs.map((x) => x.latencyMs.p50)),
+        p99: median(rs.map((x) => x.latencyMs.p99)),
+        unexpected: rs.reduce((n, x) => n + x.unexpected, 0),
+        errors: rs.reduce((n, x) => n + x.errors, 0),
+      },
+    ]),
+  );
 }
 
 export const postOrder = (apiKey?: string): HttpRequestSpec => ({

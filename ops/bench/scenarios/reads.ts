@@ -24,7 +24,10 @@ export async function createOrder(url: string, key: string): Promise<{ operation
   const operationId = ((await r.json()) as { id: string }).id;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const op = (await (await fetch(`${url}/v1/operations/${operationId}`, { headers: { 'x-api-key': key, prefer: 'wait=10' } })).json()) as { status: string; resource?: { id: string } };
+    const op = (await (await fetch(`${url}/v1/operations/${operationId}`, { headers: { 'x-api-key': key, prefer: 'wait=10' } })).json()) as {
+      status: string;
+      resource?: { id: string };
+    };
     if (op.status === 'succeeded' && op.resource) return { operationId, orderId: op.resource.id };
     if (op.status === 'failed' || Date.now() > deadline) throw new Error(`operation ${operationId} ended ${op.status}`);
   }
@@ -59,19 +62,37 @@ export async function reads(ctx: Ctx): Promise<ScenarioOutcome> {
     const bare = await startBaselineServer('bare', 'ops/bench/servers/bare.ts', { ...p.env, BENCH_READS_FILE: file });
     servers.push(bare);
 
-    const get = (paths: string[], key?: string): HttpRequestSpec[] => paths.map((x) => ({ method: 'GET', path: x, headers: key ? { 'x-api-key': key } : ({} as Record<string, string>) }));
-    const m = await alternate(ctx, [
-      { name: 'gateway-orders', url: gw.url, requests: get(orderPaths, p.key) },
-      { name: 'bare-orders', url: bare.url, requests: get(orderPaths) },
-      { name: 'gateway-operations', url: gw.url, requests: get(opPaths, p.key) },
-      { name: 'bare-operations', url: bare.url, requests: get(opPaths) },
-    ], 200);
+    const get = (paths: string[], key?: string): HttpRequestSpec[] =>
+      paths.map((x) => ({ method: 'GET', path: x, headers: key ? { 'x-api-key': key } : ({} as Record<string, string>) }));
+    const m = await alternate(
+      ctx,
+      [
+        { name: 'gateway-orders', url: gw.url, requests: get(orderPaths, p.key) },
+        { name: 'bare-orders', url: bare.url, requests: get(orderPaths) },
+        { name: 'gateway-operations', url: gw.url, requests: get(opPaths, p.key) },
+        { name: 'bare-operations', url: bare.url, requests: get(opPaths) },
+      ],
+      200,
+    );
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
     const row = (what: string, gwName: string, bareName: string): Row => {
       const ratio = m[gwName]!.rps / m[bareName]!.rps;
-      return { scenario: 'reads', measure: `gateway GET ${what}, c=${ctx.opts.concurrency}`, value: m[gwName]!.rps, unit: 'req/s', baseline: { name: 'bare Express, same JSON', value: m[bareName]!.rps }, ratio, goal: '≥ ×0.4', ok: ratio >= 0.4, note: note(m[gwName]!) };
+      return {
+        scenario: 'reads',
+        measure: `gateway GET ${what}, c=${ctx.opts.concurrency}`,
+        value: m[gwName]!.rps,
+        unit: 'req/s',
+        baseline: { name: 'bare Express, same JSON', value: m[bareName]!.rps },
+        ratio,
+        goal: '≥ ×0.4',
+        ok: ratio >= 0.4,
+        note: note(m[gwName]!),
+      };
     };
-    return { rows: [row('/v1/orders/{id}', 'gateway-orders', 'bare-orders'), row('/v1/operations/{id}', 'gateway-operations', 'bare-operations')], details: { targets: m } };
+    return {
+      rows: [row('/v1/orders/{id}', 'gateway-orders', 'bare-orders'), row('/v1/operations/{id}', 'gateway-operations', 'bare-operations')],
+      details: { targets: m },
+    };
   } finally {
     await Promise.all(servers.map((s) => s.child.stop()));
     await p.close();

@@ -28,15 +28,35 @@ interface SinkThroughput {
 export async function sink(ctx: Ctx): Promise<ScenarioOutcome> {
   const measure = 'audit sink (ops/bench/sink.ts), records durable + indexed';
   if (!fs.existsSync(SINK_BENCH)) {
-    return { rows: [{ scenario: 'sink', measure, value: NaN, unit: '', goal: '≥ 2 × intake', ok: null, note: 'not run: ops/bench/sink.ts does not exist' }], details: {} };
+    return {
+      rows: [
+        {
+          scenario: 'sink',
+          measure,
+          value: NaN,
+          unit: '',
+          goal: '≥ 2 × intake',
+          ok: null,
+          note: 'not run: ops/bench/sink.ts does not exist',
+        },
+      ],
+      details: {},
+    };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stateset-bench-sink-'));
   const file = path.join(dir, 'sink.json');
   const { sinkRecords, sinkVerifyRecords, cpuProfDir } = ctx.opts;
-  const args = ['ops/bench/sink.ts', '--no-build', '--label', 'bench', '--out', file,
+  const args = [
+    'ops/bench/sink.ts',
+    '--no-build',
+    '--label',
+    'bench',
+    '--out',
+    file,
     ...(sinkRecords ? ['--records', String(sinkRecords)] : []),
     ...(sinkVerifyRecords === 0 ? ['--skip-verify'] : sinkVerifyRecords ? ['--verify-records', String(sinkVerifyRecords)] : []),
-    ...(cpuProfDir ? ['--profile'] : [])];
+    ...(cpuProfDir ? ['--profile'] : []),
+  ];
   const child = startNode('sink bench', args, { env: process.env, tsx: true, onStdout: (d) => process.stderr.write(d) });
   child.proc.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
   const limit = setTimeout(() => child.proc.kill('SIGTERM'), 900_000);
@@ -47,13 +67,31 @@ export async function sink(ctx: Ctx): Promise<ScenarioOutcome> {
     const doc = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { bench?: { throughput?: SinkThroughput } }) : {};
     const t = doc.bench?.throughput;
     if (code !== 0 || !t || !(t.sink.recordsPerSec > 0)) {
-      return { rows: [{ scenario: 'sink', measure, value: NaN, unit: '', goal: '≥ 2 × intake', ok: false, note: `ops/bench/sink.ts exited ${code}${!t ? ', no throughput result' : `, ${t.sink.recordsPerSec} records/s for ${t.records} records (too few for one measurement?)`}` }], details: { exitCode: code, result: doc } };
+      return {
+        rows: [
+          {
+            scenario: 'sink',
+            measure,
+            value: NaN,
+            unit: '',
+            goal: '≥ 2 × intake',
+            ok: false,
+            note: `ops/bench/sink.ts exited ${code}${!t ? ', no throughput result' : `, ${t.sink.recordsPerSec} records/s for ${t.records} records (too few for one measurement?)`}`,
+          },
+        ],
+        details: { exitCode: code, result: doc },
+      };
     }
     const need = ctx.intakeMaxRps === undefined ? undefined : 2 * ctx.intakeMaxRps;
     const row: Row = {
-      scenario: 'sink', measure: `${measure}, ${t.records} records`, value: t.sink.recordsPerSec, unit: 'rec/s',
-      baseline: { name: 'same bytes, fsync per batch', value: t.baseline.recordsPerSec }, ratio: t.sink.recordsPerSec / t.baseline.recordsPerSec,
-      goal: '≥ 2 × intake', ok: need === undefined ? null : t.sink.recordsPerSec >= need,
+      scenario: 'sink',
+      measure: `${measure}, ${t.records} records`,
+      value: t.sink.recordsPerSec,
+      unit: 'rec/s',
+      baseline: { name: 'same bytes, fsync per batch', value: t.baseline.recordsPerSec },
+      ratio: t.sink.recordsPerSec / t.baseline.recordsPerSec,
+      goal: '≥ 2 × intake',
+      ok: need === undefined ? null : t.sink.recordsPerSec >= need,
       note: `${need === undefined ? 'intake not run' : `2 × intake = ${need.toFixed(0)}/s`}; sink RSS ${t.sink.rssMaxMb} MB`,
     };
     return { rows: [row], details: { exitCode: code, result: doc } };

@@ -29,9 +29,18 @@ async function appliedBy(p: Platform, tenant: string, startedAt: number, peakRss
   const [r] = await p.sql<{ n: number; ok: number; first: number | null; last: number | null }>(
     `select count(*)::int as n, (count(*) filter (where status = 'succeeded'))::int as ok,
        (extract(epoch from min(updated_at)) * 1000)::float8 as first, (extract(epoch from max(updated_at)) * 1000)::float8 as last
-     from operations where tenant_id = ?`, [tenant]);
+     from operations where tenant_id = ?`,
+    [tenant],
+  );
   const spanS = r && r.first !== null && r.last !== null ? (r.last - r.first) / 1000 : NaN;
-  return { applied: r?.n ?? 0, succeeded: r?.ok ?? 0, rate: (r?.n ?? 0) / spanS, spanS, startupS: r?.first ? (r.first - startedAt) / 1000 : NaN, peakRssMb };
+  return {
+    applied: r?.n ?? 0,
+    succeeded: r?.ok ?? 0,
+    rate: (r?.n ?? 0) / spanS,
+    spanS,
+    startupS: r?.first ? (r.first - startedAt) / 1000 : NaN,
+    peakRssMb,
+  };
 }
 
 /** Runs `child` until its group has nothing left on `topic` (or `capMs` passed), sampling its RSS. */
@@ -40,7 +49,13 @@ async function drain(p: Platform, child: Child, group: string, topic: string, ca
   let peakMb: number;
   try {
     const deadline = Date.now() + capMs;
-    await waitUntil(`${child.name} to drain ${topic}`, async () => (await groupBacklog(p.kafka, group, topic)) === 0 || (!mustFinish && Date.now() > deadline), capMs + 5_000, child, 250);
+    await waitUntil(
+      `${child.name} to drain ${topic}`,
+      async () => (await groupBacklog(p.kafka, group, topic)) === 0 || (!mustFinish && Date.now() > deadline),
+      capMs + 5_000,
+      child,
+      250,
+    );
   } finally {
     peakMb = rss.stop().peakMb;
     await child.stop();
@@ -70,11 +85,18 @@ export async function worker(ctx: Ctx): Promise<ScenarioOutcome> {
       await createTopic(p.kafka, btopic, p.config.KAFKA_PARTITIONS_COMMANDS);
       await prefillOrderCreates(p, btopic, n, bt);
       startedAt = Date.now();
-      const b = await startScript('worker-baseline', 'ops/bench/worker-baseline.ts', { ...p.env, BENCH_BASELINE_TOPIC: btopic, BENCH_BASELINE_GROUP: bgroup }, 'baseline worker started');
+      const b = await startScript(
+        'worker-baseline',
+        'ops/bench/worker-baseline.ts',
+        { ...p.env, BENCH_BASELINE_TOPIC: btopic, BENCH_BASELINE_GROUP: bgroup },
+        'baseline worker started',
+      );
       const bPeak = await drain(p, b, bgroup, btopic, 2 * durationS * 1000, false);
       baselineRuns.push(await appliedBy(p, bt, startedAt, bPeak));
       const [wr, br] = [workerRuns.at(-1)!, baselineRuns.at(-1)!];
-      ctx.log(`  round ${r} worker: ${wr.applied}/${n} in ${wr.spanS.toFixed(1)} s = ${wr.rate.toFixed(0)}/s (start ${wr.startupS.toFixed(1)} s, RSS ${wr.peakRssMb.toFixed(0)} MB); baseline: ${br.applied} in ${br.spanS.toFixed(1)} s = ${br.rate.toFixed(0)}/s`);
+      ctx.log(
+        `  round ${r} worker: ${wr.applied}/${n} in ${wr.spanS.toFixed(1)} s = ${wr.rate.toFixed(0)}/s (start ${wr.startupS.toFixed(1)} s, RSS ${wr.peakRssMb.toFixed(0)} MB); baseline: ${br.applied} in ${br.spanS.toFixed(1)} s = ${br.rate.toFixed(0)}/s`,
+      );
       await sleep(500);
     }
     const rate = median(workerRuns.map((x) => x.rate));
@@ -82,12 +104,26 @@ export async function worker(ctx: Ctx): Promise<ScenarioOutcome> {
     const incomplete = workerRuns.filter((x) => x.succeeded !== n).length;
     const rows: Row[] = [
       {
-        scenario: 'worker', measure: `one worker process, ${n} order.create.v1 pre-filled`, value: rate, unit: 'cmd/s',
-        baseline: { name: 'one tx per message', value: base }, ratio: rate / base, goal: '≥ 1000/s and ≥ ×3',
+        scenario: 'worker',
+        measure: `one worker process, ${n} order.create.v1 pre-filled`,
+        value: rate,
+        unit: 'cmd/s',
+        baseline: { name: 'one tx per message', value: base },
+        ratio: rate / base,
+        goal: '≥ 1000/s and ≥ ×3',
         ok: rate >= 1000 && rate / base >= 3 && incomplete === 0,
-        note: incomplete ? `${incomplete} round(s) did not apply all ${n} as succeeded` : `start ${median(workerRuns.map((x) => x.startupS)).toFixed(1)} s not counted`,
+        note: incomplete
+          ? `${incomplete} round(s) did not apply all ${n} as succeeded`
+          : `start ${median(workerRuns.map((x) => x.startupS)).toFixed(1)} s not counted`,
       },
-      { scenario: 'memory', measure: 'worker peak RSS while draining', value: Math.max(...workerRuns.map((x) => x.peakRssMb)), unit: 'MB', goal: '≤ 300 MB', ok: Math.max(...workerRuns.map((x) => x.peakRssMb)) <= 300 },
+      {
+        scenario: 'memory',
+        measure: 'worker peak RSS while draining',
+        value: Math.max(...workerRuns.map((x) => x.peakRssMb)),
+        unit: 'MB',
+        goal: '≤ 300 MB',
+        ok: Math.max(...workerRuns.map((x) => x.peakRssMb)) <= 300,
+      },
     ];
     return { rows, details: { commands: n, worker: workerRuns, baseline: baselineRuns } };
   } finally {

@@ -7,13 +7,18 @@ import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 
-const reads = new Map<string, string>(Object.entries(process.env.BENCH_READS_FILE ? (JSON.parse(fs.readFileSync(process.env.BENCH_READS_FILE, 'utf8')) as Record<string, string>) : {}));
+const reads = new Map<string, string>(
+  Object.entries(process.env.BENCH_READS_FILE ? (JSON.parse(fs.readFileSync(process.env.BENCH_READS_FILE, 'utf8')) as Record<string, string>) : {}),
+);
 const app = express();
 
 app.post('/v1/orders', (_req, res) => {
   const id = randomUUID();
   const now = new Date().toISOString();
-  res.status(202).location(`/v1/operations/${id}`).set('retry-after', '1')
+  res
+    .status(202)
+    .location(`/v1/operations/${id}`)
+    .set('retry-after', '1')
     .json({ id, type: 'order.create.v1', status: 'accepted', done: false, createdAt: now, updatedAt: now });
 });
 

@@ -10,8 +10,17 @@ import { orderCreateBody } from '../../../schemas/http/orders';
 
 async function main(): Promise<void> {
   const topic = process.env.BENCH_NAIVE_TOPIC!;
-  const kafka = new Kafka({ clientId: 'bench-naive', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.ERROR });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const kafka = new Kafka({
+    clientId: 'bench-naive',
+    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    logLevel: logLevel.ERROR,
+  });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
 
   const app = express();
@@ -25,13 +34,20 @@ async function main(): Promise<void> {
     const id = randomUUID();
     const orderId = randomUUID();
     try {
-      await producer.send({ topic, acks: -1, messages: [{ key: orderId, value: JSON.stringify({ orderId, ...parsed.data }), headers: { 'operation-id': id } }] });
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: [{ key: orderId, value: JSON.stringify({ orderId, ...parsed.data }), headers: { 'operation-id': id } }],
+      });
     } catch {
       res.status(503).json({ title: 'kafka unavailable' });
       return;
     }
     const now = new Date().toISOString();
-    res.status(202).location(`/v1/operations/${id}`).set('retry-after', '1')
+    res
+      .status(202)
+      .location(`/v1/operations/${id}`)
+      .set('retry-after', '1')
       .json({ id, type: 'order.create.v1', status: 'accepted', done: false, createdAt: now, updatedAt: now });
   });
   const server = app.listen(Number(process.env.HTTP_PORT), '127.0.0.1', () => console.log('listening'));

@@ -13,7 +13,10 @@
 import { Kafka, logLevel, type EachMessagePayload } from 'kafkajs';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092')
+  .split(',')
+  .map((b) => b.trim())
+  .filter(Boolean);
 const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 const runId = `${Date.now()}-${process.pid}`;
 const topic = `infra-smoke-${runId}`;
@@ -78,10 +81,7 @@ async function main(): Promise<void> {
   // Schema registry (Confluent API served by Apicurio).
   const registry = new SchemaRegistry({ host: registryUrl });
   const subject = `${topic}-${recordV1.namespace}.${recordV1.name}`;
-  const { id } = await registry.register(
-    { type: SchemaType.AVRO, schema: JSON.stringify(recordV1) },
-    { subject },
-  );
+  const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(recordV1) }, { subject });
   step(`registered ${subject} as schema id ${id}`);
   const value = { id: runId, n: 42 };
   const encoded = await registry.encode(id, value);
@@ -134,12 +134,10 @@ async function main(): Promise<void> {
   const v2 = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(recordV2) }, { subject });
   assert(v2.id !== id, 'compatible v2 gets a new id');
   step(`compatible v2 accepted (id ${v2.id})`);
-  const v3 = await registry
-    .register({ type: SchemaType.AVRO, schema: JSON.stringify(recordV3) }, { subject })
-    .then(
-      () => 'accepted',
-      (err: Error) => `refused: ${err.message}`,
-    );
+  const v3 = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(recordV3) }, { subject }).then(
+    () => 'accepted',
+    (err: Error) => `refused: ${err.message}`,
+  );
   assert(v3.startsWith('refused'), 'BACKWARD-incompatible v3 must be refused');
   step(`incompatible v3 ${v3.slice(0, 120)}`);
 
@@ -154,7 +152,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    console.error(`[kafkajs-smoke] FAILED: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    console.error(`[kafkajs-smoke] FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exit(1);
   },
 );

@@ -96,9 +96,7 @@ async function main(): Promise<void> {
   assert(ret.Retention?.Mode === 'COMPLIANCE', `retention mode COMPLIANCE (got ${ret.Retention?.Mode})`);
   step(`retention read back: ${ret.Retention?.Mode} until ${ret.Retention?.RetainUntilDate?.toISOString()}`);
 
-  await expectDenied('DELETE by VersionId', () =>
-    s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId })),
-  );
+  await expectDenied('DELETE by VersionId', () => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId })));
   await expectDenied('DELETE by VersionId with BypassGovernanceRetention', () =>
     s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, BypassGovernanceRetention: true })),
   );
@@ -128,7 +126,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    console.error(`[s3-smoke] FAILED: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    console.error(`[s3-smoke] FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exit(1);
   },
 );

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { promises as fsp } from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { createWormStore } from '../../../workers/audit-sink/store';
 import { createInclusionProof, verifyInclusionProof } from '../../../workers/audit-sink/store/proof';
 import { verifyStore } from '../../../workers/audit-sink/store/verify';
@@ -127,11 +127,7 @@ describe('audit fs store (real filesystem)', () => {
     const res = await verifyStore(config);
     expect(res).to.deep.include({ ok: true, partitions: 1, segments: 3, records: 17 });
     const files = await fsp.readdir(path.join(config.dir, 'p0'));
-    expect(files.sort()).to.deep.equal([
-      '00000000000000000000.seg',
-      '00000000000000000010.seg',
-      '00000000000000000014.seg',
-    ]);
+    expect(files.sort()).to.deep.equal(['00000000000000000000.seg', '00000000000000000010.seg', '00000000000000000014.seg']);
   });
 
   it('crash recovery: a torn tail is detected, sealed with the gap recorded, writing continues in a new segment', async () => {
@@ -145,7 +141,8 @@ describe('audit fs store (real filesystem)', () => {
 
     const open = await verifyStore(config);
     expect(open.ok).to.equal(true);
-    if (open.ok) expect(open.gaps).to.deep.equal([{ partition: 0, segment: 'p0/00000000000000000000.seg', sequence: 3, bytes: half.length, kind: 'open-torn-tail' }]);
+    if (open.ok)
+      expect(open.gaps).to.deep.equal([{ partition: 0, segment: 'p0/00000000000000000000.seg', sequence: 3, bytes: half.length, kind: 'open-torn-tail' }]);
 
     store = createWormStore(config);
     await store.init();
@@ -166,7 +163,8 @@ describe('audit fs store (real filesystem)', () => {
 
     const res = await verifyStore(config);
     expect(res).to.deep.include({ ok: true, segments: 2, records: 7 });
-    if (res.ok) expect(res.gaps).to.deep.equal([{ partition: 0, segment: 'p0/00000000000000000000.seg', sequence: 3, bytes: half.length, kind: 'recovered-torn-tail' }]);
+    if (res.ok)
+      expect(res.gaps).to.deep.equal([{ partition: 0, segment: 'p0/00000000000000000000.seg', sequence: 3, bytes: half.length, kind: 'recovered-torn-tail' }]);
 
     // tampering with the recorded torn bytes is detected
     await fsp.chmod(seg0, 0o644);

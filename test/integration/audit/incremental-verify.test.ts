@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { generateKeyPairSync } from 'crypto';
-import { promises as fsp } from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { generateKeyPairSync } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { createWormStore } from '../../../workers/audit-sink/store';
 import { signCheckpoint } from '../../../workers/audit-sink/store/checkpoint';
 import { CHECKPOINT_LOG } from '../../../workers/audit-sink/store/checkpoint-log';
@@ -69,7 +69,13 @@ describe('audit incremental verification (fs store)', function () {
 
   beforeEach(async () => {
     root = await fsp.mkdtemp(path.join(os.tmpdir(), 'audit-incr-'));
-    cfg = { kind: 'fs', dir: path.join(root, 'data'), checkpointDir: path.join(root, 'ckpt'), maxSegmentRecords: 10, maxSegmentAgeMs: 60_000 };
+    cfg = {
+      kind: 'fs',
+      dir: path.join(root, 'data'),
+      checkpointDir: path.join(root, 'ckpt'),
+      maxSegmentRecords: 10,
+      maxSegmentAgeMs: 60_000,
+    };
     store = createWormStore(cfg);
     await store.init();
     next.clear();
@@ -85,7 +91,14 @@ describe('audit incremental verification (fs store)', function () {
     await write(0, 4); // open segment
     const v = new IncrementalVerifier(cfg, { sampleSegments: 4, seed: 1 });
     const first = ok(await v.run());
-    expect(first).to.include({ newSegments: 20, newRecords: 200, openRecords: 4, verifiedSegments: 20, verifiedRecords: 200, pendingSegments: 0 });
+    expect(first).to.include({
+      newSegments: 20,
+      newRecords: 200,
+      openRecords: 4,
+      verifiedSegments: 20,
+      verifiedRecords: 200,
+      pendingSegments: 0,
+    });
     expect(first.sampled).to.deep.equal([]);
     const idle = ok(await v.run());
     expect(idle).to.include({ newSegments: 0, newRecords: 0, openRecords: 4 });
@@ -135,7 +148,9 @@ describe('audit incremental verification (fs store)', function () {
     ok(await v.run());
     ok(await twin.run());
     // the same seed picks the same sample: deterministic for a test, unpredictable with the default random seed
-    expect(ok(await v.run()).sampled).to.deep.equal(ok(await twin.run()).sampled).and.to.have.length(k);
+    expect(ok(await v.run()).sampled)
+      .to.deep.equal(ok(await twin.run()).sampled)
+      .and.to.have.length(k);
     const victim = 'p0/00000000000000000330.seg';
     await flipIn(victim);
     const want = await fullVerdict(cfg);
@@ -160,7 +175,13 @@ describe('audit incremental verification (fs store)', function () {
     const lines = original.toString('utf8').split('\n').filter(Boolean);
     const edits: [string, string | Buffer][] = [
       ['truncate', original.subarray(0, original.length - 30)],
-      ['delete-record', lines.filter((_, i) => i !== 4).map((l) => `${l}\n`).join('')],
+      [
+        'delete-record',
+        lines
+          .filter((_, i) => i !== 4)
+          .map((l) => `${l}\n`)
+          .join(''),
+      ],
       ['reorder', [lines[1], lines[0], ...lines.slice(2)].map((l) => `${l}\n`).join('')],
     ];
     for (const [kind, content] of edits) {
@@ -188,7 +209,9 @@ describe('audit incremental verification (fs store)', function () {
     let v = await mk();
     const lines = original.split('\n').filter(Boolean);
     const sc = JSON.parse(lines[2] as string) as SignedCheckpoint;
-    lines[2] = JSON.stringify(signCheckpoint({ ...sc.checkpoint, count: sc.checkpoint.count + 1 }, { privateKey: generateKeyPairSync('ed25519').privateKey, keyId: sc.keyId }));
+    lines[2] = JSON.stringify(
+      signCheckpoint({ ...sc.checkpoint, count: sc.checkpoint.count + 1 }, { privateKey: generateKeyPairSync('ed25519').privateKey, keyId: sc.keyId }),
+    );
     await fsp.writeFile(logPath, lines.map((l) => `${l}\n`).join(''));
     const forged = await v.run();
     expect(forged).to.deep.include({ ok: false, ...(await fullVerdict(cfg)) });
@@ -205,7 +228,15 @@ describe('audit incremental verification (fs store)', function () {
     await fsp.writeFile(path.join(cfg.dir, removed), keep, { mode: 0o444 });
 
     v = await mk();
-    await fsp.writeFile(logPath, original.split('\n').filter(Boolean).slice(0, 6).map((l) => `${l}\n`).join(''));
+    await fsp.writeFile(
+      logPath,
+      original
+        .split('\n')
+        .filter(Boolean)
+        .slice(0, 6)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
     expect(await v.run()).to.deep.include({ ok: false, kind: 'missing-checkpoint', segment: 'p0/00000000000000000060.seg' });
   });
 

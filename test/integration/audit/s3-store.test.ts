@@ -16,10 +16,10 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { createHash, generateKeyPairSync, randomBytes } from 'crypto';
-import { existsSync, readFileSync, promises as fsp } from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { createWormStore } from '../../../workers/audit-sink/store';
 import { createS3Client, errorName, getObjectBytes, segmentName } from '../../../workers/audit-sink/store/s3-store';
 import { verifyStore } from '../../../workers/audit-sink/store/verify';
@@ -106,13 +106,22 @@ describe('audit s3 store (real Ceph radosgw S3 with Object Lock)', function () {
     env = s3Env();
     tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'audit-s3-'));
     // one signing key for every store of the run
-    await fsp.writeFile(path.join(tmp, 'signing.pem'), generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    client = createS3Client({ endpoint: env.S3_ENDPOINT, region: env.S3_REGION, accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY });
+    await fsp.writeFile(path.join(tmp, 'signing.pem'), generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+      mode: 0o600,
+    });
+    client = createS3Client({
+      endpoint: env.S3_ENDPOINT,
+      region: env.S3_REGION,
+      accessKeyId: env.S3_ACCESS_KEY_ID,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+    });
     bucket = `audit-worm-${Date.now()}-${randomBytes(3).toString('hex')}`;
     try {
       await client.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
     } catch (e) {
-      throw new Error(`S3 at ${env.S3_ENDPOINT} did not create an Object Lock bucket: ${errorName(e)}: ${(e as Error).message}`, { cause: e });
+      throw new Error(`S3 at ${env.S3_ENDPOINT} did not create an Object Lock bucket: ${errorName(e)}: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   });
 
@@ -133,10 +142,7 @@ describe('audit s3 store (real Ceph radosgw S3 with Object Lock)', function () {
     expect(segmentName(0, '10', '14')).to.equal('p0/00000000000000000010-00000000000000000014.seg');
     expect(await store.committedOffset(0)).to.equal('16');
 
-    for (const key of [
-      'run1/p0/00000000000000000010-00000000000000000014.seg',
-      'run1/checkpoints/p0/00000000000000000010-00000000000000000014.json',
-    ]) {
+    for (const key of ['run1/p0/00000000000000000010-00000000000000000014.seg', 'run1/checkpoints/p0/00000000000000000010-00000000000000000014.json']) {
       const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
       expect(head.ObjectLockMode, key).to.equal('COMPLIANCE');
       const until = head.ObjectLockRetainUntilDate?.getTime() ?? 0;

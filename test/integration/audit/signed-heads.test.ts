@@ -8,15 +8,26 @@ import { HEAD_LOG } from '../../../workers/audit-sink/store/signed-head';
 import { verifyStore } from '../../../workers/audit-sink/store/verify';
 import type { AuditEntry, FsWormStoreConfig, VerifyResult, WormStore } from '../../../workers/audit-sink/store/types';
 
-const entries = (from: number, n: number): AuditEntry[] => Array.from({ length: n }, (_, k) => ({
-  partition: 0,
-  offset: String(from + k),
-  record: {
-    eventId: `00000000-0000-4000-8000-${String(from + k).padStart(12, '0')}`, occurredAt: new Date(Date.UTC(2026, 0, 1, 0, 0, from + k)).toISOString(),
-    tenantId: 'tenant-a', principal: 'api-key:k', action: 'command.accepted', resourceType: 'order', resourceId: `ord-${from + k}`,
-    outcome: 'success', requestId: null, operationId: null, sourceIp: null, userAgent: null, details: null,
-  },
-}));
+const entries = (from: number, n: number): AuditEntry[] =>
+  Array.from({ length: n }, (_, k) => ({
+    partition: 0,
+    offset: String(from + k),
+    record: {
+      eventId: `00000000-0000-4000-8000-${String(from + k).padStart(12, '0')}`,
+      occurredAt: new Date(Date.UTC(2026, 0, 1, 0, 0, from + k)).toISOString(),
+      tenantId: 'tenant-a',
+      principal: 'api-key:k',
+      action: 'command.accepted',
+      resourceType: 'order',
+      resourceId: `ord-${from + k}`,
+      outcome: 'success',
+      requestId: null,
+      operationId: null,
+      sourceIp: null,
+      userAgent: null,
+      details: null,
+    },
+  }));
 
 /**
  * Attacks on the newest records — the ones still in the open segment, not sealed yet — and on the
@@ -30,7 +41,13 @@ describe('audit store: signed heads cover the open segment', function () {
 
   const fresh = async (): Promise<void> => {
     root = await fsp.mkdtemp(path.join(os.tmpdir(), 'audit-heads-'));
-    config = { kind: 'fs', dir: path.join(root, 'data'), checkpointDir: path.join(root, 'ckpt'), maxSegmentRecords: 1000, maxSegmentAgeMs: 3_600_000 };
+    config = {
+      kind: 'fs',
+      dir: path.join(root, 'data'),
+      checkpointDir: path.join(root, 'ckpt'),
+      maxSegmentRecords: 1000,
+      maxSegmentAgeMs: 3_600_000,
+    };
     const store: WormStore = createWormStore(config);
     await store.init();
     await store.append(entries(0, 10));
@@ -51,7 +68,13 @@ describe('audit store: signed heads cover the open segment', function () {
   afterEach(async () => fsp.rm(root, { recursive: true, force: true }));
 
   it('truncating the open segment (whole lines, so the chain left still verifies) → behind-head', async () => {
-    await fsp.writeFile(openSegment, (await lines()).slice(0, 15).map((l) => `${l}\n`).join(''));
+    await fsp.writeFile(
+      openSegment,
+      (await lines())
+        .slice(0, 15)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
     expect(problem(await verifyStore(config))).to.equal('behind-head');
   });
 
@@ -65,7 +88,11 @@ describe('audit store: signed heads cover the open segment', function () {
     const prev = JSON.parse(all[18]!) as RecordLine;
     const last = JSON.parse(all[19]!) as RecordLine;
     const forged = { ...last.record, action: 'command.rejected' };
-    const line: RecordLine = { ...last, record: forged, chainHash: chainHash(Buffer.from(prev.chainHash, 'hex'), forged, last.seq, last.offset).toString('hex') };
+    const line: RecordLine = {
+      ...last,
+      record: forged,
+      chainHash: chainHash(Buffer.from(prev.chainHash, 'hex'), forged, last.seq, last.offset).toString('hex'),
+    };
     await fsp.writeFile(openSegment, [...all.slice(0, 19), recordLineText(line)].map((l) => `${l}\n`).join(''));
     expect(problem(await verifyStore(config))).to.equal('head-mismatch');
   });

@@ -40,20 +40,31 @@ describe('audit sink: offsets are committed only after the store made the batch 
   let deps: Deps;
   let sink: AuditSink;
   const store = new GatedStore();
-  const config: FsWormStoreConfig = { kind: 'fs', dir: '/nonexistent', checkpointDir: '/nonexistent', maxSegmentRecords: 10, maxSegmentAgeMs: 60_000 };
+  const config: FsWormStoreConfig = {
+    kind: 'fs',
+    dir: '/nonexistent',
+    checkpointDir: '/nonexistent',
+    maxSegmentRecords: 10,
+    maxSegmentAgeMs: 60_000,
+  };
 
   const committed = async (): Promise<string> => {
     const admin = deps.kafka.admin();
     await admin.connect();
     try {
-      const [t] = await admin.fetchOffsets({ groupId: `${deps.config.KAFKA_TOPIC_PREFIX}stateset.audit-sink`, topics: [deps.topics.audit] });
+      const [t] = await admin.fetchOffsets({
+        groupId: `${deps.config.KAFKA_TOPIC_PREFIX}stateset.audit-sink`,
+        topics: [deps.topics.audit],
+      });
       return t?.partitions[0]?.offset ?? '-1';
     } finally {
       await admin.disconnect();
     }
   };
   const produce = async (n: number) => {
-    const values = await Promise.all(Array.from({ length: n }, () => deps.codec.encode(deps.topics.audit, AUDIT_SCHEMA_FILE, buildAuditRecord({ action: 'test.commit', outcome: 'success' }))));
+    const values = await Promise.all(
+      Array.from({ length: n }, () => deps.codec.encode(deps.topics.audit, AUDIT_SCHEMA_FILE, buildAuditRecord({ action: 'test.commit', outcome: 'success' }))),
+    );
     await deps.publisher.send(values.map((value, i) => ({ topic: deps.topics.audit, key: `k${i}`, value, headers: {} })));
   };
 

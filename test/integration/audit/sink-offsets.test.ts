@@ -20,7 +20,7 @@ import { HEAD_LOG } from '../../../workers/audit-sink/store/signed-head';
  * someone with Kafka admin rights could, to make records vanish from the trail). The sink must
  * notice at its next assignment, count it, and re-read the skipped records instead of going on.
  */
-describe('audit sink: Kafka\'s committed offset is reconciled with the store', function () {
+describe("audit sink: Kafka's committed offset is reconciled with the store", function () {
   this.timeout(120_000);
   let deps: Deps;
   let dir: string;
@@ -28,22 +28,32 @@ describe('audit sink: Kafka\'s committed offset is reconciled with the store', f
   const groupId = () => `${deps.config.KAFKA_TOPIC_PREFIX}stateset.audit-sink`;
 
   const produce = async (action: string, n: number) => {
-    const values = await Promise.all(Array.from({ length: n }, () => deps.codec.encode(deps.topics.audit, AUDIT_SCHEMA_FILE, buildAuditRecord({ action, outcome: 'success' }))));
+    const values = await Promise.all(
+      Array.from({ length: n }, () => deps.codec.encode(deps.topics.audit, AUDIT_SCHEMA_FILE, buildAuditRecord({ action, outcome: 'success' }))),
+    );
     await deps.publisher.send(values.map((value, i) => ({ topic: deps.topics.audit, key: `k${i}`, value, headers: {} })));
   };
-  const counted = async (name: 'auditOffsetMismatches' | 'auditOffsetGap') =>
-    (await deps.metrics[name].get()).values.reduce((n, v) => n + v.value, 0);
+  const counted = async (name: 'auditOffsetMismatches' | 'auditOffsetGap') => (await deps.metrics[name].get()).values.reduce((n, v) => n + v.value, 0);
 
   let overrides: Record<string, string>;
   before(async () => {
     dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'sink-offsets-'));
-    config = { kind: 'fs', dir: path.join(dir, 'store'), checkpointDir: path.join(dir, 'checkpoints'), maxSegmentRecords: 1000, maxSegmentAgeMs: 60_000 };
+    config = {
+      kind: 'fs',
+      dir: path.join(dir, 'store'),
+      checkpointDir: path.join(dir, 'checkpoints'),
+      maxSegmentRecords: 1000,
+      maxSegmentAgeMs: 60_000,
+    };
     // Topics, a sink group and an audit_events index of its own: it moves the group's offsets and
     // compares the store with the index.
     const run = randomBytes(3).toString('hex');
     overrides = {
-      AUDIT_VERIFY_INTERVAL_MS: '0', AUDIT_DIR: config.dir, AUDIT_CHECKPOINT_DIR: config.checkpointDir,
-      KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX ?? ''}anchors-${run}.`, DATABASE_SCHEMA: `${process.env.DATABASE_SCHEMA ?? 'test'}_anchors_${run}`,
+      AUDIT_VERIFY_INTERVAL_MS: '0',
+      AUDIT_DIR: config.dir,
+      AUDIT_CHECKPOINT_DIR: config.checkpointDir,
+      KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX ?? ''}anchors-${run}.`,
+      DATABASE_SCHEMA: `${process.env.DATABASE_SCHEMA ?? 'test'}_anchors_${run}`,
     };
     await setupPlatform(testConfig(overrides));
     deps = await createContainer(testConfig(overrides), 'audit-sink');
@@ -83,26 +93,39 @@ describe('audit sink: Kafka\'s committed offset is reconciled with the store', f
     }
   });
 
-  it('stateset audit verify: a cut tail that still chains is reported by name against Kafka\'s committed offset', async () => {
+  it("stateset audit verify: a cut tail that still chains is reported by name against Kafka's committed offset", async () => {
     const sink = new AuditSink(deps, createWormStore(config), config);
     await sink.start();
     await produce('test.tail', 5);
     await waitFor('25 stored', async () => storedRecords(config.dir).length === 25, 30_000);
-    await waitFor('committed and indexed', async () => {
-      const rows = await deps.orm.em.fork().getConnection().execute<{ n: string }[]>('select count(*) as n from audit_events');
-      return Number(rows[0]?.n) === 25;
-    }, 30_000);
+    await waitFor(
+      'committed and indexed',
+      async () => {
+        const rows = await deps.orm.em.fork().getConnection().execute<{ n: string }[]>('select count(*) as n from audit_events');
+        return Number(rows[0]?.n) === 25;
+      },
+      30_000,
+    );
     await sink.stop();
     const cli = testConfig(overrides);
     expect((await auditVerify(cli, 'fs', { progress: false })).code, 'intact store + anchors').to.equal(0);
 
     // The attack: drop the newest 5 records of the open segment (whole lines, so the chain still verifies)…
     const segDir = path.join(config.dir, 'p0');
-    const newest = (await fsp.readdir(segDir)).filter((f) => f.endsWith('.seg')).sort().pop()!;
+    const newest = (await fsp.readdir(segDir))
+      .filter((f) => f.endsWith('.seg'))
+      .sort()
+      .pop()!;
     const file = path.join(segDir, newest);
     const lines = (await fsp.readFile(file, 'utf8')).split('\n').filter(Boolean);
     await fsp.chmod(file, 0o644);
-    await fsp.writeFile(file, lines.slice(0, -5).map((l) => `${l}\n`).join(''));
+    await fsp.writeFile(
+      file,
+      lines
+        .slice(0, -5)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
     // …and the signed heads with them, so that only the anchors outside the host are left to tell.
     await fsp.rm(path.join(config.checkpointDir, HEAD_LOG), { force: true });
 

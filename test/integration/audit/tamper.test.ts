@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { generateKeyPairSync, type KeyObject } from 'crypto';
-import { promises as fsp } from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { createWormStore } from '../../../workers/audit-sink/store';
 import { resolvePublicKey, signCheckpoint } from '../../../workers/audit-sink/store/checkpoint';
 import { CHECKPOINT_LOG } from '../../../workers/audit-sink/store/fs-store';
@@ -66,7 +66,13 @@ describe('audit tamper detection (fs store, seeded randomized)', function () {
 
   before(async () => {
     root = await fsp.mkdtemp(path.join(os.tmpdir(), 'audit-tamper-'));
-    base = { kind: 'fs', dir: path.join(root, 'base', 'data'), checkpointDir: path.join(root, 'base', 'ckpt'), maxSegmentRecords: 10, maxSegmentAgeMs: 1000 };
+    base = {
+      kind: 'fs',
+      dir: path.join(root, 'base', 'data'),
+      checkpointDir: path.join(root, 'base', 'ckpt'),
+      maxSegmentRecords: 10,
+      maxSegmentAgeMs: 1000,
+    };
     const store = createWormStore(base);
     await store.init();
     const all = makeEntries();
@@ -130,7 +136,13 @@ describe('audit tamper detection (fs store, seeded randomized)', function () {
       }
       case 'delete-record': {
         const k = Math.floor(rnd() * ls.length);
-        await fsp.writeFile(file, ls.filter((_, i) => i !== k).map((l) => `${l.text}\n`).join(''));
+        await fsp.writeFile(
+          file,
+          ls
+            .filter((_, i) => i !== k)
+            .map((l) => `${l.text}\n`)
+            .join(''),
+        );
         return { segment: seg, sequence: (ls[k] as { seq: number }).seq };
       }
       case 'reorder': {
@@ -164,9 +176,7 @@ describe('audit tamper detection (fs store, seeded randomized)', function () {
         else if (field === 'sealedAt') cp.sealedAt = new Date(0).toISOString();
         else cp[field] = 'f'.repeat(64);
         const resign = rnd() < 0.5;
-        const forged: SignedCheckpoint = resign
-          ? signCheckpoint(cp, { privateKey: other.privateKey, keyId: sc.keyId })
-          : { ...sc, checkpoint: cp };
+        const forged: SignedCheckpoint = resign ? signCheckpoint(cp, { privateKey: other.privateKey, keyId: sc.keyId }) : { ...sc, checkpoint: cp };
         cps[k] = JSON.stringify(forged);
         await fsp.writeFile(logPath, cps.map((l) => `${l}\n`).join(''));
         return { segment: sc.checkpoint.segment, sequence: sc.checkpoint.firstSeq };

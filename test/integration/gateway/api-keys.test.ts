@@ -61,16 +61,26 @@ describe('gateway API key management', function () {
   });
 
   it('never gives a key more than its creator: 403 for a role or permission the creator lacks', async () => {
-    const narrow = await request(a.url).post('/v1/api-keys').set('X-API-Key', admin)
+    const narrow = await request(a.url)
+      .post('/v1/api-keys')
+      .set('X-API-Key', admin)
       .send({ name: 'key-manager', permissions: ['api-keys:manage', 'orders:read'] });
     expect(narrow.status).to.equal(201);
     const k = narrow.body.secret as string;
-    for (const body of [{ name: 'x', role: 'admin' }, { name: 'x', role: 'viewer' }, { name: 'x', permissions: ['orders:write'] }, { name: 'x', permissions: ['orders:read', 'audit:read'] }]) {
+    for (const body of [
+      { name: 'x', role: 'admin' },
+      { name: 'x', role: 'viewer' },
+      { name: 'x', permissions: ['orders:write'] },
+      { name: 'x', permissions: ['orders:read', 'audit:read'] },
+    ]) {
       const res = await request(a.url).post('/v1/api-keys').set('X-API-Key', k).send(body);
       expect(res.status, JSON.stringify(body)).to.equal(403);
       expect(isProblem(res as never)).to.equal(true);
     }
-    const ok = await request(a.url).post('/v1/api-keys').set('X-API-Key', k).send({ name: 'reader', permissions: ['orders:read'] });
+    const ok = await request(a.url)
+      .post('/v1/api-keys')
+      .set('X-API-Key', k)
+      .send({ name: 'reader', permissions: ['orders:read'] });
     expect(ok.status).to.equal(201);
     expect(ok.body.permissions).to.deep.equal(['orders:read']);
     // Nor can that key rotate a key that holds more than it does.
@@ -94,11 +104,18 @@ describe('gateway API key management', function () {
   });
 
   it('lists with cursor pagination, redacted, tenant-scoped', async () => {
-    for (let i = 0; i < 5; i++) await request(a.url).post('/v1/api-keys').set('X-API-Key', admin).send({ name: `page-${i}`, role: 'viewer' });
+    for (let i = 0; i < 5; i++)
+      await request(a.url)
+        .post('/v1/api-keys')
+        .set('X-API-Key', admin)
+        .send({ name: `page-${i}`, role: 'viewer' });
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: request.Response = await request(a.url).get('/v1/api-keys').query({ limit: 2, ...(cursor ? { cursor } : {}) }).set('X-API-Key', admin);
+      const res: request.Response = await request(a.url)
+        .get('/v1/api-keys')
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .set('X-API-Key', admin);
       expect(res.status).to.equal(200);
       expect(res.body.data.length).to.be.at.most(2);
       seen.push(...res.body.data.map((k: { id: string }) => k.id));
@@ -129,7 +146,9 @@ describe('gateway API key management', function () {
   });
 
   it('an expired key is refused', async () => {
-    const created = await request(a.url).post('/v1/api-keys').set('X-API-Key', admin)
+    const created = await request(a.url)
+      .post('/v1/api-keys')
+      .set('X-API-Key', admin)
       .send({ name: 'short', role: 'viewer', expiresAt: new Date(Date.now() + 1500).toISOString() });
     expect(created.status).to.equal(201);
     expect((await request(b.url).get('/v1/orders').set('X-API-Key', created.body.secret)).status).to.equal(200);
@@ -142,7 +161,9 @@ describe('gateway API key management', function () {
     const oldKey = created.body.secret as string;
     const rot = await request(a.url).post(`/v1/api-keys/${created.body.id}/rotate`).set('X-API-Key', admin);
     expect(rot.status).to.equal(201);
-    expect(rot.body.secret).to.match(/^sk_live_/).and.not.equal(oldKey);
+    expect(rot.body.secret)
+      .to.match(/^sk_live_/)
+      .and.not.equal(oldKey);
     expect(rot.body).to.include({ name: 'rotating', role: 'operator', rotatedFrom: created.body.id });
     expect(rot.body.previous.id).to.equal(created.body.id);
     const revokesAt = Date.parse(rot.body.previous.revokesAt);

@@ -11,8 +11,13 @@ describe('security: authentication abuse', function () {
 
   /** Audit records the gateway wrote (to its outbox) for one client address, by action. */
   async function auditActions(gw: RunningGateway, sourceIp: string): Promise<{ action: string; details: string | null }[]> {
-    const rows = await gw.deps.orm.em.fork().getConnection().execute<{ action: string; details: string | null }[]>(
-      `select payload->>'action' as action, payload->>'details' as details from outbox where payload->>'sourceIp' = ? order by id`, [sourceIp]);
+    const rows = await gw.deps.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ action: string; details: string | null }[]>(
+        `select payload->>'action' as action, payload->>'details' as details from outbox where payload->>'sourceIp' = ? order by id`,
+        [sourceIp],
+      );
     return rows;
   }
 
@@ -50,7 +55,12 @@ describe('security: authentication abuse', function () {
       const summaries = actions.filter((a) => a.action === 'auth.refused_over_budget');
       expect(summaries).to.have.length(1);
       expect(actions.length).to.be.at.most(11);
-      const details = JSON.parse(summaries[0]!.details!) as { count: number; reasons: Record<string, number>; firstAt: string; lastAt: string };
+      const details = JSON.parse(summaries[0]!.details!) as {
+        count: number;
+        reasons: Record<string, number>;
+        firstAt: string;
+        lastAt: string;
+      };
       expect(details.count).to.equal(990);
       expect(details.reasons).to.deep.equal({ not_checked: 990 });
       expect(Date.parse(details.lastAt)).to.be.at.least(Date.parse(details.firstAt));
@@ -98,7 +108,11 @@ describe('security: authentication abuse', function () {
     after(async () => gw?.close());
 
     const createKey = (key: string, body: Record<string, unknown>, auth: 'key' | 'token' = 'key') =>
-      call(`${gw.url}/v1/api-keys`, { method: 'POST', headers: auth === 'key' ? { 'X-API-Key': key } : { Authorization: `Bearer ${key}` }, body });
+      call(`${gw.url}/v1/api-keys`, {
+        method: 'POST',
+        headers: auth === 'key' ? { 'X-API-Key': key } : { Authorization: `Bearer ${key}` },
+        body,
+      });
 
     it('a key that expires tomorrow cannot make a key that never expires, nor one that outlives it', async () => {
       const tomorrow = new Date(Date.now() + 24 * 3600_000);
@@ -108,12 +122,16 @@ describe('security: authentication abuse', function () {
       const child = await createKey(secret, { name: 'child', role: 'viewer' });
       expect(child.status).to.equal(201);
       expect(Date.parse((child.body as { expiresAt: string }).expiresAt)).to.equal(Date.parse((shortLived.body as { expiresAt: string }).expiresAt));
-      const later = await createKey(secret, { name: 'later', role: 'viewer', expiresAt: new Date(Date.now() + 7 * 24 * 3600_000).toISOString() });
+      const later = await createKey(secret, {
+        name: 'later',
+        role: 'viewer',
+        expiresAt: new Date(Date.now() + 7 * 24 * 3600_000).toISOString(),
+      });
       expect(later.status).to.equal(400);
       expect(isProblem(later as never)).to.equal(true);
     });
 
-    it('a key made with a token ends when the token does (it cannot survive the revocation of the token\'s key)', async () => {
+    it("a key made with a token ends when the token does (it cannot survive the revocation of the token's key)", async () => {
       const tok = await call(`${gw.url}/v1/auth/token`, { method: 'POST', headers: { 'X-API-Key': admin }, body: { ttlSeconds: 600 } });
       expect(tok.status).to.equal(200);
       const { access_token: token } = tok.body as { access_token: string };
@@ -123,14 +141,18 @@ describe('security: authentication abuse', function () {
       expect(expiresAt).to.be.within(Date.now() + 500_000, Date.now() + 601_000);
     });
 
-    it('revoking or rotating a key needs at least that key\'s permissions', async () => {
+    it("revoking or rotating a key needs at least that key's permissions", async () => {
       const manager = await createKey(admin, { name: 'keys-only', permissions: ['api-keys:manage'] });
       const victim = await createKey(admin, { name: 'victim', role: 'admin' });
       const managerSecret = (manager.body as { secret: string }).secret;
       const victimId = (victim.body as { id: string }).id;
       const revoke = await call(`${gw.url}/v1/api-keys/${victimId}`, { method: 'DELETE', headers: { 'X-API-Key': managerSecret } });
       expect(revoke.status).to.equal(403);
-      const rotate = await call(`${gw.url}/v1/api-keys/${victimId}/rotate`, { method: 'POST', headers: { 'X-API-Key': managerSecret }, body: {} });
+      const rotate = await call(`${gw.url}/v1/api-keys/${victimId}/rotate`, {
+        method: 'POST',
+        headers: { 'X-API-Key': managerSecret },
+        body: {},
+      });
       expect(rotate.status).to.equal(403);
       const still = await call(`${gw.url}/v1/orders`, { headers: { 'X-API-Key': (victim.body as { secret: string }).secret } });
       expect(still.status).to.equal(200);

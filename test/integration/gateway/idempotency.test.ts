@@ -9,7 +9,9 @@ import { createTenantKey, type RunningGateway } from '../../support/platform';
 import { call, gateway, isProblem, topicSize } from './support';
 
 const order = (customerId = 'cust-idem') => ({
-  customerId, currency: 'EUR', items: [{ sku: 'SKU-1', quantity: 1, unitPriceMinor: 500 }],
+  customerId,
+  currency: 'EUR',
+  items: [{ sku: 'SKU-1', quantity: 1, unitPriceMinor: 500 }],
 });
 
 describe('gateway idempotency (Idempotency-Key on commands)', function () {
@@ -24,8 +26,18 @@ describe('gateway idempotency (Idempotency-Key on commands)', function () {
     gw = await gateway();
     // A second gateway whose publisher takes 1.5 s: its requests stay "in flight" long enough to race.
     const d = gw.deps;
-    const delayed = { send: async (m: Parameters<Publisher['send']>[0]) => { await new Promise((r) => setTimeout(r, 1500)); return d.publisher.send(m); } } as unknown as Publisher;
-    slow = await gateway({}, { commands: new CommandService(new OperationStore(d.orm), delayed, d.codec, d.topics, d.metrics, new IdempotencyStore(d.orm, d.config.IDEMPOTENCY_TTL_H)) });
+    const delayed = {
+      send: async (m: Parameters<Publisher['send']>[0]) => {
+        await new Promise((r) => setTimeout(r, 1500));
+        return d.publisher.send(m);
+      },
+    } as unknown as Publisher;
+    slow = await gateway(
+      {},
+      {
+        commands: new CommandService(new OperationStore(d.orm), delayed, d.codec, d.topics, d.metrics, new IdempotencyStore(d.orm, d.config.IDEMPOTENCY_TTL_H)),
+      },
+    );
     key = await createTenantKey(gw, 'tenant-idem', 'operator');
     admin = gw.deps.kafka.admin();
     await admin.connect();
@@ -66,7 +78,12 @@ describe('gateway idempotency (Idempotency-Key on commands)', function () {
 
   it('while the original is in flight → 409; once done → replay', async () => {
     const k = await createTenantKey(slow, 'tenant-idem', 'operator');
-    const original = request(slow.url).post('/v1/orders').set('X-API-Key', k).set('Idempotency-Key', 'inflight-1').send(order()).then((r) => r);
+    const original = request(slow.url)
+      .post('/v1/orders')
+      .set('X-API-Key', k)
+      .set('Idempotency-Key', 'inflight-1')
+      .send(order())
+      .then((r) => r);
     await new Promise((r) => setTimeout(r, 400));
     const during = await request(slow.url).post('/v1/orders').set('X-API-Key', k).set('Idempotency-Key', 'inflight-1').send(order());
     expect(during.status).to.equal(409);
@@ -80,8 +97,11 @@ describe('gateway idempotency (Idempotency-Key on commands)', function () {
 
   it('100 concurrent identical requests → exactly one command on Kafka', async () => {
     const before = await topicSize(admin, topic);
-    const results = await Promise.all(Array.from({ length: 100 }, () =>
-      call(`${gw.url}/v1/orders`, { method: 'POST', headers: { 'X-API-Key': key, 'Idempotency-Key': 'burst-1' }, body: order('burst') })));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        call(`${gw.url}/v1/orders`, { method: 'POST', headers: { 'X-API-Key': key, 'Idempotency-Key': 'burst-1' }, body: order('burst') }),
+      ),
+    );
     const accepted = results.filter((r) => r.status === 202);
     const conflicts = results.filter((r) => r.status === 409);
     expect(accepted.length + conflicts.length, JSON.stringify(results.filter((r) => r.status !== 202 && r.status !== 409).slice(0, 3))).to.equal(100);
@@ -97,9 +117,14 @@ describe('gateway idempotency (Idempotency-Key on commands)', function () {
     try {
       const before = await topicSize(admin, topic);
       const keys = Array.from({ length: 100 }, (_, i) => `pair-${i}`);
-      const results = await Promise.all(keys.flatMap((k) => [gw.url, other.url].map(async (url) => ({
-        k, r: await call(`${url}/v1/orders`, { method: 'POST', headers: { 'X-API-Key': key, 'Idempotency-Key': k }, body: order(k) }),
-      }))));
+      const results = await Promise.all(
+        keys.flatMap((k) =>
+          [gw.url, other.url].map(async (url) => ({
+            k,
+            r: await call(`${url}/v1/orders`, { method: 'POST', headers: { 'X-API-Key': key, 'Idempotency-Key': k }, body: order(k) }),
+          })),
+        ),
+      );
       const odd = results.filter(({ r }) => r.status !== 202 && r.status !== 409);
       expect(odd, JSON.stringify(odd.slice(0, 3))).to.have.length(0);
       for (const k of keys) {

@@ -11,17 +11,41 @@ const RUNS_PER_ROUTE = 1000;
 
 /** A JSON document the route's schema refuses: random values, unknown fields, wrong types, broken JSON. */
 function invalidBody(def: CommandDefinition): fc.Arbitrary<{ raw: string }> {
-  const json = fc.oneof(
-    fc.jsonValue({ maxDepth: 3 }),
-    fc.dictionary(fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 6 }),
-    // Looks like a real body but carries a field nobody declared (mass assignment).
-    fc.record({ customerId: fc.string(), currency: fc.string(), tenantId: fc.string(), status: fc.string(), sku: fc.string(), delta: fc.integer(), reason: fc.string(), to: fc.string(), name: fc.string() }, { requiredKeys: ['tenantId'] }),
-  ).filter((v) => !def.body.safeParse(v).success).map((v) => ({ raw: JSON.stringify(v) }));
+  const json = fc
+    .oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.dictionary(fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 6 }),
+      // Looks like a real body but carries a field nobody declared (mass assignment).
+      fc.record(
+        {
+          customerId: fc.string(),
+          currency: fc.string(),
+          tenantId: fc.string(),
+          status: fc.string(),
+          sku: fc.string(),
+          delta: fc.integer(),
+          reason: fc.string(),
+          to: fc.string(),
+          name: fc.string(),
+        },
+        { requiredKeys: ['tenantId'] },
+      ),
+    )
+    .filter((v) => !def.body.safeParse(v).success)
+    .map((v) => ({ raw: JSON.stringify(v) }));
   // Non-empty (an empty body is "no body", which a body-less command may legitimately accept).
-  const broken = fc.string({ minLength: 1, maxLength: 50 }).filter((s) => {
-    if (s.trim().length === 0) return false;
-    try { JSON.parse(s); return false; } catch { return true; }
-  }).map((raw) => ({ raw }));
+  const broken = fc
+    .string({ minLength: 1, maxLength: 50 })
+    .filter((s) => {
+      if (s.trim().length === 0) return false;
+      try {
+        JSON.parse(s);
+        return false;
+      } catch {
+        return true;
+      }
+    })
+    .map((raw) => ({ raw }));
   return fc.oneof({ arbitrary: json, weight: 9 }, { arbitrary: broken, weight: 1 });
 }
 
@@ -43,7 +67,9 @@ describe('gateway input and output', function () {
   });
 
   it('unknown body fields → 400 naming the field (no mass assignment)', async () => {
-    const res = await request(gw.url).post('/v1/orders').set('X-API-Key', key)
+    const res = await request(gw.url)
+      .post('/v1/orders')
+      .set('X-API-Key', key)
       .send({ customerId: 'c', currency: 'EUR', items: [{ sku: 'S', quantity: 1, unitPriceMinor: 1 }], tenantId: 'someone-else' });
     expect(res.status).to.equal(400);
     expect(isProblem(res as never)).to.equal(true);
@@ -64,7 +90,10 @@ describe('gateway input and output', function () {
     expect(t.status).to.equal(415);
     const f = await request(gw.url).post('/v1/orders').set('X-API-Key', key).type('form').send({ customerId: 'c' });
     expect(f.status).to.equal(415);
-    const big = await request(gw.url).post('/v1/orders').set('X-API-Key', key).send({ customerId: 'c', notes: 'x'.repeat(10_000) });
+    const big = await request(gw.url)
+      .post('/v1/orders')
+      .set('X-API-Key', key)
+      .send({ customerId: 'c', notes: 'x'.repeat(10_000) });
     expect(big.status).to.equal(413);
     const broken = await request(gw.url).post('/v1/orders').set('X-API-Key', key).set('Content-Type', 'application/json').send('{"customerId":');
     expect(broken.status).to.equal(400);
@@ -134,8 +163,9 @@ describe('gateway input and output', function () {
       const path = fillPath(def.route.path, def.idParam ? 'SKU-PROP-1' : '00000000-0000-4000-8000-000000000000');
       await fc.assert(
         fc.asyncProperty(fc.array(invalidBody(def), { minLength: 100, maxLength: 100 }), async (batch) => {
-          const results = await Promise.all(batch.map((b) =>
-            call(`${gw.url}${path}`, { method: def.route.method.toUpperCase(), headers: { 'X-API-Key': key }, body: b.raw })));
+          const results = await Promise.all(
+            batch.map((b) => call(`${gw.url}${path}`, { method: def.route.method.toUpperCase(), headers: { 'X-API-Key': key }, body: b.raw })),
+          );
           sent += results.length;
           for (const [i, r] of results.entries()) {
             if (!(r.status >= 400 && r.status < 500) || !isProblem(r as never)) {

@@ -24,7 +24,9 @@ describe('gateway JWT: token exchange, JWKS, bearer verification', function () {
     });
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', () => r()));
     const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
-    gw = await gateway({ JWT_EXTERNAL_ISSUERS: JSON.stringify([{ issuer: 'https://idp.test', jwksUrl, algorithms: ['ES256'], tenants: ['tenant-jwt'] }]) });
+    gw = await gateway({
+      JWT_EXTERNAL_ISSUERS: JSON.stringify([{ issuer: 'https://idp.test', jwksUrl, algorithms: ['ES256'], tenants: ['tenant-jwt'] }]),
+    });
     viewer = await createTenantKey(gw, 'tenant-jwt', 'viewer');
   });
   after(async () => {
@@ -43,15 +45,23 @@ describe('gateway JWT: token exchange, JWKS, bearer verification', function () {
     const jwk = set.body.keys.find((k: { kid: string }) => k.kid === header.kid);
     expect(jwk).to.include({ kty: 'EC', crv: 'P-256', alg: 'ES256' });
     expect(jwk).to.not.have.property('d');
-    const verified = jwt.verify(res.body.access_token, createPublicKey({ key: jwk, format: 'jwk' }), { algorithms: ['ES256'] }) as jwt.JwtPayload;
+    const verified = jwt.verify(res.body.access_token, createPublicKey({ key: jwk, format: 'jwk' }), {
+      algorithms: ['ES256'],
+    }) as jwt.JwtPayload;
     expect(verified.exp! - verified.iat!).to.equal(900);
     expect(payload).to.include({ iss: 'stateset', aud: 'stateset-api', tenant: 'tenant-jwt' });
   });
 
   it('a token holds no more than the key, can be narrowed, and cannot mint further tokens', async () => {
-    const wide = await request(gw.url).post('/v1/auth/token').set('X-API-Key', viewer).send({ permissions: ['orders:read', 'orders:write'] });
+    const wide = await request(gw.url)
+      .post('/v1/auth/token')
+      .set('X-API-Key', viewer)
+      .send({ permissions: ['orders:read', 'orders:write'] });
     expect(wide.status).to.equal(403);
-    const narrow = await request(gw.url).post('/v1/auth/token').set('X-API-Key', viewer).send({ permissions: ['orders:read'], ttlSeconds: 60 });
+    const narrow = await request(gw.url)
+      .post('/v1/auth/token')
+      .set('X-API-Key', viewer)
+      .send({ permissions: ['orders:read'], ttlSeconds: 60 });
     expect(narrow.status).to.equal(200);
     expect(narrow.body.expires_in).to.equal(60);
     const bearer = `Bearer ${narrow.body.access_token}`;
@@ -72,7 +82,12 @@ describe('gateway JWT: token exchange, JWKS, bearer verification', function () {
   });
 
   it('accepts tokens of a configured external issuer, keys fetched from its JWKS URL', async () => {
-    const token = jwt.sign({ tenant: 'tenant-jwt', role: 'viewer', aud: 'stateset-api', exp: now() + 60 }, idp.privateKey, { algorithm: 'ES256', keyid: 'idp-1', issuer: 'https://idp.test', subject: 'alice' });
+    const token = jwt.sign({ tenant: 'tenant-jwt', role: 'viewer', aud: 'stateset-api', exp: now() + 60 }, idp.privateKey, {
+      algorithm: 'ES256',
+      keyid: 'idp-1',
+      issuer: 'https://idp.test',
+      subject: 'alice',
+    });
     const res = await request(gw.url).get('/v1/orders').set('Authorization', `Bearer ${token}`);
     expect(res.status).to.equal(200);
     const forbidden = await request(gw.url).post('/v1/orders').set('Authorization', `Bearer ${token}`).send({});
@@ -84,7 +99,14 @@ describe('gateway JWT: token exchange, JWKS, bearer verification', function () {
     const kid = jwt.decode(ours, { complete: true })!.header.kid!;
     const stranger = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
     const claims = { tenant: 'tenant-jwt', permissions: ['orders:read'], sub: 's' };
-    const external = (p: object, o: jwt.SignOptions = {}) => jwt.sign({ tenant: 't', aud: 'stateset-api', exp: now() + 60, ...p }, idp.privateKey, { algorithm: 'ES256', keyid: 'idp-1', issuer: 'https://idp.test', subject: 'a', ...o });
+    const external = (p: object, o: jwt.SignOptions = {}) =>
+      jwt.sign({ tenant: 't', aud: 'stateset-api', exp: now() + 60, ...p }, idp.privateKey, {
+        algorithm: 'ES256',
+        keyid: 'idp-1',
+        issuer: 'https://idp.test',
+        subject: 'a',
+        ...o,
+      });
     const cases: [string, Record<string, string>][] = [
       ['missing', {}],
       ['malformed', { Authorization: 'Bearer not.a.jwt' }],
@@ -93,8 +115,18 @@ describe('gateway JWT: token exchange, JWKS, bearer verification', function () {
       ['unknown_key', { Authorization: `Bearer ${external({}, { keyid: 'idp-unknown' })}` }],
       ['expired', { Authorization: `Bearer ${external({ exp: now() - 120 })}` }],
       ['not_yet_valid', { Authorization: `Bearer ${external({ nbf: now() + 120 })}` }],
-      ['bad_signature', { Authorization: `Bearer ${jwt.sign(claims, stranger, { algorithm: 'ES256', keyid: kid, issuer: 'stateset', audience: 'stateset-api', expiresIn: 60 })}` }],
-      ['alg_not_allowed', { Authorization: `Bearer ${jwt.sign(claims, 'secret', { algorithm: 'HS256', keyid: kid, issuer: 'stateset', audience: 'stateset-api', expiresIn: 60 })}` }],
+      [
+        'bad_signature',
+        {
+          Authorization: `Bearer ${jwt.sign(claims, stranger, { algorithm: 'ES256', keyid: kid, issuer: 'stateset', audience: 'stateset-api', expiresIn: 60 })}`,
+        },
+      ],
+      [
+        'alg_not_allowed',
+        {
+          Authorization: `Bearer ${jwt.sign(claims, 'secret', { algorithm: 'HS256', keyid: kid, issuer: 'stateset', audience: 'stateset-api', expiresIn: 60 })}`,
+        },
+      ],
       ['wrong_audience', { Authorization: `Bearer ${external({ aud: 'other' })}` }],
       ['wrong_issuer', { Authorization: `Bearer ${external({}, { issuer: 'https://evil.test' })}` }],
     ];

@@ -23,7 +23,8 @@ describe('long-poll of an operation is woken by a notification', function () {
 
   it('answers within a second of the worker finishing, with Preference-Applied', async () => {
     const post = await fetch(`${gw.url}/v1/orders`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
       body: JSON.stringify({ customerId: 'lp', currency: 'EUR', items: [{ sku: 'LP-1', quantity: 1, unitPriceMinor: 100 }] }),
     });
     expect(post.status).to.equal(202);
@@ -45,7 +46,8 @@ describe('long-poll of an operation is woken by a notification', function () {
     await worker?.close();
     worker = undefined;
     const post = await fetch(`${gw.url}/v1/orders`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
       body: JSON.stringify({ customerId: 'lp2', currency: 'EUR', items: [{ sku: 'LP-1', quantity: 1, unitPriceMinor: 100 }] }),
     });
     const { id } = (await post.json()) as { id: string };

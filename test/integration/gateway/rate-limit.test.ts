@@ -29,8 +29,9 @@ describe('gateway rate limiting (Redis)', function () {
 
     it('500 concurrent requests against a limit of 50 → exactly 50 admitted, the rest 429 with Retry-After', async () => {
       const key = await createTenantKey(a, 'tenant-exact', 'viewer');
-      const results = await Promise.all(Array.from({ length: 500 }, (_, i) =>
-        call(`${(i % 2 === 0 ? a : b).url}/v1/orders?limit=1`, { headers: { 'X-API-Key': key } })));
+      const results = await Promise.all(
+        Array.from({ length: 500 }, (_, i) => call(`${(i % 2 === 0 ? a : b).url}/v1/orders?limit=1`, { headers: { 'X-API-Key': key } })),
+      );
       const ok = results.filter((r) => r.status === 200);
       const limited = results.filter((r) => r.status === 429);
       expect(ok.length).to.equal(50);
@@ -56,8 +57,8 @@ describe('gateway rate limiting (Redis)', function () {
 
     it('200 concurrent requests cost a few Redis calls; unspent hits are given back, so the count stays exact', async () => {
       const key = await createTenantKey(gw, 'tenant-lease', 'viewer');
-      const decisions = async (source: string) => (await gw.deps.metrics.rateLimitDecisions.get()).values
-        .filter((v) => v.labels.source === source).reduce((n, v) => n + v.value, 0);
+      const decisions = async (source: string) =>
+        (await gw.deps.metrics.rateLimitDecisions.get()).values.filter((v) => v.labels.source === source).reduce((n, v) => n + v.value, 0);
       const before = { redis: await decisions('redis'), lease: await decisions('lease') };
       const results = await Promise.all(Array.from({ length: 200 }, () => call(`${gw.url}/v1/orders?limit=1`, { headers: { 'X-API-Key': key } })));
       expect(results.map((r) => r.status).filter((s) => s !== 200)).to.deep.equal([]);
@@ -77,8 +78,12 @@ describe('gateway rate limiting (Redis)', function () {
     let gw: RunningGateway;
     before(async () => {
       gw = await gateway({
-        RATE_LIMIT_READ_PER_MIN: '5', RATE_LIMIT_WRITE_PER_MIN: '3', RATE_LIMIT_AUTH_PER_MIN: '2', RATE_LIMIT_IP_PER_MIN: '4',
-        RATE_LIMIT_IP_FAILURES_PER_MIN: '10', RATE_LIMIT_TENANT_OVERRIDES: JSON.stringify({ 'tenant-big': { read: 8 } }),
+        RATE_LIMIT_READ_PER_MIN: '5',
+        RATE_LIMIT_WRITE_PER_MIN: '3',
+        RATE_LIMIT_AUTH_PER_MIN: '2',
+        RATE_LIMIT_IP_PER_MIN: '4',
+        RATE_LIMIT_IP_FAILURES_PER_MIN: '10',
+        RATE_LIMIT_TENANT_OVERRIDES: JSON.stringify({ 'tenant-big': { read: 8 } }),
       });
       await waitRedisReady(gw);
     });
@@ -134,7 +139,9 @@ describe('gateway rate limiting (Redis)', function () {
       const good = await createTenantKey(gw, 'tenant-bf', 'viewer');
       expect((await request(gw.url).get('/v1/orders').set('X-API-Key', good)).status).to.equal(200);
       for (let i = 0; i < 10; i++) {
-        const res = await request(gw.url).get('/v1/orders').set('X-API-Key', `sk_live_${randomBytes(8).toString('hex')}_${'B'.repeat(43)}`)
+        const res = await request(gw.url)
+          .get('/v1/orders')
+          .set('X-API-Key', `sk_live_${randomBytes(8).toString('hex')}_${'B'.repeat(43)}`)
           .set('X-Forwarded-For', `198.51.100.${i}`);
         expect(res.status).to.equal(401);
       }

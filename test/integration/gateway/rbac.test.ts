@@ -63,11 +63,23 @@ describe('gateway RBAC', function () {
       if (r.access === 'public') expect(PUBLIC_ALLOWED.has(r.path), `${name} is public but not on the allow-list`).to.equal(true);
     }
     // Every spec is mounted, and the walk saw them all.
-    for (const s of specs) expect(routes.some((r) => r.path === s.path && r.methods.includes(s.method)), `${s.method} ${s.path}`).to.equal(true);
+    for (const s of specs)
+      expect(
+        routes.some((r) => r.path === s.path && r.methods.includes(s.method)),
+        `${s.method} ${s.path}`,
+      ).to.equal(true);
   });
 
   it('an unannotated route makes the app refuse to start', () => {
-    const spec = { method: 'get', path: '/v1/x', rateClass: 'read', summary: '', tag: 'x', success: 200, handler() {} } as unknown as RouteSpec;
+    const spec = {
+      method: 'get',
+      path: '/v1/x',
+      rateClass: 'read',
+      summary: '',
+      tag: 'x',
+      success: 200,
+      handler() {},
+    } as unknown as RouteSpec;
     expect(() => assertDeclared([...specs, spec])).to.throw(/GET \/v1\/x declares no permission/);
     expect(() => assertDeclared([...specs, { ...spec, permission: 'orders:destroy' } as unknown as RouteSpec])).to.throw(/unknown permission/);
     expect(() => assertDeclared(specs)).to.not.throw();
@@ -101,7 +113,7 @@ describe('gateway RBAC', function () {
     }
   });
 
-  describe('tenancy: another tenant\'s id answers 404 with the body of a missing one, on every :id route', () => {
+  describe("tenancy: another tenant's id answers 404 with the body of a missing one, on every :id route", () => {
     const workers: RunningWorker[] = [];
     let keyA: string;
     let keyB: string;
@@ -117,7 +129,8 @@ describe('gateway RBAC', function () {
       const order = anOrder({ tenantId, items: [{ sku: ids.sku, quantity: 1, unitPriceMinor: 100 }] });
       const warranty = aWarranty({ tenantId, sku: ids.sku, orderId: order.id });
       const rows = {
-        order, warranty,
+        order,
+        warranty,
         operation: anOperation({ tenantId, resourceType: 'order', resourceId: order.id }),
         reservation: aReservation({ tenantId, orderId: order.id, lines: [{ sku: ids.sku, locationId: 'default', quantity: 1 }] }),
         ret: aReturn({ tenantId, orderId: order.id, lines: [{ sku: ids.sku, quantity: 1 }] }),
@@ -142,22 +155,31 @@ describe('gateway RBAC', function () {
     });
 
     /** The resource of tenant A each :id route can be pointed at, by the path before `:id`; a new resource must be added here. */
-    const foreignId = (path: string): string | undefined => ({
-      '/v1/orders/': ids.order,
-      '/v1/operations/': ids.operation,
-      '/v1/inventory/items/': ids.sku,
-      '/v1/inventory/reservations/': ids.reservation,
-      '/v1/returns/': ids.ret,
-      '/v1/shipments/': ids.shipment,
-      '/v1/warranties/': ids.warranty,
-      '/v1/warranty-claims/': ids.claim,
-      '/v1/api-keys/': ids.apiKey,
-    } as Record<string, string | undefined>)[path.slice(0, path.indexOf(':id'))];
+    const foreignId = (path: string): string | undefined =>
+      (
+        ({
+          '/v1/orders/': ids.order,
+          '/v1/operations/': ids.operation,
+          '/v1/inventory/items/': ids.sku,
+          '/v1/inventory/reservations/': ids.reservation,
+          '/v1/returns/': ids.ret,
+          '/v1/shipments/': ids.shipment,
+          '/v1/warranties/': ids.warranty,
+          '/v1/warranty-claims/': ids.claim,
+          '/v1/api-keys/': ids.apiKey,
+        }) as Record<string, string | undefined>
+      )[path.slice(0, path.indexOf(':id'))];
 
     /** A body the command accepts, so the request reaches Kafka and the worker. */
     const CANDIDATES: object[] = [
-      {}, { notes: 'changed' }, { to: 'confirmed' }, { delta: 5, reason: 'received' }, { reason: 'cross-tenant probe' },
-      { carrier: 'DHL', trackingNumber: 'T-1' }, { months: 6 }, { description: 'broken' },
+      {},
+      { notes: 'changed' },
+      { to: 'confirmed' },
+      { delta: 5, reason: 'received' },
+      { reason: 'cross-tenant probe' },
+      { carrier: 'DHL', trackingNumber: 'T-1' },
+      { months: 6 },
+      { description: 'broken' },
     ];
     const validBody = (spec: RouteSpec): object => {
       const def = commands.find((c) => c.route.method === spec.method && c.route.path === spec.path);
@@ -189,12 +211,20 @@ describe('gateway RBAC', function () {
         const name = `${spec.method.toUpperCase()} ${spec.path}`;
         if (spec.success === 202) {
           // Commands are accepted without revealing anything; the worker then finds nothing in tenant B.
-          if (a.status !== 202 || b.status !== 202) { failures.push(`${name}: ${a.status}/${b.status}`); continue; }
+          if (a.status !== 202 || b.status !== 202) {
+            failures.push(`${name}: ${a.status}/${b.status}`);
+            continue;
+          }
           const wait = async (loc: string) => (await request(gw.url).get(loc).set('X-API-Key', keyB).set('Prefer', 'wait=20')).body;
           const [opA, opB] = [await wait(a.headers.location!), await wait(b.headers.location!)];
-          const shape = (op: { status: string; error?: { type: string; status: number; title: string } }) =>
-            ({ status: op.status, type: op.error?.type, problemStatus: op.error?.status, title: op.error?.title });
-          if (JSON.stringify(shape(opA)) !== JSON.stringify(shape(opB))) failures.push(`${name}: foreign ${JSON.stringify(shape(opA))} ≠ missing ${JSON.stringify(shape(opB))}`);
+          const shape = (op: { status: string; error?: { type: string; status: number; title: string } }) => ({
+            status: op.status,
+            type: op.error?.type,
+            problemStatus: op.error?.status,
+            title: op.error?.title,
+          });
+          if (JSON.stringify(shape(opA)) !== JSON.stringify(shape(opB)))
+            failures.push(`${name}: foreign ${JSON.stringify(shape(opA))} ≠ missing ${JSON.stringify(shape(opB))}`);
           if (opA.status !== 'failed') failures.push(`${name}: a command on another tenant's resource ended ${opA.status}`);
         } else {
           if (a.status !== 404 || b.status !== 404) failures.push(`${name}: ${a.status}/${b.status}`);

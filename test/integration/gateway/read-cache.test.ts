@@ -14,13 +14,20 @@ describe('gateway read cache (PostgreSQL row_changed notifications)', function (
   let key: string;
   let otherKey: string;
 
-  const cacheCount = async (result: string) => (await gw.deps.metrics.readCache.get()).values
-    .filter((v) => v.labels.result === result).reduce((n, v) => n + v.value, 0);
+  const cacheCount = async (result: string) =>
+    (await gw.deps.metrics.readCache.get()).values.filter((v) => v.labels.result === result).reduce((n, v) => n + v.value, 0);
   const send = async (path: string, body: unknown) => {
-    const res = await fetch(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body) });
+    const res = await fetch(`${gw.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify(body),
+    });
     expect(res.status, await res.clone().text()).to.equal(202);
     const { id } = (await res.json()) as { id: string };
-    const op = (await (await fetch(`${gw.url}/v1/operations/${id}`, { headers: { 'x-api-key': key, prefer: 'wait=20' } })).json()) as { status: string; resource?: { id: string } };
+    const op = (await (await fetch(`${gw.url}/v1/operations/${id}`, { headers: { 'x-api-key': key, prefer: 'wait=20' } })).json()) as {
+      status: string;
+      resource?: { id: string };
+    };
     expect(op.status).to.equal('succeeded');
     return op.resource!.id;
   };
@@ -41,7 +48,11 @@ describe('gateway read cache (PostgreSQL row_changed notifications)', function (
   });
 
   it('answers repeated reads from the cache, and a command seen done shows in the very next read', async () => {
-    const orderId = await send('/v1/orders', { customerId: 'rc', currency: 'EUR', items: [{ sku: 'RC-1', quantity: 1, unitPriceMinor: 100 }] });
+    const orderId = await send('/v1/orders', {
+      customerId: 'rc',
+      currency: 'EUR',
+      items: [{ sku: 'RC-1', quantity: 1, unitPriceMinor: 100 }],
+    });
     const hits = await cacheCount('hit');
     expect((await getOrder(orderId)).body.status).to.equal('pending');
     expect((await getOrder(orderId)).body.status).to.equal('pending');
@@ -51,7 +62,11 @@ describe('gateway read cache (PostgreSQL row_changed notifications)', function (
   });
 
   it('drops a cached row changed by any writer, long before the safety TTL', async () => {
-    const orderId = await send('/v1/orders', { customerId: 'rc2', currency: 'EUR', items: [{ sku: 'RC-1', quantity: 1, unitPriceMinor: 100 }] });
+    const orderId = await send('/v1/orders', {
+      customerId: 'rc2',
+      currency: 'EUR',
+      items: [{ sku: 'RC-1', quantity: 1, unitPriceMinor: 100 }],
+    });
     expect((await getOrder(orderId)).body.notes).to.equal(null);
     expect((await getOrder(orderId)).body.notes).to.equal(null);
     await gw.deps.orm.em.getConnection().execute('update orders set notes = ? where id = ?', ['changed behind the gateway', orderId]);
@@ -60,7 +75,11 @@ describe('gateway read cache (PostgreSQL row_changed notifications)', function (
   });
 
   it('never serves a cached row to another tenant', async () => {
-    const orderId = await send('/v1/orders', { customerId: 'rc3', currency: 'EUR', items: [{ sku: 'RC-1', quantity: 1, unitPriceMinor: 100 }] });
+    const orderId = await send('/v1/orders', {
+      customerId: 'rc3',
+      currency: 'EUR',
+      items: [{ sku: 'RC-1', quantity: 1, unitPriceMinor: 100 }],
+    });
     expect((await getOrder(orderId)).status).to.equal(200);
     expect((await getOrder(orderId)).status).to.equal(200);
     const intruder = await getOrder(orderId, otherKey);

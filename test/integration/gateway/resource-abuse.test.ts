@@ -8,7 +8,9 @@ describe('security: resource abuse', function () {
 
   describe('public /readyz', () => {
     let gw: RunningGateway;
-    before(async () => { gw = await gateway(); });
+    before(async () => {
+      gw = await gateway();
+    });
     after(async () => gw?.close());
 
     it('200 probes, 50 at a time, cost one round of dependency checks per 2 s (one Kafka admin connection), not 200', async () => {
@@ -16,7 +18,10 @@ describe('security: resource abuse', function () {
       const started = Date.now();
       const kafka = gw.deps.kafka;
       const original = kafka.admin.bind(kafka);
-      kafka.admin = (...a: Parameters<typeof kafka.admin>) => { admins += 1; return original(...a); };
+      kafka.admin = (...a: Parameters<typeof kafka.admin>) => {
+        admins += 1;
+        return original(...a);
+      };
       try {
         for (let wave = 0; wave < 4; wave++) {
           const res = await Promise.all(Array.from({ length: 50 }, () => call(`${gw.url}/readyz`)));
@@ -26,11 +31,13 @@ describe('security: resource abuse', function () {
         kafka.admin = original;
       }
       // One round per 2 s cache interval at most (one in all unless this machine is very slow).
-      expect(admins).to.be.at.least(1).and.at.most(1 + Math.floor((Date.now() - started) / 2000));
+      expect(admins)
+        .to.be.at.least(1)
+        .and.at.most(1 + Math.floor((Date.now() - started) / 2000));
     });
   });
 
-  describe('free keys do not multiply a tenant\'s budget', () => {
+  describe("free keys do not multiply a tenant's budget", () => {
     let gw: RunningGateway;
     before(async () => {
       gw = await gateway({ RATE_LIMIT_READ_PER_MIN: '10', RATE_LIMIT_TENANT_READ_PER_MIN: '15' });
@@ -60,13 +67,16 @@ describe('security: resource abuse', function () {
 
   describe('Prefer: wait is capped per principal', () => {
     let gw: RunningGateway;
-    before(async () => { gw = await gateway({ OPERATION_MAX_WAITS_PER_PRINCIPAL: '2' }); });
+    before(async () => {
+      gw = await gateway({ OPERATION_MAX_WAITS_PER_PRINCIPAL: '2' });
+    });
     after(async () => gw?.close());
 
     it('five concurrent long-polls on an operation no worker finishes: two wait, three are answered at once', async () => {
       const key = await createTenantKey(gw, 'tenant-waits', 'operator');
       const accepted = await call(`${gw.url}/v1/orders`, {
-        method: 'POST', headers: { 'X-API-Key': key },
+        method: 'POST',
+        headers: { 'X-API-Key': key },
         body: { customerId: 'c', currency: 'EUR', items: [{ sku: 'W-1', quantity: 1, unitPriceMinor: 1 }] },
       });
       expect(accepted.status).to.equal(202);

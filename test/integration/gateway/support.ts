@@ -8,15 +8,18 @@ import type { GatewayServices } from '../../../gateway/app';
  * generous limits unless the test sets its own.
  */
 export async function gateway(overrides: Record<string, string> = {}, services?: Partial<GatewayServices>): Promise<RunningGateway> {
-  return startGateway({
-    REDIS_KEY_PREFIX: `test-${randomBytes(4).toString('hex')}:`,
-    RATE_LIMIT_READ_PER_MIN: '100000',
-    RATE_LIMIT_WRITE_PER_MIN: '100000',
-    RATE_LIMIT_AUTH_PER_MIN: '100000',
-    RATE_LIMIT_IP_PER_MIN: '100000',
-    RATE_LIMIT_IP_FAILURES_PER_MIN: '100000',
-    ...overrides,
-  }, services);
+  return startGateway(
+    {
+      REDIS_KEY_PREFIX: `test-${randomBytes(4).toString('hex')}:`,
+      RATE_LIMIT_READ_PER_MIN: '100000',
+      RATE_LIMIT_WRITE_PER_MIN: '100000',
+      RATE_LIMIT_AUTH_PER_MIN: '100000',
+      RATE_LIMIT_IP_PER_MIN: '100000',
+      RATE_LIMIT_IP_FAILURES_PER_MIN: '100000',
+      ...overrides,
+    },
+    services,
+  );
 }
 
 export async function waitRedisReady(gw: RunningGateway): Promise<void> {
@@ -32,8 +35,13 @@ export async function topicSize(admin: Admin, topic: string): Promise<number> {
 
 export function isProblem(res: { status: number; headers: Record<string, string>; body: unknown }): boolean {
   const b = res.body as Record<string, unknown>;
-  return /^application\/problem\+json/.test(res.headers['content-type'] ?? '')
-    && b.status === res.status && typeof b.type === 'string' && typeof b.title === 'string' && typeof b.detail === 'string';
+  return (
+    /^application\/problem\+json/.test(res.headers['content-type'] ?? '') &&
+    b.status === res.status &&
+    typeof b.type === 'string' &&
+    typeof b.title === 'string' &&
+    typeof b.detail === 'string'
+  );
 }
 
 /** A value that fits the route's `:id` (a UUID, or a SKU for inventory items). */
@@ -54,6 +62,10 @@ export async function call(url: string, init: { method?: string; headers?: Recor
   });
   const text = await res.text();
   let body: unknown = text;
-  try { body = JSON.parse(text); } catch { /* not JSON */ }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
   return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body };
 }

@@ -39,9 +39,26 @@ describe('metrics on /metrics of the running processes', function () {
       const scrape = async () => series((await request(url).get('/metrics')).text, 'stateset_auth_failures_total');
       const before = await scrape();
       const sends: Promise<unknown>[] = [];
-      for (let i = 0; i < 40; i++) sends.push(request(gw.url).get('/v1/orders').set('X-API-Key', `not-a-key-${i}`).then((r) => expect(r.status).to.equal(401)));
-      for (let i = 0; i < 30; i++) sends.push(request(gw.url).get('/v1/orders').set('X-API-Key', `sk_live_${'0'.repeat(15)}${i % 10}_${'A'.repeat(43)}`).then((r) => expect(r.status).to.equal(401)));
-      for (let i = 0; i < 30; i++) sends.push(request(gw.url).get('/v1/orders').then((r) => expect(r.status).to.equal(401)));
+      for (let i = 0; i < 40; i++)
+        sends.push(
+          request(gw.url)
+            .get('/v1/orders')
+            .set('X-API-Key', `not-a-key-${i}`)
+            .then((r) => expect(r.status).to.equal(401)),
+        );
+      for (let i = 0; i < 30; i++)
+        sends.push(
+          request(gw.url)
+            .get('/v1/orders')
+            .set('X-API-Key', `sk_live_${'0'.repeat(15)}${i % 10}_${'A'.repeat(43)}`)
+            .then((r) => expect(r.status).to.equal(401)),
+        );
+      for (let i = 0; i < 30; i++)
+        sends.push(
+          request(gw.url)
+            .get('/v1/orders')
+            .then((r) => expect(r.status).to.equal(401)),
+        );
       await Promise.all(sends);
       const after = await scrape();
       const delta = (...l: string[]) => sum(after, ...l) - sum(before, ...l);
@@ -57,7 +74,10 @@ describe('metrics on /metrics of the running processes', function () {
 
   it('a worker exposes its own metrics with its service label', async () => {
     const key = await createTenantKey(gw, 'tenant-metrics');
-    const res = await request(gw.url).post('/v1/orders').set('X-API-Key', key).send({ customerId: 'm', currency: 'EUR', items: [{ sku: 'M', quantity: 1, unitPriceMinor: 1 }] });
+    const res = await request(gw.url)
+      .post('/v1/orders')
+      .set('X-API-Key', key)
+      .send({ customerId: 'm', currency: 'EUR', items: [{ sku: 'M', quantity: 1, unitPriceMinor: 1 }] });
     await request(gw.url).get(String(res.headers.location)).set('X-API-Key', key).set('Prefer', 'wait=20');
     const server = await startMetricsServer(worker.deps.metrics.registry, '127.0.0.1', 0);
     try {
@@ -74,7 +94,11 @@ describe('metrics on /metrics of the running processes', function () {
 
   it('the gateway counts requests by route template, never by raw path', async () => {
     await request(gw.url).get('/v1/orders/00000000-0000-4000-8000-000000000001');
-    const text = (await request(gw.url).get('/metrics').set('X-API-Key', await createTenantKey(gw, 'tenant-metrics'))).text;
+    const text = (
+      await request(gw.url)
+        .get('/metrics')
+        .set('X-API-Key', await createTenantKey(gw, 'tenant-metrics'))
+    ).text;
     expect(text).to.include('route="/v1/orders/:id"');
     expect(text).to.not.include('00000000-0000-4000-8000-000000000001');
   });

@@ -38,7 +38,14 @@ describe('outbox relay: several relays over one outbox publish each row exactly 
         const key = `k${i % KEYS}`;
         const record = buildAuditRecord({ action: 'relay.test', outcome: 'success', tenantId: key, details: { seq: i } });
         tuples.push('(?, ?, ?, ?, ?::jsonb, ?::jsonb, now())');
-        values.push(topic, key, 'audit', AUDIT_SCHEMA_FILE, JSON.stringify(record), JSON.stringify({ 'event-id': record.eventId, 'event-type': 'audit.relay.test' }));
+        values.push(
+          topic,
+          key,
+          'audit',
+          AUDIT_SCHEMA_FILE,
+          JSON.stringify(record),
+          JSON.stringify({ 'event-id': record.eventId, 'event-type': 'audit.relay.test' }),
+        );
       }
       await em.execute(`insert into outbox (topic, message_key, record_name, schema_file, payload, headers, created_at) values ${tuples.join(', ')}`, values);
     }
@@ -55,10 +62,14 @@ describe('outbox relay: several relays over one outbox publish each row exactly 
       relay.start();
     }
     const deps = containers[0]!;
-    await waitFor('outbox drained', async () => {
-      const [row] = await deps.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from outbox where topic = ? and published_at is null', [topic]);
-      return Number(row?.n) === 0;
-    }, 90_000);
+    await waitFor(
+      'outbox drained',
+      async () => {
+        const [row] = await deps.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from outbox where topic = ? and published_at is null', [topic]);
+        return Number(row?.n) === 0;
+      },
+      90_000,
+    );
     const messages = await readTopic(deps.kafka, topic, 60_000);
     const ids = messages.map((m) => m.headers['event-id']);
     expect(messages.length, 'messages on the topic').to.equal(ROWS);
@@ -77,7 +88,10 @@ describe('outbox relay: several relays over one outbox publish each row exactly 
     const [again] = await deps.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from outbox where topic = ? and publish_attempts > 1', [topic]);
     expect(await republished(), 'counted re-publishes').to.equal(Number(again?.n));
     const published = await Promise.all(containers.map(async (d) => (await d.metrics.outboxPublished.get()).values.reduce((n, v) => n + v.value, 0)));
-    expect(published.reduce((a, b) => a + b, 0), 'rows published by the three relays together').to.equal(ROWS);
+    expect(
+      published.reduce((a, b) => a + b, 0),
+      'rows published by the three relays together',
+    ).to.equal(ROWS);
   });
 
   it('a relay that stopped between publishing and marking re-publishes only that batch, and counts it', async () => {
@@ -85,9 +99,11 @@ describe('outbox relay: several relays over one outbox publish each row exactly 
     const em = deps.orm.em.fork();
     const record = buildAuditRecord({ action: 'relay.test', outcome: 'success', tenantId: 'k-crash', details: { seq: 0 } });
     // As a crashed relay leaves it: publish counted, never marked.
-    await em.execute(`insert into outbox (topic, message_key, record_name, schema_file, payload, headers, created_at, publish_attempts)
+    await em.execute(
+      `insert into outbox (topic, message_key, record_name, schema_file, payload, headers, created_at, publish_attempts)
       values (?, 'k-crash', 'audit', ?, ?::jsonb, ?::jsonb, now(), 1)`,
-    [topic, AUDIT_SCHEMA_FILE, JSON.stringify(record), JSON.stringify({ 'event-id': record.eventId, 'event-type': 'audit.relay.test' })]);
+      [topic, AUDIT_SCHEMA_FILE, JSON.stringify(record), JSON.stringify({ 'event-id': record.eventId, 'event-type': 'audit.relay.test' })],
+    );
     const before = await republished();
     await waitFor('re-published', async () => (await republished()) === before + 1, 20_000);
     const messages = await readTopic(deps.kafka, topic, 60_000);

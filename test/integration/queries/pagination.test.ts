@@ -17,7 +17,13 @@ describe('queries: tenant-scoped lists with cursor pagination', function () {
     worker = await startWorker('orders');
     key = await createTenantKey(gw, 'tenant-pages');
     const payload = (orderId: string, customerId: string) => ({
-      orderId, customerId, currency: 'EUR', items: [{ sku: 'P', quantity: 1, unitPriceMinor: 1 }], shippingAddress: null, billingAddress: null, notes: null,
+      orderId,
+      customerId,
+      currency: 'EUR',
+      items: [{ sku: 'P', quantity: 1, unitPriceMinor: 1 }],
+      shippingAddress: null,
+      billingAddress: null,
+      notes: null,
     });
     for (let i = 0; i < 7; i++) {
       const id = randomUUID();
@@ -32,12 +38,15 @@ describe('queries: tenant-scoped lists with cursor pagination', function () {
     await gw?.close();
   });
 
-  it('walks every page once, newest first, only the caller\'s tenant', async () => {
+  it("walks every page once, newest first, only the caller's tenant", async () => {
     const seen: { id: string; createdAt: string }[] = [];
     let cursor: string | null = null;
     const sizes: number[] = [];
     do {
-      const res: request.Response = await request(gw.url).get('/v1/orders').query({ limit: 3, ...(cursor ? { cursor } : {}) }).set('X-API-Key', key);
+      const res: request.Response = await request(gw.url)
+        .get('/v1/orders')
+        .query({ limit: 3, ...(cursor ? { cursor } : {}) })
+        .set('X-API-Key', key);
       expect(res.status).to.equal(200);
       sizes.push(res.body.data.length);
       seen.push(...res.body.data);

@@ -36,7 +36,8 @@ describe('worker: crash after the transaction committed, before the offsets', fu
   it('a fresh worker re-reads the batch and applies nothing twice', async () => {
     // Worker A "crashes" every time between the commit of a transaction and the commit of its offsets.
     a = await runWorker(depsA, {
-      domain: 'orders', handlers: workerOptions('orders', depsA.config).handlers,
+      domain: 'orders',
+      handlers: workerOptions('orders', depsA.config).handlers,
       hooks: {
         beforeOffsetCommit: () => {
           crashes++;
@@ -45,13 +46,23 @@ describe('worker: crash after the transaction committed, before the offsets', fu
       },
     });
     const orderIds = Array.from({ length: 40 }, () => randomUUID());
-    const pub = await publishBatch(depsA, 'orders', randomUUID(), orderIds.map((id) => ({ type: 'order.create.v1', payload: orderPayload(id) })), tenantId);
+    const pub = await publishBatch(
+      depsA,
+      'orders',
+      randomUUID(),
+      orderIds.map((id) => ({ type: 'order.create.v1', payload: orderPayload(id) })),
+      tenantId,
+    );
     const end = Number(pub.offsets.at(-1)) + 1;
 
-    await waitFor('A applied the batch', async () => {
-      const e = await effects(depsA, pub.operationIds, orderIds);
-      return pub.operationIds.every((op) => e.status.get(op) === 'succeeded');
-    }, 60_000);
+    await waitFor(
+      'A applied the batch',
+      async () => {
+        const e = await effects(depsA, pub.operationIds, orderIds);
+        return pub.operationIds.every((op) => e.status.get(op) === 'succeeded');
+      },
+      60_000,
+    );
     expect(crashes).to.be.greaterThan(0);
     await a.stop();
     a = undefined;

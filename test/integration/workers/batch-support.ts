@@ -32,11 +32,16 @@ export async function publishBatch(deps: Deps, domain: Domain, key: string, cmds
     const def = findCommand(c.type);
     if (!def) throw new Error(`unknown command ${c.type}`);
     messages.push({
-      topic, key,
+      topic,
+      key,
       value: c.value ?? (await deps.codec.encode(topic, def.schemaFile, c.payload ?? {})),
       headers: toKafkaHeaders({
-        'operation-id': operationIds[i]!, 'command-type': c.type, 'tenant-id': tenantId, principal: 'test',
-        'request-id': `test-${operationIds[i]}`, 'occurred-at': new Date().toISOString(),
+        'operation-id': operationIds[i]!,
+        'command-type': c.type,
+        'tenant-id': tenantId,
+        principal: 'test',
+        'request-id': `test-${operationIds[i]}`,
+        'occurred-at': new Date().toISOString(),
       }),
     });
   }
@@ -73,24 +78,40 @@ export async function committedOffset(deps: Deps, domain: Domain, partition: num
 }
 
 export const orderPayload = (orderId: string, customerId = 'c-batch') => ({
-  orderId, customerId, currency: 'EUR', items: [{ sku: 'A', quantity: 2, unitPriceMinor: 150 }],
-  shippingAddress: null, billingAddress: null, notes: null,
+  orderId,
+  customerId,
+  currency: 'EUR',
+  items: [{ sku: 'A', quantity: 2, unitPriceMinor: 150 }],
+  shippingAddress: null,
+  billingAddress: null,
+  notes: null,
 });
 
 /** Per operation: order rows, operation status, order.created and command.succeeded outbox rows, inbox rows. */
 export async function effects(deps: Deps, operationIds: string[], orderIds: string[]) {
   const conn = deps.orm.em.fork().getConnection();
   const list = (ids: string[]) => `{${ids.join(',')}}`;
-  const rows = async (sql: string, ids: string[]) =>
-    new Map((await conn.execute<{ k: string; n: string }[]>(sql, [list(ids)])).map((r) => [r.k, Number(r.n)]));
+  const rows = async (sql: string, ids: string[]) => new Map((await conn.execute<{ k: string; n: string }[]>(sql, [list(ids)])).map((r) => [r.k, Number(r.n)]));
   return {
     orders: await rows(`select id::text as k, count(*) as n from orders where id = any(?::uuid[]) group by id`, orderIds),
-    created: await rows(`select payload->>'orderId' as k, count(*) as n from outbox
-      where headers->>'event-type' = 'order.created.v1' and payload->>'orderId' = any(?::text[]) group by 1`, orderIds),
-    succeededAudits: await rows(`select headers->>'operation-id' as k, count(*) as n from outbox
-      where headers->>'event-type' = 'audit.command.succeeded' and headers->>'operation-id' = any(?::text[]) group by 1`, operationIds),
-    inbox: await rows(`select message_id::text as k, count(*) as n from inbox where consumer = 'orders' and message_id = any(?::uuid[]) group by 1`, operationIds),
-    status: new Map((await conn.execute<{ id: string; status: string }[]>(
-      `select id::text as id, status from operations where id = any(?::uuid[])`, [list(operationIds)])).map((r) => [r.id, r.status])),
+    created: await rows(
+      `select payload->>'orderId' as k, count(*) as n from outbox
+      where headers->>'event-type' = 'order.created.v1' and payload->>'orderId' = any(?::text[]) group by 1`,
+      orderIds,
+    ),
+    succeededAudits: await rows(
+      `select headers->>'operation-id' as k, count(*) as n from outbox
+      where headers->>'event-type' = 'audit.command.succeeded' and headers->>'operation-id' = any(?::text[]) group by 1`,
+      operationIds,
+    ),
+    inbox: await rows(
+      `select message_id::text as k, count(*) as n from inbox where consumer = 'orders' and message_id = any(?::uuid[]) group by 1`,
+      operationIds,
+    ),
+    status: new Map(
+      (
+        await conn.execute<{ id: string; status: string }[]>(`select id::text as id, status from operations where id = any(?::uuid[])`, [list(operationIds)])
+      ).map((r) => [r.id, r.status]),
+    ),
   };
 }

@@ -49,7 +49,8 @@ describe('worker: a batch per partition in one transaction', function () {
 
   /** The committed units (transactions or DLQ writes) that settled these offsets, as offset lists. */
   const unitsOf = (partition: number, offsets: string[]) =>
-    work.filter((w) => w.topic === deps.topics.commands('orders') && w.partition === partition && w.offsets.some((o) => offsets.includes(o)))
+    work
+      .filter((w) => w.topic === deps.topics.commands('orders') && w.partition === partition && w.offsets.some((o) => offsets.includes(o)))
       .map((w) => w.offsets);
   const committedThrough = (partition: number, offset: string) => () =>
     Promise.resolve(work.some((w) => w.partition === partition && w.offsets.includes(offset)));
@@ -69,15 +70,19 @@ describe('worker: a batch per partition in one transaction', function () {
     it(`${poison} in the middle of 50 commands: the 49 others applied exactly once, the poison in the DLQ`, async () => {
       const orderIds = Array.from({ length: 50 }, () => randomUUID());
       const cmds: BatchCommand[] = orderIds.map((id) => ({ type: 'order.create.v1', payload: orderPayload(id) }));
-      cmds[25] = poison === 'an undecodable value'
-        ? { type: 'order.create.v1', value: Buffer.from('definitely not avro') }
-        : { type: 'order.create.v1', payload: orderPayload(orderIds[25]!, 'bug') };
+      cmds[25] =
+        poison === 'an undecodable value'
+          ? { type: 'order.create.v1', value: Buffer.from('definitely not avro') }
+          : { type: 'order.create.v1', payload: orderPayload(orderIds[25]!, 'bug') };
       bugAttempts = 0;
       const pub = await publishBatch(deps, 'orders', randomUUID(), cmds, tenantId);
       await waitFor('the whole batch settled', committedThrough(pub.partition, pub.offsets[49]!), 60_000);
 
       const good = pub.operationIds.filter((_, i) => i !== 25);
-      await expectApplied(good, orderIds.filter((_, i) => i !== 25));
+      await expectApplied(
+        good,
+        orderIds.filter((_, i) => i !== 25),
+      );
       const e = await effects(deps, [pub.operationIds[25]!], [orderIds[25]!]);
       expect(e.status.get(pub.operationIds[25]!), 'the poison has no operation outcome').to.equal(undefined);
       expect(e.orders.get(orderIds[25]!) ?? 0).to.equal(0);
@@ -85,7 +90,8 @@ describe('worker: a batch per partition in one transaction', function () {
       if (poison === 'an unexpected handler error') expect(bugAttempts, 'tries before the DLQ').to.equal(5);
 
       const dlq = await waitFor('poison in DLQ', async () =>
-        (await readTopic(deps.kafka, deps.topics.dlq('orders'))).find((m) => m.headers['operation-id'] === pub.operationIds[25]));
+        (await readTopic(deps.kafka, deps.topics.dlq('orders'))).find((m) => m.headers['operation-id'] === pub.operationIds[25]),
+      );
       expect(dlq.headers['dlq-original-offset']).to.equal(pub.offsets[25]);
       expect(dlq.headers['dlq-original-partition']).to.equal(String(pub.partition));
       expect(dlq.headers['dlq-reason']).to.match(poison === 'an undecodable value' ? /undecodable|poison|magic/i : /simulated bug/);
@@ -94,7 +100,13 @@ describe('worker: a batch per partition in one transaction', function () {
       const units = unitsOf(pub.partition, pub.offsets);
       expect(Math.max(...units.map((u) => u.length)), JSON.stringify(units)).to.be.at.least(20);
       expect(units.find((u) => u.includes(pub.offsets[25]!))).to.deep.equal([pub.offsets[25]]);
-      expect(units.flat().filter((o) => pub.offsets.includes(o)).sort(), 'each offset settled once').to.deep.equal([...pub.offsets].sort());
+      expect(
+        units
+          .flat()
+          .filter((o) => pub.offsets.includes(o))
+          .sort(),
+        'each offset settled once',
+      ).to.deep.equal([...pub.offsets].sort());
     });
   }
 
@@ -121,8 +133,11 @@ describe('worker: a batch per partition in one transaction', function () {
     expect((await em.findOneOrFail(Order, { id: a })).status).to.equal('confirmed');
     expect((await em.findOneOrFail(Order, { id: b })).status, 'the refused command changed nothing').to.equal('pending');
     expect(await em.count(Order, { id: { $in: [a, b, c, ...filler] } })).to.equal(13);
-    const [failedAudit] = await em.getConnection().execute<{ n: string }[]>(
-      `select count(*) as n from outbox where headers->>'event-type' = 'audit.command.failed' and headers->>'operation-id' = ?`, [pub.operationIds[failedIndex]]);
+    const [failedAudit] = await em
+      .getConnection()
+      .execute<{ n: string }[]>(`select count(*) as n from outbox where headers->>'event-type' = 'audit.command.failed' and headers->>'operation-id' = ?`, [
+        pub.operationIds[failedIndex],
+      ]);
     expect(Number(failedAudit!.n)).to.equal(1);
     const units = unitsOf(pub.partition, pub.offsets);
     expect(units.find((u) => u.includes(pub.offsets[failedIndex]!))).to.deep.equal([pub.offsets[failedIndex]]);
@@ -137,7 +152,13 @@ describe('worker: a batch per partition in one transaction', function () {
     });
     try {
       const orderIds = Array.from({ length: 60 }, () => randomUUID());
-      const pub = await publishBatch(deps, 'orders', randomUUID(), orderIds.map((id) => ({ type: 'order.create.v1', payload: orderPayload(id) })), tenantId);
+      const pub = await publishBatch(
+        deps,
+        'orders',
+        randomUUID(),
+        orderIds.map((id) => ({ type: 'order.create.v1', payload: orderPayload(id) })),
+        tenantId,
+      );
       await waitFor('batch settled', committedThrough(pub.partition, pub.offsets.at(-1)!), 30_000);
       expect(unitsOf(pub.partition, pub.offsets), 'one transaction').to.deep.equal([pub.offsets]);
       // statements are schema-qualified: insert into "<schema>"."inbox" …; BEGIN and COMMIT do not pass through onQuery
@@ -184,15 +205,27 @@ describe('worker: handlers in one batch read what earlier ones wrote (inventory)
   it('several adjustments of one balance in one batch add up (no lost update)', async () => {
     const sku = `B-${randomUUID().slice(0, 8)}`;
     const deltas = [5, 7, -2, 10, -4, 3];
-    const pub = await publishBatch(deps, 'inventory', sku, [
-      { type: 'inventory.item.create.v1', payload: { sku, name: 'batch item', description: null } },
-      ...deltas.map((delta) => ({ type: 'inventory.adjust.v1', payload: { sku, locationId: 'main', delta, reason: 'count' } })),
-    ], 'tenant-batch');
+    const pub = await publishBatch(
+      deps,
+      'inventory',
+      sku,
+      [
+        { type: 'inventory.item.create.v1', payload: { sku, name: 'batch item', description: null } },
+        ...deltas.map((delta) => ({ type: 'inventory.adjust.v1', payload: { sku, locationId: 'main', delta, reason: 'count' } })),
+      ],
+      'tenant-batch',
+    );
     const conn = deps.orm.em.fork().getConnection();
-    await waitFor('all applied', async () => {
-      const [r] = await conn.execute<{ n: string }[]>(`select count(*) as n from operations where id = any(?::uuid[]) and status = 'succeeded'`, [`{${pub.operationIds.join(',')}}`]);
-      return Number(r!.n) === pub.operationIds.length;
-    }, 30_000);
+    await waitFor(
+      'all applied',
+      async () => {
+        const [r] = await conn.execute<{ n: string }[]>(`select count(*) as n from operations where id = any(?::uuid[]) and status = 'succeeded'`, [
+          `{${pub.operationIds.join(',')}}`,
+        ]);
+        return Number(r!.n) === pub.operationIds.length;
+      },
+      30_000,
+    );
     const balance = await deps.orm.em.fork().findOneOrFail(InventoryBalance, { tenantId: 'tenant-batch', sku, locationId: 'main' });
     expect(balance.onHand).to.equal(deltas.reduce((a, b) => a + b, 0));
   });

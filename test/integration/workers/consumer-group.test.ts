@@ -14,17 +14,21 @@ describe('two orders workers in one consumer group', function () {
     a = await startWorker('orders');
     b = await startWorker('orders');
     // Both members joined and partitions are spread before the commands arrive.
-    await waitFor('group balanced', async () => {
-      const admin = a.deps.kafka.admin();
-      await admin.connect();
-      try {
-        const groupId = `${a.deps.config.KAFKA_TOPIC_PREFIX}stateset.worker.orders`;
-        const { groups } = await admin.describeGroups([groupId]);
-        return groups[0]?.state === 'Stable' && groups[0].members.length === 2;
-      } finally {
-        await admin.disconnect();
-      }
-    }, 60_000);
+    await waitFor(
+      'group balanced',
+      async () => {
+        const admin = a.deps.kafka.admin();
+        await admin.connect();
+        try {
+          const groupId = `${a.deps.config.KAFKA_TOPIC_PREFIX}stateset.worker.orders`;
+          const { groups } = await admin.describeGroups([groupId]);
+          return groups[0]?.state === 'Stable' && groups[0].members.length === 2;
+        } finally {
+          await admin.disconnect();
+        }
+      },
+      60_000,
+    );
   });
   after(async () => {
     await a?.close();
@@ -34,16 +38,34 @@ describe('two orders workers in one consumer group', function () {
   it('share the partitions and process every command exactly once', async () => {
     const ops: string[] = [];
     for (let i = 0; i < 30; i++) {
-      ops.push(await publishCommand(a.deps, 'order.create.v1', {
-        orderId: randomUUID(), customerId: `c-${i}`, currency: 'EUR', items: [{ sku: 'A', quantity: 1, unitPriceMinor: 1 }],
-        shippingAddress: null, billingAddress: null, notes: null,
-      }, { tenantId }));
+      ops.push(
+        await publishCommand(
+          a.deps,
+          'order.create.v1',
+          {
+            orderId: randomUUID(),
+            customerId: `c-${i}`,
+            currency: 'EUR',
+            items: [{ sku: 'A', quantity: 1, unitPriceMinor: 1 }],
+            shippingAddress: null,
+            billingAddress: null,
+            notes: null,
+          },
+          { tenantId },
+        ),
+      );
     }
     const conn = a.deps.orm.em.fork().getConnection();
-    await waitFor('all 30 succeeded', async () => {
-      const [r] = await conn.execute<{ n: string }[]>(`select count(*) as n from operations where id = any(?::uuid[]) and status = 'succeeded'`, [`{${ops.join(',')}}`]);
-      return Number(r!.n) === 30;
-    }, 60_000);
+    await waitFor(
+      'all 30 succeeded',
+      async () => {
+        const [r] = await conn.execute<{ n: string }[]>(`select count(*) as n from operations where id = any(?::uuid[]) and status = 'succeeded'`, [
+          `{${ops.join(',')}}`,
+        ]);
+        return Number(r!.n) === 30;
+      },
+      60_000,
+    );
     const processed = async (w: RunningWorker) =>
       (await w.deps.metrics.workerCommands.get()).values.filter((v) => v.labels.outcome === 'succeeded').reduce((n, v) => n + v.value, 0);
     const [na, nb] = [await processed(a), await processed(b)];

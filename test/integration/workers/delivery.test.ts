@@ -8,8 +8,13 @@ import { toKafkaHeaders } from '../../../shared/kafka';
 
 const tenantId = 'tenant-delivery';
 const orderPayload = (orderId: string) => ({
-  orderId, customerId: 'c-1', currency: 'EUR', items: [{ sku: 'A', quantity: 1, unitPriceMinor: 100 }],
-  shippingAddress: null, billingAddress: null, notes: null,
+  orderId,
+  customerId: 'c-1',
+  currency: 'EUR',
+  items: [{ sku: 'A', quantity: 1, unitPriceMinor: 100 }],
+  shippingAddress: null,
+  billingAddress: null,
+  notes: null,
 });
 
 describe('worker delivery semantics (real Kafka, registry, PostgreSQL)', function () {
@@ -39,11 +44,14 @@ describe('worker delivery semantics (real Kafka, registry, PostgreSQL)', functio
     const em = w1.deps.orm.em.fork();
     expect(await em.count(Order, { id: orderId })).to.equal(1);
     expect(await em.count(Inbox, { messageId: operationId })).to.equal(1);
-    const events = await em.getConnection().execute<{ n: string }[]>(
-      `select count(*) as n from outbox where headers->>'event-type' = 'order.created.v1' and payload->>'orderId' = ?`, [orderId]);
+    const events = await em
+      .getConnection()
+      .execute<{ n: string }[]>(`select count(*) as n from outbox where headers->>'event-type' = 'order.created.v1' and payload->>'orderId' = ?`, [orderId]);
     expect(Number(events[0]!.n)).to.equal(1);
     await waitFor('outbox published', async () => (await em.fork().count(Outbox, { publishedAt: null })) === 0);
-    const published = (await readTopic(w1.deps.kafka, w1.deps.topics.events('orders'))).filter((m) => m.key === orderId && m.headers['event-type'] === 'order.created.v1');
+    const published = (await readTopic(w1.deps.kafka, w1.deps.topics.events('orders'))).filter(
+      (m) => m.key === orderId && m.headers['event-type'] === 'order.created.v1',
+    );
     expect(published).to.have.length(1);
   });
 
@@ -51,10 +59,21 @@ describe('worker delivery semantics (real Kafka, registry, PostgreSQL)', functio
     const key = randomUUID();
     const topic = w1.deps.topics.commands('orders');
     const poisonOp = randomUUID();
-    await w1.deps.publisher.send([{
-      topic, key, value: Buffer.from('definitely not avro'),
-      headers: toKafkaHeaders({ 'operation-id': poisonOp, 'command-type': 'order.create.v1', 'tenant-id': tenantId, principal: 'test', 'request-id': 'r', 'occurred-at': new Date().toISOString() }),
-    }]);
+    await w1.deps.publisher.send([
+      {
+        topic,
+        key,
+        value: Buffer.from('definitely not avro'),
+        headers: toKafkaHeaders({
+          'operation-id': poisonOp,
+          'command-type': 'order.create.v1',
+          'tenant-id': tenantId,
+          principal: 'test',
+          'request-id': 'r',
+          'occurred-at': new Date().toISOString(),
+        }),
+      },
+    ]);
     // Same key → same partition, right behind the poison message.
     const next = await publishCommand(w1.deps, 'order.create.v1', orderPayload(key), { tenantId });
     await waitFor('next message processed', async () => (await op(next))?.status === 'succeeded');
@@ -76,7 +95,9 @@ describe('worker delivery semantics (real Kafka, registry, PostgreSQL)', functio
     const topic = w1.deps.topics.commands('orders');
     const key = randomUUID();
     await w1.deps.publisher.send([{ topic, key, value: Buffer.from([0, 0, 0, 0, 1]), headers: {} }]);
-    const msg = await waitFor('headerless message in DLQ', async () => (await readTopic(w1.deps.kafka, w1.deps.topics.dlq('orders'))).find((m) => m.key === key));
+    const msg = await waitFor('headerless message in DLQ', async () =>
+      (await readTopic(w1.deps.kafka, w1.deps.topics.dlq('orders'))).find((m) => m.key === key),
+    );
     expect(msg.headers['dlq-reason']).to.match(/missing headers/);
   });
 
@@ -85,7 +106,10 @@ describe('worker delivery semantics (real Kafka, registry, PostgreSQL)', functio
     const created = await publishCommand(w1.deps, 'order.create.v1', orderPayload(orderId), { tenantId });
     await waitFor('created', async () => (await op(created))?.status === 'succeeded');
     const failing = await publishCommand(w1.deps, 'order.transition.v1', { orderId, to: 'delivered', reason: null }, { tenantId });
-    const failed = await waitFor('operation failed', async () => { const o = await op(failing); return o?.status === 'failed' ? o : null; });
+    const failed = await waitFor('operation failed', async () => {
+      const o = await op(failing);
+      return o?.status === 'failed' ? o : null;
+    });
     expect(failed.error).to.include({ status: 409, title: 'Invalid state transition' });
     expect((await w1.deps.orm.em.fork().findOneOrFail(Order, { id: orderId })).status).to.equal('pending');
   });

@@ -37,8 +37,21 @@ describe('published order contract (real PostgreSQL, Kafka)', function () {
     const id = randomUUID();
     const now = new Date();
     await returns.deps.orm.em.fork().insert(Order, {
-      id, tenantId, status: 'delivered', customerId: 'c', currency: 'EUR', items: [{ sku: 'PO-1', quantity: 2, unitPriceMinor: 100 }],
-      shippingAddress: null, billingAddress: null, notes: null, totalMinor: 200, holdReason: null, archivedAt: null, version: 1, createdAt: now, updatedAt: now,
+      id,
+      tenantId,
+      status: 'delivered',
+      customerId: 'c',
+      currency: 'EUR',
+      items: [{ sku: 'PO-1', quantity: 2, unitPriceMinor: 100 }],
+      shippingAddress: null,
+      billingAddress: null,
+      notes: null,
+      totalMinor: 200,
+      holdReason: null,
+      archivedAt: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
     } satisfies OrderRow);
     return id;
   };
@@ -67,7 +80,12 @@ describe('published order contract (real PostgreSQL, Kafka)', function () {
     await other.query('begin');
     try {
       await lockNowait(orderId);
-      const op = await publishCommand(returns.deps, 'return.request.v1', { returnId: randomUUID(), orderId, lines: [{ sku: 'PO-1', quantity: 1 }], reason: 'r' }, { tenantId });
+      const op = await publishCommand(
+        returns.deps,
+        'return.request.v1',
+        { returnId: randomUUID(), orderId, lines: [{ sku: 'PO-1', quantity: 1 }], reason: 'r' },
+        { tenantId },
+      );
       // A handler that locked the order would wait behind this transaction until the test timed out.
       const done = await waitFor('return requested', async () => {
         const row = await returns.deps.orm.em.fork().findOne(Operation, { id: op });
@@ -86,20 +104,36 @@ describe('published order contract (real PostgreSQL, Kafka)', function () {
     const firstHolds = new Promise<void>((r) => (firstDone = r));
     let release!: () => void;
     const commitFirst = new Promise<void>((r) => (release = r));
-    const request = (returnId: string, hold?: Promise<void>) => deps.orm.em.fork().transactional(async (tx) => {
-      const env = { kind: 'command' as const, messageId: randomUUID(), operationId: randomUUID(), commandType: 'return.request.v1', tenantId, principal: 'test', requestId: 'r', occurredAt: new Date() };
-      const outbox = new OutboxWriter(tx.fork({ clear: true, keepTransactionContext: true }), deps.topics);
-      await returnRequest.handle({ returnId, orderId, lines: [{ sku: 'PO-1', quantity: 2 }], reason: 'both' } as never, buildContext(deps, tx, outbox, env, { commandType: env.commandType }));
-      await tx.flush();
-      if (hold) {
-        firstDone();
-        await hold;
-      }
-    });
+    const request = (returnId: string, hold?: Promise<void>) =>
+      deps.orm.em.fork().transactional(async (tx) => {
+        const env = {
+          kind: 'command' as const,
+          messageId: randomUUID(),
+          operationId: randomUUID(),
+          commandType: 'return.request.v1',
+          tenantId,
+          principal: 'test',
+          requestId: 'r',
+          occurredAt: new Date(),
+        };
+        const outbox = new OutboxWriter(tx.fork({ clear: true, keepTransactionContext: true }), deps.topics);
+        await returnRequest.handle(
+          { returnId, orderId, lines: [{ sku: 'PO-1', quantity: 2 }], reason: 'both' } as never,
+          buildContext(deps, tx, outbox, env, { commandType: env.commandType }),
+        );
+        await tx.flush();
+        if (hold) {
+          firstDone();
+          await hold;
+        }
+      });
     const a = randomUUID();
     const first = request(a, commitFirst);
     await firstHolds;
-    const second = request(randomUUID()).then(() => 'succeeded', (err: unknown) => err);
+    const second = request(randomUUID()).then(
+      () => 'succeeded',
+      (err: unknown) => err,
+    );
     // The second cannot finish while the first holds the returns lock of the order.
     const early = await Promise.race([second, new Promise((r) => setTimeout(() => r('waiting'), 500))]);
     expect(early).to.equal('waiting');

@@ -36,26 +36,45 @@ describe('restock outcome (gateway, returns and inventory workers)', function ()
     const now = new Date();
     // The order as the orders worker would have left it; this test is about returns and inventory.
     await gw.deps.orm.em.fork().insert(Order, {
-      id: orderId, tenantId, status: 'delivered', customerId: 'c', currency: 'EUR', items: [{ sku, quantity: 1, unitPriceMinor: 100 }],
-      shippingAddress: null, billingAddress: null, notes: null, totalMinor: 100, holdReason: null, archivedAt: null, version: 1, createdAt: now, updatedAt: now,
+      id: orderId,
+      tenantId,
+      status: 'delivered',
+      customerId: 'c',
+      currency: 'EUR',
+      items: [{ sku, quantity: 1, unitPriceMinor: 100 }],
+      shippingAddress: null,
+      billingAddress: null,
+      notes: null,
+      totalMinor: 100,
+      holdReason: null,
+      archivedAt: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
     } satisfies OrderRow);
     const ret = await succeed('/v1/returns', { orderId, lines: [{ sku, quantity: 1 }], reason: 'broken' });
     for (const action of ['approve', 'receive', 'restock']) await succeed(`/v1/returns/${ret.id}/${action}`, {});
     return ret.id;
   };
-  const settledEvent = async (returnId: string) => waitFor('return.restock_settled.v1 on the returns topic', async () => {
-    const messages = await readTopic(gw.deps.kafka, gw.deps.topics.events('returns'), 2000);
-    const m = messages.find((x) => x.key === returnId && x.headers['event-type'] === 'return.restock_settled.v1');
-    return m ? gw.deps.codec.decode(m.value) : null;
-  });
-  const settledReturn = (id: string) => waitFor('restock settled', async () => {
-    const r = await request(gw.url).get(`/v1/returns/${id}`).set('X-API-Key', key);
-    return r.body.restockOutcome !== 'pending' ? r.body : null;
-  });
+  const settledEvent = async (returnId: string) =>
+    waitFor('return.restock_settled.v1 on the returns topic', async () => {
+      const messages = await readTopic(gw.deps.kafka, gw.deps.topics.events('returns'), 2000);
+      const m = messages.find((x) => x.key === returnId && x.headers['event-type'] === 'return.restock_settled.v1');
+      return m ? gw.deps.codec.decode(m.value) : null;
+    });
+  const settledReturn = (id: string) =>
+    waitFor('restock settled', async () => {
+      const r = await request(gw.url).get(`/v1/returns/${id}`).set('X-API-Key', key);
+      return r.body.restockOutcome !== 'pending' ? r.body : null;
+    });
 
   it('inventory refuses a SKU it does not know: the return shows restockOutcome refused with the reason, and says so on its topic', async () => {
     const id = await restockedReturn('NOT-IN-INVENTORY');
-    expect(await settledReturn(id)).to.include({ status: 'restocked', restockOutcome: 'refused', restockRefusalReason: 'unknown SKU NOT-IN-INVENTORY' });
+    expect(await settledReturn(id)).to.include({
+      status: 'restocked',
+      restockOutcome: 'refused',
+      restockRefusalReason: 'unknown SKU NOT-IN-INVENTORY',
+    });
     expect(await settledEvent(id)).to.deep.include({ returnId: id, outcome: 'refused', reason: 'unknown SKU NOT-IN-INVENTORY' });
   });
 

@@ -36,7 +36,15 @@ describe('worker: a transient failure pauses and retries, never skips; a dead-le
 
   it('retries the same message with backoff until it succeeds; the next message waits behind it', async () => {
     const key = randomUUID();
-    const payload = { orderId: key, customerId: 'c', currency: 'EUR', items: [{ sku: 'A', quantity: 1, unitPriceMinor: 5 }], shippingAddress: null, billingAddress: null, notes: null };
+    const payload = {
+      orderId: key,
+      customerId: 'c',
+      currency: 'EUR',
+      items: [{ sku: 'A', quantity: 1, unitPriceMinor: 5 }],
+      shippingAddress: null,
+      billingAddress: null,
+      notes: null,
+    };
     const first = await publishCommand(deps, 'order.create.v1', payload, { tenantId: 'tenant-retry' });
     const second = await publishCommand(deps, 'order.transition.v1', { orderId: key, to: 'confirmed', reason: null }, { tenantId: 'tenant-retry' });
     await waitFor('first succeeded', async () => (await deps.orm.em.fork().findOne(Operation, { id: first }))?.status === 'succeeded', 30_000);
@@ -47,10 +55,14 @@ describe('worker: a transient failure pauses and retries, never skips; a dead-le
     // order.transition.v1 has no handler in this worker: it goes to the DLQ, but only after the first succeeded.
     await waitFor('second handled', async () => (await deps.metrics.dlqMessages.get()).values.length > 0, 30_000);
     // …and its operation is finished, not left accepted for ever.
-    const op = await waitFor('dead-lettered operation failed', async () => {
-      const row = await deps.orm.em.fork().findOne(Operation, { id: second });
-      return row?.status === 'failed' ? row : null;
-    }, 10_000);
+    const op = await waitFor(
+      'dead-lettered operation failed',
+      async () => {
+        const row = await deps.orm.em.fork().findOne(Operation, { id: second });
+        return row?.status === 'failed' ? row : null;
+      },
+      10_000,
+    );
     expect(op.error).to.include({ status: 500, type: 'https://stateset.io/problems/dead-lettered', instance: `/v1/operations/${second}` });
   });
 });

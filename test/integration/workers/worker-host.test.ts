@@ -25,10 +25,7 @@ describe('worker host: several domains in one process', function () {
         throw new DependencyUnavailableError('postgres', 'simulated outage of the orders domain');
       },
     });
-    host = await startWorkerHost(deps, [
-      { domain: 'orders', options: () => ({ handlers: [stuck] }) },
-      DOMAIN_WORKERS.inventory,
-    ]);
+    host = await startWorkerHost(deps, [{ domain: 'orders', options: () => ({ handlers: [stuck] }) }, DOMAIN_WORKERS.inventory]);
   });
   after(async () => {
     await host?.stop();
@@ -40,13 +37,31 @@ describe('worker host: several domains in one process', function () {
   });
 
   it("a domain whose handler keeps failing stalls only its own partitions; another domain's commands are applied", async () => {
-    const stuckOp = await publishCommand(deps, 'order.create.v1', {
-      orderId: randomUUID(), customerId: 'c', currency: 'EUR', items: [{ sku: 'A', quantity: 1, unitPriceMinor: 1 }],
-      shippingAddress: null, billingAddress: null, notes: null,
-    }, { tenantId: 'tenant-host' });
+    const stuckOp = await publishCommand(
+      deps,
+      'order.create.v1',
+      {
+        orderId: randomUUID(),
+        customerId: 'c',
+        currency: 'EUR',
+        items: [{ sku: 'A', quantity: 1, unitPriceMinor: 1 }],
+        shippingAddress: null,
+        billingAddress: null,
+        notes: null,
+      },
+      { tenantId: 'tenant-host' },
+    );
     await waitFor('orders retrying', async () => ordersAttempts >= 2, 20_000);
-    const items = await Promise.all(Array.from({ length: 5 }, (_, i) => publishCommand(deps, 'inventory.item.create.v1',
-      { sku: `H-${i}-${randomUUID().slice(0, 8)}`, name: `item ${i}`, description: null }, { tenantId: 'tenant-host' })));
+    const items = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        publishCommand(
+          deps,
+          'inventory.item.create.v1',
+          { sku: `H-${i}-${randomUUID().slice(0, 8)}`, name: `item ${i}`, description: null },
+          { tenantId: 'tenant-host' },
+        ),
+      ),
+    );
     for (const id of items) {
       await waitFor(`inventory operation ${id}`, async () => (await deps.orm.em.fork().findOne(Operation, { id }))?.status === 'succeeded', 20_000);
     }

@@ -1,12 +1,7 @@
 import { expect } from 'chai';
-import { createHash } from 'crypto';
+import { createHash } from 'node:crypto';
 import { canonicalJson, normalizeRecord } from '../../../workers/audit-sink/store/canonical';
-import {
-  GENESIS_HASH,
-  chainHash,
-  encodeRecordLine,
-  type RecordLine,
-} from '../../../workers/audit-sink/store/chain';
+import { GENESIS_HASH, chainHash, encodeRecordLine, type RecordLine } from '../../../workers/audit-sink/store/chain';
 import { parseSegment } from '../../../workers/audit-sink/store/segment-parse';
 import type { AuditRecord } from '../../../workers/audit-sink/store/types';
 
@@ -62,7 +57,12 @@ describe('audit canonical JSON and chain', () => {
     seq.writeBigUInt64BE(7n);
     const off = Buffer.alloc(8);
     off.writeBigUInt64BE(42n);
-    const expected = createHash('sha256').update(GENESIS_HASH).update(canonicalJson(rec(1))).update(seq).update(off).digest();
+    const expected = createHash('sha256')
+      .update(GENESIS_HASH)
+      .update(canonicalJson(rec(1)))
+      .update(seq)
+      .update(off)
+      .digest();
     expect(chainHash(GENESIS_HASH, rec(1), 7, '42').equals(expected)).to.equal(true);
     expect(GENESIS_HASH.equals(Buffer.alloc(32))).to.equal(true);
   });
@@ -110,7 +110,11 @@ describe('audit canonical JSON and chain', () => {
     expect(parseSegment(zeros, ctx).problem).to.include({ kind: 'malformed-line', recoverable: true });
     const lines = buf.toString().split('\n');
     lines[1] = '{garbage';
-    expect(parseSegment(Buffer.from(lines.join('\n')), ctx).problem).to.include({ kind: 'malformed-line', sequence: 1, recoverable: false });
+    expect(parseSegment(Buffer.from(lines.join('\n')), ctx).problem).to.include({
+      kind: 'malformed-line',
+      sequence: 1,
+      recoverable: false,
+    });
   });
 
   it('detects duplicates and non-increasing offsets', () => {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { generateKeyPairSync } from 'crypto';
-import { promises as fsp } from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { generateKeyPairSync } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   checkpointSigningInput,
   loadOrCreateSigningKey,

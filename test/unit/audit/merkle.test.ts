@@ -1,14 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import {
-  emptyRoot,
-  hashChildren,
-  hashLeaf,
-  inclusionProof,
-  merkleRoot,
-  rootFromLeafHashes,
-  verifyInclusion,
-} from '../../../workers/audit-sink/store/merkle';
+import { emptyRoot, hashChildren, hashLeaf, inclusionProof, merkleRoot, rootFromLeafHashes, verifyInclusion } from '../../../workers/audit-sink/store/merkle';
 
 const hd = (h: string): Buffer => Buffer.from(h, 'hex');
 
@@ -73,9 +65,7 @@ describe('audit merkle (RFC 6962)', () => {
     expect(emptyRoot().toString('hex')).to.equal(ROOTS[0]);
     expect(hashLeaf(Buffer.alloc(0)).toString('hex')).to.equal(ROOTS[1]);
     expect(hashLeaf('L123456').toString('hex')).to.equal('395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56');
-    expect(hashChildren(Buffer.from('N123'), Buffer.from('N456')).toString('hex')).to.equal(
-      'aa217fe888e47007fa15edab33c2b492a722cb106c64667fc2b044444de66bbb',
-    );
+    expect(hashChildren(Buffer.from('N123'), Buffer.from('N456')).toString('hex')).to.equal('aa217fe888e47007fa15edab33c2b492a722cb106c64667fc2b044444de66bbb');
   });
 
   it('computes the known roots for trees of size 0..8', () => {
@@ -95,7 +85,10 @@ describe('audit merkle (RFC 6962)', () => {
     for (const p of PROOFS) {
       const leafHashes = LEAVES.slice(0, p.size).map((l) => hashLeaf(l));
       const path = inclusionProof(leafHashes, p.index);
-      expect(path.map((h) => h.toString('hex')), `${p.index}/${p.size}`).to.deep.equal(p.path);
+      expect(
+        path.map((h) => h.toString('hex')),
+        `${p.index}/${p.size}`,
+      ).to.deep.equal(p.path);
       expect(verifyInclusion(p.index, p.size, leafHashes[p.index] as Buffer, path, hd(ROOTS[p.size] as string))).to.equal(true);
     }
   });

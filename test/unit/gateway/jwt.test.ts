@@ -12,7 +12,12 @@ const DEV = { NODE_ENV: 'test' };
 const SEED_A = 'a'.repeat(40);
 const SEED_B = 'b'.repeat(40);
 /** Keys 'abc' (tenant t1) and 'k' (tenant t) are active. */
-const active: KeyStatusCheck = async (keyId) => ({ status: 'active', permissions: ['orders:read', 'orders:write'], tenantId: keyId === 'abc' ? 't1' : 't', endsAt: null });
+const active: KeyStatusCheck = async (keyId) => ({
+  status: 'active',
+  permissions: ['orders:read', 'orders:write'],
+  tenantId: keyId === 'abc' ? 't1' : 't',
+  endsAt: null,
+});
 
 function service(overrides: Record<string, string> = {}, keyStatus: KeyStatusCheck = active) {
   return new JwtService(loadConfig(DEV, overrides), keyStatus);
@@ -41,14 +46,16 @@ describe('JWT: signing key ring', () => {
     expect(a1.d).to.not.equal(b.d);
   });
   it('publishes only public parts of current and previous keys, never revoked ones', () => {
-    const ring = SigningKeyRing.fromConfig(loadConfig(DEV, {
-      JWT_SIGNING_SEED: SEED_A,
-      JWT_SIGNING_KEYS: JSON.stringify([
-        { kid: 'new', status: 'current', seed: SEED_B },
-        { kid: 'old', status: 'previous', seed: SEED_A },
-        { kid: 'bad', status: 'revoked', seed: 'c'.repeat(40) },
-      ]),
-    }));
+    const ring = SigningKeyRing.fromConfig(
+      loadConfig(DEV, {
+        JWT_SIGNING_SEED: SEED_A,
+        JWT_SIGNING_KEYS: JSON.stringify([
+          { kid: 'new', status: 'current', seed: SEED_B },
+          { kid: 'old', status: 'previous', seed: SEED_A },
+          { kid: 'bad', status: 'revoked', seed: 'c'.repeat(40) },
+        ]),
+      }),
+    );
     const { keys } = ring.jwks();
     expect(keys.map((k) => (k as { kid: string }).kid)).to.deep.equal(['new', 'old']);
     for (const k of keys) {
@@ -60,7 +67,10 @@ describe('JWT: signing key ring', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     const bad = [
       [{ kid: 'x', status: 'previous', seed: SEED_A }],
-      [{ kid: 'x', status: 'current', seed: SEED_A }, { kid: 'y', status: 'current', seed: SEED_B }],
+      [
+        { kid: 'x', status: 'current', seed: SEED_A },
+        { kid: 'y', status: 'current', seed: SEED_B },
+      ],
       [{ kid: 'x', status: 'current', privateKey: rsa }],
     ];
     for (const keys of bad) expect(() => loadConfig(DEV, { JWT_SIGNING_SEED: SEED_A, JWT_SIGNING_KEYS: JSON.stringify(keys) })).to.throw(ConfigError);
@@ -72,7 +82,16 @@ describe('JWT: issuing and verifying', () => {
   const svc = service({ JWT_SIGNING_SEED: SEED_A });
   const kid = svc.ring.current.kid;
   const priv = svc.ring.current.privateKey;
-  const base = () => ({ sub: 'api-key:abc', tenant: 't1', key: 'abc', permissions: ['orders:read'], iss: 'stateset', aud: 'stateset-api', exp: now() + 60, nbf: now() });
+  const base = () => ({
+    sub: 'api-key:abc',
+    tenant: 't1',
+    key: 'abc',
+    permissions: ['orders:read'],
+    iss: 'stateset',
+    aud: 'stateset-api',
+    exp: now() + 60,
+    nbf: now(),
+  });
   const sign = (payload: object, opts: jwt.SignOptions = {}, key: jwt.Secret | KeyObject | null = priv) =>
     (jwt.sign as (p: object, k: unknown, o: jwt.SignOptions) => string)(payload, key, { algorithm: 'ES256', keyid: kid, ...opts });
 
@@ -125,18 +144,31 @@ describe('JWT: issuing and verifying', () => {
   });
 
   it('revokes a token with its signing key (status revoked) and keeps previous keys verifying after rotation', async () => {
-    const before = service({ JWT_SIGNING_SEED: SEED_A, JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'k1', status: 'current', seed: SEED_A }]) });
+    const before = service({
+      JWT_SIGNING_SEED: SEED_A,
+      JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'k1', status: 'current', seed: SEED_A }]),
+    });
     const t1 = before.issue({ sub: 's', tenant: 't', permissions: ['orders:read'], keyId: 'k' }).token;
-    const rotated = service({ JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'k2', status: 'current', seed: SEED_B }, { kid: 'k1', status: 'previous', seed: SEED_A }]) });
+    const rotated = service({
+      JWT_SIGNING_KEYS: JSON.stringify([
+        { kid: 'k2', status: 'current', seed: SEED_B },
+        { kid: 'k1', status: 'previous', seed: SEED_A },
+      ]),
+    });
     expect(await reason(rotated, t1)).to.equal('accepted');
     const t2 = rotated.issue({ sub: 's', tenant: 't', permissions: ['orders:read'], keyId: 'k' }).token;
     expect(jwt.decode(t2, { complete: true })!.header.kid).to.equal('k2');
     expect(await reason(before, t2)).to.equal('unknown_key');
-    const retired = service({ JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'k2', status: 'current', seed: SEED_B }, { kid: 'k1', status: 'revoked', seed: SEED_A }]) });
+    const retired = service({
+      JWT_SIGNING_KEYS: JSON.stringify([
+        { kid: 'k2', status: 'current', seed: SEED_B },
+        { kid: 'k1', status: 'revoked', seed: SEED_A },
+      ]),
+    });
     expect(await reason(retired, t1)).to.equal('revoked');
   });
 
-  it('follows the API key it was exchanged for: revoked or expired key → refused; rights never above the key\'s', async () => {
+  it("follows the API key it was exchanged for: revoked or expired key → refused; rights never above the key's", async () => {
     let state: Awaited<ReturnType<KeyStatusCheck>> = { status: 'active', permissions: ['orders:read'], tenantId: 't', endsAt: null };
     const s = service({ JWT_SIGNING_SEED: SEED_A }, async () => state);
     const { token } = s.issue({ sub: 'api-key:k', tenant: 't', permissions: ['orders:read', 'orders:write'], keyId: 'k' });
@@ -152,10 +184,23 @@ describe('JWT: issuing and verifying', () => {
     const pem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
     const s = service({
       JWT_SIGNING_SEED: SEED_A,
-      JWT_EXTERNAL_ISSUERS: JSON.stringify([{ issuer: 'https://idp.example', audience: 'stateset', keys: [{ kid: 'idp1', pem, alg: 'RS256' }], tenantClaim: 'org', tenants: ['acme'], maxRole: 'operator' }]),
+      JWT_EXTERNAL_ISSUERS: JSON.stringify([
+        {
+          issuer: 'https://idp.example',
+          audience: 'stateset',
+          keys: [{ kid: 'idp1', pem, alg: 'RS256' }],
+          tenantClaim: 'org',
+          tenants: ['acme'],
+          maxRole: 'operator',
+        },
+      ]),
     });
     const ext = (payload: object, opts: jwt.SignOptions = {}) =>
-      jwt.sign({ iss: 'https://idp.example', aud: 'stateset', sub: 'alice', org: 'acme', role: 'viewer', exp: now() + 60, ...payload }, privateKey, { algorithm: 'RS256', keyid: 'idp1', ...opts });
+      jwt.sign({ iss: 'https://idp.example', aud: 'stateset', sub: 'alice', org: 'acme', role: 'viewer', exp: now() + 60, ...payload }, privateKey, {
+        algorithm: 'RS256',
+        keyid: 'idp1',
+        ...opts,
+      });
     const p = await s.verify(ext({}));
     expect(p).to.include({ tenantId: 'acme', id: 'jwt:https://idp.example:alice', scheme: 'jwt' });
     expect(p.permissions.has('orders:read')).to.equal(true);

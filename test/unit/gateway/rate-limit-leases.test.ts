@@ -19,9 +19,21 @@ class FakeLimiter {
     if (this.fail) throw this.fail;
     const granted = Math.max(0, Math.min(want, this.limit - this.count));
     this.count += granted;
-    const state = (b: Bucket) => ({ policy: b.policy, limit: b.limit, remaining: b.mode === 'consume' ? this.limit - this.count : 7, resetS: 60 });
+    const state = (b: Bucket) => ({
+      policy: b.policy,
+      limit: b.limit,
+      remaining: b.mode === 'consume' ? this.limit - this.count : 7,
+      resetS: 60,
+    });
     const states = buckets.map(state);
-    return { allowed: granted > 0, granted, leaseId: `l${++this.seq}`, buckets: states, nowMs: Date.now(), ...(granted > 0 ? {} : { blockedBy: states[1]! }) };
+    return {
+      allowed: granted > 0,
+      granted,
+      leaseId: `l${++this.seq}`,
+      buckets: states,
+      nowMs: Date.now(),
+      ...(granted > 0 ? {} : { blockedBy: states[1]! }),
+    };
   }
   async release(_b: Bucket[], leaseId: string, from: number, to: number): Promise<void> {
     this.released.push([leaseId, from, to]);

@@ -5,8 +5,17 @@ import type { Redis } from 'ioredis';
 
 const fakeRedis = { defineCommand() {} } as unknown as Redis;
 const cfg = {
-  RATE_LIMIT_READ_PER_MIN: 600, RATE_LIMIT_WRITE_PER_MIN: 120, RATE_LIMIT_AUTH_PER_MIN: 30, RATE_LIMIT_IP_PER_MIN: 300,
-  RATE_LIMIT_IP_FAILURES_PER_MIN: 10, RATE_LIMIT_TENANT_READ_PER_MIN: 6000, RATE_LIMIT_TENANT_WRITE_PER_MIN: 1200, RATE_LIMIT_TENANT_AUTH_PER_MIN: 300, RATE_LIMIT_TENANT_OVERRIDES: {}, RATE_LIMIT_WINDOW_S: 60, DATABASE_SCHEMA: 's',
+  RATE_LIMIT_READ_PER_MIN: 600,
+  RATE_LIMIT_WRITE_PER_MIN: 120,
+  RATE_LIMIT_AUTH_PER_MIN: 30,
+  RATE_LIMIT_IP_PER_MIN: 300,
+  RATE_LIMIT_IP_FAILURES_PER_MIN: 10,
+  RATE_LIMIT_TENANT_READ_PER_MIN: 6000,
+  RATE_LIMIT_TENANT_WRITE_PER_MIN: 1200,
+  RATE_LIMIT_TENANT_AUTH_PER_MIN: 300,
+  RATE_LIMIT_TENANT_OVERRIDES: {},
+  RATE_LIMIT_WINDOW_S: 60,
+  DATABASE_SCHEMA: 's',
 };
 
 describe('rate limiting: buckets', () => {
@@ -26,8 +35,11 @@ describe('rate limiting: buckets', () => {
     expect(rl.principalBucket('t', 'x:read', 'read').key).to.not.equal(rl.principalBucket('t:x', 'read', 'read').key);
   });
 
-  it('a tenant has one budget over all its keys, never below one of its principals\'', () => {
-    const rl = new RateLimiter(fakeRedis, { ...cfg, RATE_LIMIT_TENANT_OVERRIDES: { small: { tenant: { read: 50 } }, big: { read: 9000 } } });
+  it("a tenant has one budget over all its keys, never below one of its principals'", () => {
+    const rl = new RateLimiter(fakeRedis, {
+      ...cfg,
+      RATE_LIMIT_TENANT_OVERRIDES: { small: { tenant: { read: 50 } }, big: { read: 9000 } },
+    });
     expect(rl.tenantBucket('t', 'read')).to.include({ policy: 'tenant-read', limit: 6000, mode: 'consume' });
     expect(rl.tenantBucket('small', 'read').limit).to.equal(600); // its principals may each read 600
     expect(rl.tenantBucket('big', 'read').limit).to.equal(9000);

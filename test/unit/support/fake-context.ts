@@ -72,8 +72,12 @@ export function fakeContext(em: FakeEm, tenantId = 'tenant-a'): HandlerContext &
     requestId: 'req-test',
     logger: undefined as never,
     outbox: undefined as never,
-    emit: (type, payload) => { events.push({ type, payload }); },
-    stateChanged: (resourceType, id, from, to, details) => { changes.push({ resourceType, id, from, to, ...(details ? { details } : {}) }); },
+    emit: (type, payload) => {
+      events.push({ type, payload });
+    },
+    stateChanged: (resourceType, id, from, to, details) => {
+      changes.push({ resourceType, id, from, to, ...(details ? { details } : {}) });
+    },
     events,
     changes,
   };

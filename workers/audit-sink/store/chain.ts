@@ -77,7 +77,6 @@ export function encodeGapLine(gap: GapMarker): string {
   return `${canonicalJson({ gap })}\n`;
 }
 
-
 /**
  * The canonical record line (without newline) from the record's canonical text: the keys of a record
  * line sort as chainHash, offset, partition, record, seq, and hex/decimal strings need no escaping.

@@ -3,8 +3,8 @@
  * kept apart from the segments. Read whole (recovery, full verification) or from a byte position on
  * (incremental verification reads only what was appended since its last run).
  */
-import { promises as fsp } from 'fs';
-import * as path from 'path';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import { parseSignedCheckpoint } from './checkpoint';
 import { sha256 } from './merkle';
 import type { SignedCheckpoint } from './types';

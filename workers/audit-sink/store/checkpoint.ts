@@ -5,9 +5,9 @@
  * `<dataDir>/keys/checkpoint-signing.pem` (mode 0600) with the SPKI public key exported next to it
  * as `checkpoint-signing.pub.pem`.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'crypto';
-import { promises as fsp } from 'fs';
-import * as path from 'path';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import { canonicalJson } from './canonical';
 import { rootFromLeafHashes, sha256 } from './merkle';
 import type { ParsedSegment } from './segment-parse';
@@ -139,9 +139,7 @@ function isSignedCheckpoint(v: unknown): v is SignedCheckpoint {
   const int = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) >= 0;
   const offOrNull = (x: unknown): boolean => x === null || (typeof x === 'string' && /^(0|[1-9][0-9]*)$/.test(x));
   const torn = c.tornTail;
-  const tornOk =
-    torn === null ||
-    (isObj(torn) && int(torn.bytes) && typeof torn.sha256 === 'string' && HEX64.test(torn.sha256));
+  const tornOk = torn === null || (isObj(torn) && int(torn.bytes) && typeof torn.sha256 === 'string' && HEX64.test(torn.sha256));
   const ok =
     c.version === 1 &&
     (c.store === 'fs' || c.store === 's3') &&

@@ -2,9 +2,9 @@
  * File helpers shared by the fs store, the s3 store's staging files and the verifier: segment and
  * partition names, listings, durable appends and directory fsyncs.
  */
-import { promises as fsp, constants as fsc } from 'fs';
-import type { FileHandle } from 'fs/promises';
-import * as path from 'path';
+import { promises as fsp, constants as fsc } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import * as path from 'node:path';
 
 const SEGMENT_RE = /^(\d{20})(?:-(\d+))?\.seg$/;
 const PARTITION_RE = /^p(0|[1-9]\d*)$/;

@@ -9,8 +9,8 @@
  * Files are only ever appended to (O_APPEND) and fsync'd per batch; sealed segments are chmod 0444.
  * The segment machinery is in segment-base.ts (shared with the s3 store's staging files).
  */
-import { promises as fsp } from 'fs';
-import * as path from 'path';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import { canonicalJson } from './canonical';
 import { buildCheckpoint, encodeSignedCheckpoint, signCheckpoint } from './checkpoint';
 import { checkpointLogPath, readCheckpointLog } from './checkpoint-log';
@@ -136,10 +136,20 @@ export class FsWormStore extends SegmentStoreBase {
       const signed = new Map<number, number>();
       for (const st of [...this.partitions.values()].sort((a, b) => a.partition - b.partition)) {
         if (st.nextSeq === 0 || this.heads.records.get(st.partition) === st.nextSeq) continue;
-        const line = `${canonicalJson(signHead({
-          version: 1, partition: st.partition, records: st.nextSeq, lastOffset: st.lastOffset === null ? null : st.lastOffset.toString(),
-          chainHead: st.chainHead.toString('hex'), at: now.toISOString(), prev,
-        }, this.signingKeys))}\n`;
+        const line = `${canonicalJson(
+          signHead(
+            {
+              version: 1,
+              partition: st.partition,
+              records: st.nextSeq,
+              lastOffset: st.lastOffset === null ? null : st.lastOffset.toString(),
+              chainHead: st.chainHead.toString('hex'),
+              at: now.toISOString(),
+              prev,
+            },
+            this.signingKeys,
+          ),
+        )}\n`;
         lines += line;
         prev = sha256(Buffer.from(line, 'utf8')).toString('hex');
         signed.set(st.partition, st.nextSeq);

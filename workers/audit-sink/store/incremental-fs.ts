@@ -1,6 +1,6 @@
 /** The fs store for the incremental verifier: the checkpoint log read from the byte position reached. */
-import { promises as fsp } from 'fs';
-import * as path from 'path';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import { checkpointLogPath, readCheckpointLog, splitCheckpointLines } from './checkpoint-log';
 import { exists, listPartitionDirs, parseSegmentFileName, readRange, segmentFileName } from './files';
 import type { CheckpointRef, IncrementalSource, NewCheckpoints, OpenSegmentRead } from './incremental-source';

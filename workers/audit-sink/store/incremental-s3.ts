@@ -19,7 +19,10 @@ export class S3IncrementalSource implements IncrementalSource {
   private readonly prefix: string;
   private readonly lastKey = new Map<number, string>();
 
-  constructor(private readonly config: S3WormStoreConfig, client?: S3Client) {
+  constructor(
+    private readonly config: S3WormStoreConfig,
+    client?: S3Client,
+  ) {
     this.client = client ?? createS3Client(config);
     this.prefix = normalizePrefix(config.prefix);
   }
@@ -33,7 +36,12 @@ export class S3IncrementalSource implements IncrementalSource {
     let token: string | undefined;
     do {
       const res = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: `${this.prefix}checkpoints/`, Delimiter: '/', ContinuationToken: token }),
+        new ListObjectsV2Command({
+          Bucket: this.config.bucket,
+          Prefix: `${this.prefix}checkpoints/`,
+          Delimiter: '/',
+          ContinuationToken: token,
+        }),
       );
       for (const cp of res.CommonPrefixes ?? []) {
         const m = /\/p(0|[1-9]\d*)\/$/.exec(cp.Prefix ?? '');
@@ -75,7 +83,8 @@ export class S3IncrementalSource implements IncrementalSource {
     for (const partition of await this.partitions()) {
       for (const key of await this.keysAfter(partition)) {
         const rel = key.slice(this.prefix.length);
-        if (!CHECKPOINT_KEY_RE.test(rel)) return { failure: failure(partition, rel, null, 'unexpected-object', `unexpected object ${key} under the audit prefix`) };
+        if (!CHECKPOINT_KEY_RE.test(rel))
+          return { failure: failure(partition, rel, null, 'unexpected-object', `unexpected object ${key} under the audit prefix`) };
         const segRel = rel.replace(/^checkpoints\//, '').replace(/\.json$/, '.seg');
         const bad = await this.objectFailure(key, partition, rel);
         if (bad) return { failure: bad };
@@ -83,7 +92,9 @@ export class S3IncrementalSource implements IncrementalSource {
         const sc = parseCheckpointBody(body);
         if (!sc) return { failure: failure(partition, segRel, null, 'bad-signature', `checkpoint ${key} is malformed`) };
         if (sc.checkpoint.segment !== segRel) {
-          return { failure: failure(partition, segRel, sc.checkpoint.firstSeq, 'checkpoint-mismatch', `checkpoint ${key} is for ${sc.checkpoint.segment}`) };
+          return {
+            failure: failure(partition, segRel, sc.checkpoint.firstSeq, 'checkpoint-mismatch', `checkpoint ${key} is for ${sc.checkpoint.segment}`),
+          };
         }
         checkpoints.push({ sc, ref: { key, sha256: sha256(body).toString('hex') } });
         this.lastKey.set(partition, key);
@@ -125,7 +136,6 @@ export class S3IncrementalSource implements IncrementalSource {
   checkObjects(partition: number, segment: string): Promise<VerifyFailure | null> {
     return this.objectFailure(`${this.prefix}${segment}`, partition, segment);
   }
-
 }
 
 function parseCheckpointBody(body: Buffer): SignedCheckpoint | null {

@@ -15,7 +15,7 @@
  * across segments, stray files or objects that no checkpoint names.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { randomInt, type KeyObject } from 'crypto';
+import { randomInt, type KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical';
 import { GENESIS_HASH } from './chain';
 import { FsIncrementalSource } from './incremental-fs';
@@ -78,7 +78,10 @@ export class IncrementalVerifier {
   private failed: VerifyFailure | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly config: WormStoreConfig, private readonly opts: IncrementalVerifyOptions = {}) {
+  constructor(
+    private readonly config: WormStoreConfig,
+    private readonly opts: IncrementalVerifyOptions = {},
+  ) {
     this.source = config.kind === 'fs' ? new FsIncrementalSource(config) : new S3IncrementalSource(config, opts.client);
     this.random = seededRandom(opts.seed ?? randomInt(2 ** 31));
   }
@@ -136,7 +139,8 @@ export class IncrementalVerifier {
           // the same segment sealed twice (a repaired torn checkpoint line): it must state the same
           const check = checkCheckpoints(ref, [nc.sc], done.before, key);
           if (check && 'ok' in check) return check;
-          if (!sameCheckpoint(nc.sc, done.sc)) return failure(partition, cp.segment, cp.firstSeq, 'checkpoint-mismatch', 'several different checkpoints for one segment');
+          if (!sameCheckpoint(nc.sc, done.sc))
+            return failure(partition, cp.segment, cp.firstSeq, 'checkpoint-mismatch', 'several different checkpoints for one segment');
           prog.pending.shift();
           continue;
         }
@@ -216,7 +220,8 @@ export class IncrementalVerifier {
     const data = await this.source.loadSegment(v.name);
     if (data === null) return failure(v.partition, v.name, cp.firstSeq, 'missing-segment', 'segment is missing but its checkpoint exists');
     const ref = { kind: this.source.kind, partition: v.partition, name: v.name };
-    const intact = data.length >= cp.bytes && sha256(data.subarray(0, cp.bytes)).toString('hex') === cp.sha256 && !checkTrailing(ref, cp, data, cp.firstSeq + cp.count);
+    const intact =
+      data.length >= cp.bytes && sha256(data.subarray(0, cp.bytes)).toString('hex') === cp.sha256 && !checkTrailing(ref, cp, data, cp.firstSeq + cp.count);
     if (intact) return null;
     const res = checkSegmentData(ref, cp, data, v.before, new Set());
     return res.ok ? failure(v.partition, v.name, cp.firstSeq, 'content-hash-mismatch', 'segment changed after it was verified') : res;
@@ -232,9 +237,16 @@ export class IncrementalVerifier {
         if (cps.length === 0) return failure(partition, v.name, v.before.seq, 'missing-checkpoint', `sealed segment has no checkpoint any more (${why})`);
         const check = checkCheckpoints(ref, cps, v.before, key);
         if (check && 'ok' in check) return check;
-        if (!cps.every((sc) => sameCheckpoint(sc, v.sc))) return failure(partition, v.name, v.sc.checkpoint.firstSeq, 'checkpoint-mismatch', `checkpoint differs from the one verified (${why})`);
+        if (!cps.every((sc) => sameCheckpoint(sc, v.sc)))
+          return failure(partition, v.name, v.sc.checkpoint.firstSeq, 'checkpoint-mismatch', `checkpoint differs from the one verified (${why})`);
       }
     }
-    return failure(null, this.source.checkpointLocation, null, 'checkpoint-mismatch', `${why}; the verified checkpoints are intact but the append-only record of them was rewritten`);
+    return failure(
+      null,
+      this.source.checkpointLocation,
+      null,
+      'checkpoint-mismatch',
+      `${why}; the verified checkpoints are intact but the append-only record of them was rewritten`,
+    );
   }
 }

@@ -15,13 +15,7 @@ export function createWormStore(config: WormStoreConfig): WormStore {
 export * from './types';
 export { canonicalJson, canonicalRecord, normalizeRecord } from './canonical';
 export { GENESIS_HASH, chainHash } from './chain';
-export {
-  loadOrCreateSigningKey,
-  resolvePublicKey,
-  signCheckpoint,
-  verifyCheckpointSignature,
-  checkpointSigningInput,
-} from './checkpoint';
+export { loadOrCreateSigningKey, resolvePublicKey, signCheckpoint, verifyCheckpointSignature, checkpointSigningInput } from './checkpoint';
 export { hashLeaf, hashChildren, merkleRoot, rootFromLeafHashes, inclusionProof, verifyInclusion } from './merkle';
 export { FsWormStore } from './fs-store';
 export { S3WormStore } from './s3-store';

@@ -6,7 +6,7 @@
  *   MTH(D[n])  = node(MTH(D[0:k]), MTH(D[k:n])) with k the largest power of two < n
  * Inclusion proofs are RFC 6962 audit paths (§2.1.1); verification follows RFC 9162 §2.1.3.2.
  */
-import { createHash, hash } from 'crypto';
+import { createHash, hash } from 'node:crypto';
 
 export const HASH_SIZE = 32;
 
@@ -79,12 +79,7 @@ export function inclusionProof(leafHashes: readonly Buffer[], index: number): Bu
  * Root implied by an audit path (RFC 9162 §2.1.3.2). Returns null when the path has the wrong
  * shape for (index, size).
  */
-export function rootFromInclusionProof(
-  index: number,
-  size: number,
-  leafHash: Buffer,
-  auditPath: readonly Buffer[],
-): Buffer | null {
+export function rootFromInclusionProof(index: number, size: number, leafHash: Buffer, auditPath: readonly Buffer[]): Buffer | null {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return null;
   if (leafHash.length !== HASH_SIZE) return null;
   let fn = BigInt(index);
@@ -109,13 +104,7 @@ export function rootFromInclusionProof(
   return r;
 }
 
-export function verifyInclusion(
-  index: number,
-  size: number,
-  leafHash: Buffer,
-  auditPath: readonly Buffer[],
-  root: Buffer,
-): boolean {
+export function verifyInclusion(index: number, size: number, leafHash: Buffer, auditPath: readonly Buffer[], root: Buffer): boolean {
   const computed = rootFromInclusionProof(index, size, leafHash, auditPath);
   return computed !== null && root.length === HASH_SIZE && computed.equals(root);
 }

@@ -2,7 +2,7 @@
  * Inclusion proofs: show that the record with a given eventId is leaf `leafIndex` of a sealed segment
  * whose RFC 6962 root is signed in a checkpoint. Only sealed segments can be proven.
  */
-import type { KeyObject } from 'crypto';
+import type { KeyObject } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { parseSegment } from './segment-parse';
 import { resolvePublicKey, verifyCheckpointSignature } from './checkpoint';
@@ -14,11 +14,7 @@ import { snapshotStore } from './verify';
  * Builds the inclusion proof of `eventId`, or returns null when it is not in a sealed segment
  * (not stored, or still in the open segment). Does not verify the whole store — run verifyStore for that.
  */
-export async function createInclusionProof(
-  config: WormStoreConfig,
-  eventId: string,
-  opts: { client?: S3Client } = {},
-): Promise<InclusionProof | null> {
+export async function createInclusionProof(config: WormStoreConfig, eventId: string, opts: { client?: S3Client } = {}): Promise<InclusionProof | null> {
   const snap = await snapshotStore(config, opts.client);
   for (const partition of [...snap.partitions.keys()].sort((a, b) => a - b)) {
     for (const item of snap.partitions.get(partition) ?? []) {

@@ -9,16 +9,9 @@
  * retried upload targets the same key; an existing object with the same content is not written again
  * (a second PUT would create a second version, which the verifier reports as tampering).
  */
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { promises as fsp } from 'fs';
-import * as path from 'path';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import { canonicalJson } from './canonical';
 import { buildCheckpoint, encodeSignedCheckpoint, parseSignedCheckpoint, signCheckpoint, verifyCheckpointSignature } from './checkpoint';
 import { collectEventIds, fsyncDir, listPartitionDirs, listSegmentFiles, padNumber } from './files';
@@ -218,9 +211,7 @@ export class S3WormStore extends SegmentStoreBase {
     if (cpPut.result === 'exists') {
       // Retried seal: accept the stored checkpoint when it states the same segment content.
       const existing = parseSignedCheckpoint(JSON.parse((await getObjectBytes(this.client, this.config.bucket, cpKey)).toString('utf8')) as unknown);
-      const same =
-        existing !== null &&
-        canonicalJson({ ...existing.checkpoint, sealedAt: '' }) === canonicalJson({ ...cp, sealedAt: '' });
+      const same = existing !== null && canonicalJson({ ...existing.checkpoint, sealedAt: '' }) === canonicalJson({ ...cp, sealedAt: '' });
       if (!same) throw new Error(`s3://${this.config.bucket}/${cpKey} already exists with a different checkpoint`);
     }
     await fsp.unlink(seg.path);

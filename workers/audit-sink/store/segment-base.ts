@@ -5,8 +5,8 @@
  * open segment, and sealing by size (inline) or age (sealDue). Subclasses load the sealed state and
  * implement how segments are sealed.
  */
-import { promises as fsp } from 'fs';
-import * as path from 'path';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import { normalizeRecord } from './canonical';
 import { isOffset } from './chain';
 import { loadOrCreateSigningKey, type SigningKeys } from './checkpoint';
@@ -164,7 +164,7 @@ export abstract class SegmentStoreBase implements WormStore {
         for (const [partition, list] of [...byPartition.entries()].sort((a, b) => a[0] - b[0])) {
           const state = this.partitionState(partition);
           const unique = this.fresh(state, list);
-          for (let i = 0; i < unique.length; ) {
+          for (let i = 0; i < unique.length;) {
             const open = await this.ensureOpen(state, newDirs);
             const chunk = unique.slice(i, i + this.maxSegmentRecords - open.count);
             await writeEntries(state, open, chunk, this.writesGapLines);
@@ -177,11 +177,13 @@ export abstract class SegmentStoreBase implements WormStore {
           }
         }
         // Durable before append resolves: every written file once, then each new directory entry.
-        await Promise.all([...touched].map(async (o) => {
-          if (!o.dirty) return;
-          await o.fh.sync();
-          o.dirty = false;
-        }));
+        await Promise.all(
+          [...touched].map(async (o) => {
+            if (!o.dirty) return;
+            await o.fh.sync();
+            o.dirty = false;
+          }),
+        );
         await Promise.all([...newDirs].map((d) => fsyncDir(d)));
         if (full.length > 0) await this.seal(full, new Date());
       }),

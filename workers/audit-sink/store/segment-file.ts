@@ -3,9 +3,9 @@
  * offsets, chain head, Merkle leaves, running SHA-256), kept while writing so that sealing does not
  * re-parse the file: it reads the bytes back and compares them with what was written.
  */
-import { createHash, type Hash } from 'crypto';
-import { promises as fsp } from 'fs';
-import type { FileHandle } from 'fs/promises';
+import { createHash, type Hash } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { canonicalRecordText } from './canonical';
 import { GENESIS_HASH, chainHashOfText, encodeGapLine, recordLineOfText, type GapMarker } from './chain';
 import type { SegmentSummary } from './checkpoint';
@@ -151,11 +151,23 @@ export async function finishSegment(
   if (data.length !== open.bytes || sha256(data).toString('hex') !== digest) {
     throw new Error(`cannot seal ${open.path}: its bytes on disk differ from what was written (${data.length} of ${open.bytes} bytes)`);
   }
-  const seg: SegmentToSeal = { partition: state.partition, name: open.name, path: open.path, firstSeq: open.firstSeq, prevChainHead: open.prevChainHead };
+  const seg: SegmentToSeal = {
+    partition: state.partition,
+    name: open.name,
+    path: open.path,
+    firstSeq: open.firstSeq,
+    prevChainHead: open.prevChainHead,
+  };
   return {
     seg,
     data,
     sha256: digest,
-    summary: { count: open.count, firstOffset: open.firstOffset, lastOffset: open.lastOffset, chainHead: open.chainHead, leafHashes: open.leafHashes },
+    summary: {
+      count: open.count,
+      firstOffset: open.firstOffset,
+      lastOffset: open.lastOffset,
+      chainHead: open.chainHead,
+      leafHashes: open.leafHashes,
+    },
   };
 }

@@ -3,7 +3,7 @@
  * partition right, offsets strictly increasing, eventIds unique, chain hashes right. Used by the
  * stores' crash recovery and by the verifier; stops at the first problem.
  */
-import { isUtf8 } from 'buffer';
+import { isUtf8 } from 'node:buffer';
 import { canonicalJson, canonicalRecordText, normalizeRecord } from './canonical';
 import { chainHashOfText, isOffset, recordLineOfText, type GapMarker, type RecordLine } from './chain';
 import { hashLeaf } from './merkle';
@@ -112,8 +112,7 @@ export function parseSegment(buf: Buffer, ctx: ParseContext): ParsedSegment {
     lastOffset,
     problem,
   });
-  const fail = (kind: ProblemKind, reason: string, recoverable = false): ParsedSegment =>
-    result({ kind, sequence: seq, reason, atByte: pos, recoverable });
+  const fail = (kind: ProblemKind, reason: string, recoverable = false): ParsedSegment => result({ kind, sequence: seq, reason, atByte: pos, recoverable });
 
   while (pos < buf.length) {
     const nl = buf.indexOf(0x0a, pos);

@@ -4,8 +4,8 @@
  * incomplete line or crash garbage at the end: never acknowledged, so Kafka re-delivers it) is sealed
  * as far as it is valid, with the torn bytes recorded, and writing continues in a new segment.
  */
-import { promises as fsp } from 'fs';
-import * as path from 'path';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import { summarizeParsed } from './checkpoint';
 import { parseSegmentFileName } from './files';
 import { sha256 } from './merkle';
@@ -57,7 +57,9 @@ export async function recoverPartition(state: PartitionState, files: string[], h
     });
     const isLast = i === files.length - 1;
     if (parsed.problem && !parsed.problem.recoverable) {
-      throw new Error(`audit segment ${file} is corrupt at seq ${parsed.problem.sequence} (${parsed.problem.kind}: ${parsed.problem.reason}); refusing to write`);
+      throw new Error(
+        `audit segment ${file} is corrupt at seq ${parsed.problem.sequence} (${parsed.problem.kind}: ${parsed.problem.reason}); refusing to write`,
+      );
     }
     for (const r of parsed.records) hooks.eventIds.add(r.line.record.eventId);
     const summary = summarizeParsed(parsed);

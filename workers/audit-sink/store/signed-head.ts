@@ -6,9 +6,9 @@
  * the one before it (`prev` = SHA-256 of the previous line), so a line cannot be dropped or moved
  * without breaking every later one. Signed over "stateset-audit-head-v1\n" || canonicalJson(head).
  */
-import { sign, verify, type KeyObject } from 'crypto';
-import { promises as fsp } from 'fs';
-import * as path from 'path';
+import { sign, verify, type KeyObject } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import { canonicalJson } from './canonical';
 import { sha256 } from './merkle';
 
@@ -69,14 +69,25 @@ function parseSignedHead(text: string): SignedHead | null {
   const { head: h, keyId, signature } = v as Partial<Record<'head' | 'keyId' | 'signature', unknown>>;
   if (typeof h !== 'object' || h === null || typeof keyId !== 'string' || typeof signature !== 'string') return null;
   const head = h as Record<string, unknown>;
-  const ok = head.version === 1 && Number.isSafeInteger(head.partition) && Number.isSafeInteger(head.records)
-    && (head.lastOffset === null || (typeof head.lastOffset === 'string' && /^(0|[1-9][0-9]*)$/.test(head.lastOffset)))
-    && typeof head.chainHead === 'string' && HEX64.test(head.chainHead) && typeof head.at === 'string'
-    && typeof head.prev === 'string' && HEX64.test(head.prev);
+  const ok =
+    head.version === 1 &&
+    Number.isSafeInteger(head.partition) &&
+    Number.isSafeInteger(head.records) &&
+    (head.lastOffset === null || (typeof head.lastOffset === 'string' && /^(0|[1-9][0-9]*)$/.test(head.lastOffset))) &&
+    typeof head.chainHead === 'string' &&
+    HEX64.test(head.chainHead) &&
+    typeof head.at === 'string' &&
+    typeof head.prev === 'string' &&
+    HEX64.test(head.prev);
   if (!ok) return null;
   const tree: TreeHead = {
-    version: 1, partition: head.partition as number, records: head.records as number, lastOffset: head.lastOffset as string | null,
-    chainHead: head.chainHead as string, at: head.at as string, prev: head.prev as string,
+    version: 1,
+    partition: head.partition as number,
+    records: head.records as number,
+    lastOffset: head.lastOffset as string | null,
+    chainHead: head.chainHead as string,
+    at: head.at as string,
+    prev: head.prev as string,
   };
   return { head: tree, keyId, signature };
 }
@@ -115,7 +126,8 @@ export async function readHeadLog(checkpointDir: string): Promise<HeadLog> {
     // skipped but still hashed: the next head commits to it, so replacing a real head by anything
     // breaks the chain at the following line.
     const sh = parseSignedHead(text);
-    if (sh && !broken && sh.head.prev !== prev) broken = { line: n, reason: `line ${n} does not commit to the line before it (lines removed, reordered or inserted)` };
+    if (sh && !broken && sh.head.prev !== prev)
+      broken = { line: n, reason: `line ${n} does not commit to the line before it (lines removed, reordered or inserted)` };
     if (sh && !broken) latest.set(sh.head.partition, sh);
     prev = sha256(line).toString('hex');
   }

@@ -1,6 +1,6 @@
 /** The fs store as the verifier sees it: the checkpoint log plus a listing of the segment files. */
-import { promises as fsp } from 'fs';
-import * as path from 'path';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import { readCheckpointLog } from './checkpoint-log';
 import { HEAD_LOG, readHeadLog } from './signed-head';
 import { compareSegmentNames, listPartitionDirs, listSegmentFiles } from './files';
@@ -61,6 +61,7 @@ export async function snapshotFs(config: FsWormStoreConfig): Promise<StoreSnapsh
       });
     partitions.set(p, items);
   }
-  if (heads.latest.size === 0 && partitions.size > 0) warnings.push(`no signed heads in ${HEAD_LOG}: the newest records are covered by the anchors only (stateset audit verify without --no-anchors)`);
+  if (heads.latest.size === 0 && partitions.size > 0)
+    warnings.push(`no signed heads in ${HEAD_LOG}: the newest records are covered by the anchors only (stateset audit verify without --no-anchors)`);
   return { kind: 'fs', partitions, warnings, failure: null, heads };
 }

@@ -28,9 +28,7 @@ export async function listVersions(client: S3Client, bucket: string, prefix: str
   let keyMarker: string | undefined;
   let versionIdMarker: string | undefined;
   for (;;) {
-    const res = await client.send(
-      new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }),
-    );
+    const res = await client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }));
     for (const v of res.Versions ?? []) if (v.Key) get(v.Key).versions += 1;
     for (const d of res.DeleteMarkers ?? []) if (d.Key) get(d.Key).deleteMarkers += 1;
     if (!res.IsTruncated) break;
@@ -40,13 +38,7 @@ export async function listVersions(client: S3Client, bucket: string, prefix: str
   return out;
 }
 
-export async function lockFailure(
-  client: S3Client,
-  bucket: string,
-  key: string,
-  partition: number,
-  name: string,
-): Promise<VerifyFailure | null> {
+export async function lockFailure(client: S3Client, bucket: string, key: string, partition: number, name: string): Promise<VerifyFailure | null> {
   try {
     const r = await client.send(new GetObjectRetentionCommand({ Bucket: bucket, Key: key }));
     if (r.Retention?.Mode !== 'COMPLIANCE') {

@@ -12,8 +12,8 @@
  * The sink's periodic verification is incremental instead (incremental.ts).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { KeyObject } from 'crypto';
-import * as path from 'path';
+import type { KeyObject } from 'node:crypto';
+import * as path from 'node:path';
 import { GENESIS_HASH } from './chain';
 import { DEFAULT_KEY_FILE, resolvePublicKey } from './checkpoint';
 import { checkCheckpoints, checkSegmentData, failure, type ChainPosition, type SegmentOk, type VerifyFailure } from './segment-check';
@@ -69,29 +69,43 @@ async function verifyItem(
 function checkHead(partition: number, sh: SignedHead, publicKey: KeyObject, pos: ChainPosition, probe: { chainHash?: string }): VerifyFailure | null {
   const { head } = sh;
   const where = `p${partition}`;
-  if (!verifyHeadSignature(sh, publicKey)) return failure(partition, where, head.records - 1, 'bad-signature', `the signed head of ${head.at} does not verify with the trusted public key`);
+  if (!verifyHeadSignature(sh, publicKey))
+    return failure(partition, where, head.records - 1, 'bad-signature', `the signed head of ${head.at} does not verify with the trusted public key`);
   if (pos.seq < head.records) {
-    return failure(partition, where, pos.seq, 'behind-head',
-      `the signed head of ${head.at} covers ${head.records} records; the store holds ${pos.seq} (records removed from the tail)`);
+    return failure(
+      partition,
+      where,
+      pos.seq,
+      'behind-head',
+      `the signed head of ${head.at} covers ${head.records} records; the store holds ${pos.seq} (records removed from the tail)`,
+    );
   }
   if (probe.chainHash !== head.chainHead) {
-    return failure(partition, where, head.records - 1, 'head-mismatch', `record ${head.records - 1} is not the one the signed head of ${head.at} covers (rewritten)`);
+    return failure(
+      partition,
+      where,
+      head.records - 1,
+      'head-mismatch',
+      `record ${head.records - 1} is not the one the signed head of ${head.at} covers (rewritten)`,
+    );
   }
   return null;
 }
 
 /** Verifies a snapshot (see the module comment for what is checked). */
-export async function verifySnapshot(
-  snap: StoreSnapshot,
-  publicKey: KeyObject,
-  onProgress?: (done: number, total: number) => void,
-): Promise<VerifyResult> {
+export async function verifySnapshot(snap: StoreSnapshot, publicKey: KeyObject, onProgress?: (done: number, total: number) => void): Promise<VerifyResult> {
   if (snap.failure) return snap.failure;
   if (snap.heads?.broken) return failure(null, 'heads.jsonl', null, 'head-log-broken', snap.heads.broken.reason);
   // A partition with a signed head but no segment left at all was removed whole.
   for (const [partition, sh] of snap.heads?.latest ?? []) {
     if (!snap.partitions.has(partition)) {
-      return failure(partition, `p${partition}`, 0, 'behind-head', `the signed head of ${sh.head.at} covers ${sh.head.records} records of partition ${partition}; the store holds none`);
+      return failure(
+        partition,
+        `p${partition}`,
+        0,
+        'behind-head',
+        `the signed head of ${sh.head.at} covers ${sh.head.records} records of partition ${partition}; the store holds none`,
+      );
     }
   }
   const total = [...snap.partitions.values()].reduce((n, items) => n + items.length, 0);

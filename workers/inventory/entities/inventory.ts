@@ -71,7 +71,11 @@ export const InventoryAdjustment = new EntitySchema<InventoryAdjustmentRow>({
 });
 
 export type ReservationStatus = 'pending' | 'confirmed' | 'released' | 'expired' | 'cancelled';
-export interface ReservationLineValue { sku: string; locationId: string; quantity: number }
+export interface ReservationLineValue {
+  sku: string;
+  locationId: string;
+  quantity: number;
+}
 export interface ReservationRow {
   id: string;
   tenantId: string;

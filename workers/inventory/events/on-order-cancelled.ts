@@ -6,7 +6,11 @@ import { endReservation } from '../stock';
 export const onOrderCancelled = defineEventHandler({
   event: 'order.cancelled.v1',
   async handle(evt, ctx) {
-    const holding = await ctx.em.find(Reservation, { tenantId: ctx.tenantId, orderId: evt.orderId, status: { $in: ['pending', 'confirmed'] } });
+    const holding = await ctx.em.find(Reservation, {
+      tenantId: ctx.tenantId,
+      orderId: evt.orderId,
+      status: { $in: ['pending', 'confirmed'] },
+    });
     for (const r of holding) await endReservation(ctx, r, 'cancelled');
   },
 });

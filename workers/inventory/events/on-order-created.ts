@@ -12,8 +12,15 @@ export function onOrderCreated(ttlSeconds: number) {
       if (!r.ok) {
         ctx.emit('inventory.reservation_failed.v1', { orderId: evt.orderId, reason: r.reason });
         ctx.outbox.audit({
-          tenantId: ctx.tenantId, principal: ctx.principal, operationId: ctx.operationId, requestId: ctx.requestId,
-          action: 'reservation.failed', outcome: 'failure', resourceType: 'order', resourceId: evt.orderId, details: { reason: r.reason },
+          tenantId: ctx.tenantId,
+          principal: ctx.principal,
+          operationId: ctx.operationId,
+          requestId: ctx.requestId,
+          action: 'reservation.failed',
+          outcome: 'failure',
+          resourceType: 'order',
+          resourceId: evt.orderId,
+          details: { reason: r.reason },
         });
       }
     },

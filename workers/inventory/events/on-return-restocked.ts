@@ -19,8 +19,15 @@ export const onReturnRestocked = defineEventHandler({
       const reason = `unknown SKU ${unknown.join(', ')}`;
       ctx.emit('inventory.restock_settled.v1', { returnId: evt.returnId, orderId: evt.orderId, outcome: 'refused', reason });
       ctx.outbox.audit({
-        tenantId: ctx.tenantId, principal: ctx.principal, operationId: ctx.operationId, requestId: ctx.requestId,
-        action: 'restock.refused', outcome: 'failure', resourceType: 'return', resourceId: evt.returnId, details: { orderId: evt.orderId, reason },
+        tenantId: ctx.tenantId,
+        principal: ctx.principal,
+        operationId: ctx.operationId,
+        requestId: ctx.requestId,
+        action: 'restock.refused',
+        outcome: 'failure',
+        resourceType: 'return',
+        resourceId: evt.returnId,
+        details: { orderId: evt.orderId, reason },
       });
       return;
     }

@@ -9,7 +9,14 @@ export const inventoryItemCreate = defineHandler({
       throw new ConflictError(`inventory item ${cmd.sku} already exists`);
     }
     const now = new Date();
-    ctx.em.create(InventoryItem, { tenantId: ctx.tenantId, sku: cmd.sku, name: cmd.name, description: cmd.description ?? null, createdAt: now, updatedAt: now });
+    ctx.em.create(InventoryItem, {
+      tenantId: ctx.tenantId,
+      sku: cmd.sku,
+      name: cmd.name,
+      description: cmd.description ?? null,
+      createdAt: now,
+      updatedAt: now,
+    });
     ctx.emit('inventory.item_created.v1', { sku: cmd.sku, name: cmd.name });
     ctx.stateChanged('inventory_item', cmd.sku, null, 'created');
     return { type: 'inventory_item', id: cmd.sku };

@@ -3,8 +3,18 @@ import type { OrderStatus } from '../../../shared/domain/order-status';
 
 export type { OrderStatus } from '../../../shared/domain/order-status';
 
-export interface OrderLineValue { sku: string; quantity: number; unitPriceMinor: number }
-export interface AddressValue { line1: string; line2?: string | null; city: string; postalCode: string; country: string }
+export interface OrderLineValue {
+  sku: string;
+  quantity: number;
+  unitPriceMinor: number;
+}
+export interface AddressValue {
+  line1: string;
+  line2?: string | null;
+  city: string;
+  postalCode: string;
+  country: string;
+}
 
 export interface OrderRow {
   id: string;

@@ -28,7 +28,12 @@ export const orderCreate = defineHandler({
       updatedAt: now,
     } satisfies OrderRow);
     ctx.emit('order.created.v1', {
-      orderId: cmd.orderId, customerId: cmd.customerId, currency: cmd.currency, items: cmd.items, totalMinor, status: 'pending',
+      orderId: cmd.orderId,
+      customerId: cmd.customerId,
+      currency: cmd.currency,
+      items: cmd.items,
+      totalMinor,
+      status: 'pending',
     });
     ctx.stateChanged('order', cmd.orderId, null, 'pending');
     return { type: 'order', id: cmd.orderId };

@@ -1,7 +1,10 @@
 import { EntitySchema } from '@mikro-orm/core';
 
 export type ReturnStatus = 'requested' | 'approved' | 'rejected' | 'received' | 'restocked' | 'refunded';
-export interface ReturnLineValue { sku: string; quantity: number }
+export interface ReturnLineValue {
+  sku: string;
+  quantity: number;
+}
 /** What inventory did with a restocked return's lines: asked (no answer yet), applied, or refused. */
 export type RestockOutcome = 'pending' | 'applied' | 'refused';
 

@@ -21,6 +21,9 @@ export const onRestockSettled = defineEventHandler({
     r.restockOutcome = outcome;
     r.restockRefusalReason = outcome === 'refused' ? (evt.reason ?? 'refused by inventory') : null;
     ctx.emit('return.restock_settled.v1', { returnId: r.id, orderId: r.orderId, outcome, reason: r.restockRefusalReason });
-    ctx.stateChanged('return', r.id, r.status, r.status, { restockOutcome: outcome, ...(r.restockRefusalReason ? { reason: r.restockRefusalReason } : {}) });
+    ctx.stateChanged('return', r.id, r.status, r.status, {
+      restockOutcome: outcome,
+      ...(r.restockRefusalReason ? { reason: r.restockRefusalReason } : {}),
+    });
   },
 });

@@ -20,11 +20,25 @@ export const returnRequest = defineHandler({
     }
     await lockReturnsOfOrder(ctx.em, ctx.tenantId, order.id);
     const others = await ctx.em.find(Return, { tenantId: ctx.tenantId, orderId: order.id, status: { $ne: 'rejected' } });
-    const lines = returnableLines(order.items, others.flatMap((r) => r.lines), cmd.lines);
+    const lines = returnableLines(
+      order.items,
+      others.flatMap((r) => r.lines),
+      cmd.lines,
+    );
     const now = new Date();
     ctx.em.create(Return, {
-      id: cmd.returnId, tenantId: ctx.tenantId, orderId: order.id, status: 'requested', lines, reason: cmd.reason,
-      rejectionReason: null, restockOutcome: null, restockRefusalReason: null, version: 1, createdAt: now, updatedAt: now,
+      id: cmd.returnId,
+      tenantId: ctx.tenantId,
+      orderId: order.id,
+      status: 'requested',
+      lines,
+      reason: cmd.reason,
+      rejectionReason: null,
+      restockOutcome: null,
+      restockRefusalReason: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
     } satisfies ReturnRow);
     ctx.emit('return.requested.v1', { returnId: cmd.returnId, orderId: order.id, lines, reason: cmd.reason });
     ctx.stateChanged('return', cmd.returnId, null, 'requested', { orderId: order.id });

@@ -1,7 +1,10 @@
 import { EntitySchema } from '@mikro-orm/core';
 
 export type ShipmentStatus = 'created' | 'shipped' | 'in_transit' | 'delivered' | 'exception';
-export interface ShipmentLineValue { sku: string; quantity: number }
+export interface ShipmentLineValue {
+  sku: string;
+  quantity: number;
+}
 
 export interface ShipmentRow {
   id: string;

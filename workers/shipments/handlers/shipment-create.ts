@@ -15,13 +15,27 @@ export const shipmentCreate = defineHandler({
     const order = isUuid(cmd.orderId) ? await ctx.em.findOne(PublishedOrder, { id: cmd.orderId, tenantId: ctx.tenantId }) : null;
     if (!order) throw new NotFoundError(`order ${cmd.orderId} not found`);
     if (!SHIPPABLE_ORDER_STATES.includes(order.status)) {
-      throw new BusinessRuleError(`a shipment needs an order that is ${SHIPPABLE_ORDER_STATES.join(', ')}; order ${order.id} is ${order.status}`, 'order_not_shippable');
+      throw new BusinessRuleError(
+        `a shipment needs an order that is ${SHIPPABLE_ORDER_STATES.join(', ')}; order ${order.id} is ${order.status}`,
+        'order_not_shippable',
+      );
     }
     const lines = shipmentLines(order.items, cmd.lines);
     const now = new Date();
     ctx.em.create(Shipment, {
-      id: cmd.shipmentId, tenantId: ctx.tenantId, orderId: order.id, status: 'created', carrier: cmd.carrier ?? null,
-      trackingNumber: null, lines, exceptionReason: null, shippedAt: null, deliveredAt: null, version: 1, createdAt: now, updatedAt: now,
+      id: cmd.shipmentId,
+      tenantId: ctx.tenantId,
+      orderId: order.id,
+      status: 'created',
+      carrier: cmd.carrier ?? null,
+      trackingNumber: null,
+      lines,
+      exceptionReason: null,
+      shippedAt: null,
+      deliveredAt: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
     } satisfies ShipmentRow);
     ctx.emit('shipment.created.v1', { shipmentId: cmd.shipmentId, orderId: order.id, carrier: cmd.carrier ?? null, lines });
     ctx.stateChanged('shipment', cmd.shipmentId, null, 'created', { orderId: order.id });

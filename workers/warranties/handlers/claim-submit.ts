@@ -15,8 +15,16 @@ export const claimSubmit = defineHandler({
     assertClaimable(w, new Date());
     const now = new Date();
     ctx.em.create(WarrantyClaim, {
-      id: cmd.claimId, tenantId: ctx.tenantId, warrantyId: w.id, status: 'submitted', description: cmd.description,
-      decisionNote: null, resolution: null, version: 1, createdAt: now, updatedAt: now,
+      id: cmd.claimId,
+      tenantId: ctx.tenantId,
+      warrantyId: w.id,
+      status: 'submitted',
+      description: cmd.description,
+      decisionNote: null,
+      resolution: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
     } satisfies WarrantyClaimRow);
     ctx.emit('warranty.claim_status_changed.v1', { claimId: cmd.claimId, warrantyId: w.id, from: null, to: 'submitted', reason: null });
     ctx.stateChanged('warranty_claim', cmd.claimId, null, 'submitted', { warrantyId: w.id });

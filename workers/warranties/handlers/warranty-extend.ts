@@ -14,7 +14,12 @@ export const warrantyExtend = defineHandler({
     assertExtensible(w, endsAt);
     w.endsAt = endsAt;
     ctx.emit('warranty.extended.v1', { warrantyId: w.id, months: cmd.months, endsAt: w.endsAt.toISOString() });
-    ctx.stateChanged('warranty', w.id, w.status, w.status, { change: 'extended', months: cmd.months, from: before.toISOString(), endsAt: w.endsAt.toISOString() });
+    ctx.stateChanged('warranty', w.id, w.status, w.status, {
+      change: 'extended',
+      months: cmd.months,
+      from: before.toISOString(),
+      endsAt: w.endsAt.toISOString(),
+    });
     return { type: 'warranty', id: w.id };
   },
 });

@@ -28,12 +28,28 @@ export const warrantyRegister = defineHandler({
       throw new BusinessRuleError(`a warranty that ended at ${endsAt.toISOString()} cannot be registered`, 'warranty_period_over');
     }
     ctx.em.create(Warranty, {
-      id: cmd.warrantyId, tenantId: ctx.tenantId, customerId: cmd.customerId, sku: cmd.sku, orderId: cmd.orderId ?? null,
-      serialNumber: cmd.serialNumber ?? null, status: 'active', startsAt, endsAt, voidReason: null, version: 1, createdAt: now, updatedAt: now,
+      id: cmd.warrantyId,
+      tenantId: ctx.tenantId,
+      customerId: cmd.customerId,
+      sku: cmd.sku,
+      orderId: cmd.orderId ?? null,
+      serialNumber: cmd.serialNumber ?? null,
+      status: 'active',
+      startsAt,
+      endsAt,
+      voidReason: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
     } satisfies WarrantyRow);
     ctx.emit('warranty.registered.v1', {
-      warrantyId: cmd.warrantyId, customerId: cmd.customerId, sku: cmd.sku, orderId: cmd.orderId ?? null,
-      serialNumber: cmd.serialNumber ?? null, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(),
+      warrantyId: cmd.warrantyId,
+      customerId: cmd.customerId,
+      sku: cmd.sku,
+      orderId: cmd.orderId ?? null,
+      serialNumber: cmd.serialNumber ?? null,
+      startsAt: startsAt.toISOString(),
+      endsAt: endsAt.toISOString(),
     });
     ctx.stateChanged('warranty', cmd.warrantyId, null, 'active', { sku: cmd.sku, endsAt: endsAt.toISOString() });
     return { type: 'warranty', id: cmd.warrantyId };
