@@ -154,8 +154,11 @@ describe('e2e: audit reconciliation (HTTP → Kafka → workers → outbox → s
         encoding: 'utf8',
         timeout: 60_000,
       });
-    const ok = cli('verify');
-    expect(ok.status, ok.stderr).to.equal(0);
+    // --no-anchors: this run's audit_events index is shared with other tests' topics (one PostgreSQL
+    // schema per run, several topic prefixes), so only the store is compared here; the anchors are
+    // proven on a schema of their own in test/integration/audit/sink-offsets.test.ts.
+    const ok = cli('verify', '--no-anchors');
+    expect(ok.status, ok.stdout + ok.stderr).to.equal(0);
     expect(ok.stdout).to.match(/^OK: \d+ records in \d+ segments/);
     const proven = mine.find((r) => r.action === 'command.accepted')!;
     const proof = cli('proof', proven.eventId);
@@ -176,7 +179,7 @@ describe('e2e: audit reconciliation (HTTP → Kafka → workers → outbox → s
     fs.writeFileSync(file, bytes);
     expect(await sink.verify()).to.equal(false);
     expect(await failures()).to.equal(1);
-    const tampered = cli('verify');
+    const tampered = cli('verify', '--no-anchors');
     expect(tampered.status).to.equal(1);
     expect(tampered.stdout).to.match(new RegExp(`^TAMPERED: .* segment p0/${sealed}`));
   });

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { createWormStore } from '../../../workers/audit-sink/store';
 import { chainHash, recordLineText, type RecordLine } from '../../../workers/audit-sink/store/chain';
 import { HEAD_LOG } from '../../../workers/audit-sink/store/signed-head';
+import { CHECKPOINT_LOG } from '../../../workers/audit-sink/store/checkpoint-log';
 import { verifyStore } from '../../../workers/audit-sink/store/verify';
 import type { AuditEntry, FsWormStoreConfig, VerifyResult, WormStore } from '../../../workers/audit-sink/store/types';
 
@@ -104,5 +105,20 @@ describe('audit store: signed heads cover the open segment', function () {
     expect(problem(await verifyStore(config))).to.equal('head-log-broken');
     await fsp.writeFile(log, `${heads[1]}\n`);
     expect(problem(await verifyStore(config))).to.equal('head-log-broken');
+  });
+
+  it('reordering two lines of the checkpoint log → checkpoint-log-broken (each line commits to the one before)', async () => {
+    const sealed: FsWormStoreConfig = { ...config, dir: path.join(root, 'sealed'), checkpointDir: path.join(root, 'sealed-ckpt'), maxSegmentRecords: 5 };
+    const store = createWormStore(sealed);
+    await store.init();
+    await store.append(entries(0, 20)); // four segments of five, sealed by size
+    await store.close();
+    expect((await verifyStore(sealed)).ok, 'intact').to.equal(true);
+    const log = path.join(sealed.checkpointDir, CHECKPOINT_LOG);
+    const cps = (await fsp.readFile(log, 'utf8')).trim().split('\n');
+    expect(cps.length).to.be.at.least(3);
+    [cps[1], cps[2]] = [cps[2]!, cps[1]!];
+    await fsp.writeFile(log, `${cps.join('\n')}\n`);
+    expect(problem(await verifyStore(sealed))).to.equal('checkpoint-log-broken');
   });
 });

@@ -83,8 +83,12 @@ describe('worker: a batch per partition in one transaction', function () {
         good,
         orderIds.filter((_, i) => i !== 25),
       );
+      // The poison's operation ends failed (dead-lettered) once its DLQ copy is written.
+      await waitFor(
+        'the poison operation finished',
+        async () => (await effects(deps, [pub.operationIds[25]!], [])).status.get(pub.operationIds[25]!) === 'failed',
+      );
       const e = await effects(deps, [pub.operationIds[25]!], [orderIds[25]!]);
-      expect(e.status.get(pub.operationIds[25]!), 'the poison has no operation outcome').to.equal(undefined);
       expect(e.orders.get(orderIds[25]!) ?? 0).to.equal(0);
       expect(e.inbox.get(pub.operationIds[25]!) ?? 0, 'nothing of the poison committed').to.equal(0);
       if (poison === 'an unexpected handler error') expect(bugAttempts, 'tries before the DLQ').to.equal(5);

@@ -15,8 +15,15 @@ export function checkpointLogPath(checkpointDir: string): string {
   return path.join(checkpointDir, CHECKPOINT_LOG);
 }
 
+/** What the first line of the log commits to. */
+export const GENESIS_LOG_LINE = '0'.repeat(64);
+
 export interface CheckpointLogContent {
   checkpoints: SignedCheckpoint[];
+  /** the first checkpoint whose `prevLine` is not the hash of the line before it (lines reordered, dropped or inserted) */
+  chainBreak: { line: number; reason: string } | null;
+  /** hex SHA-256 of the last complete line: what the next checkpoint commits to */
+  lastLineHash: string;
   /** 1-based line numbers that are not a valid signed checkpoint */
   badLines: number[];
   /** the log ends without a newline (crash while appending a checkpoint) */
@@ -67,18 +74,31 @@ export async function readCheckpointLog(checkpointDir: string): Promise<Checkpoi
   try {
     text = await fsp.readFile(checkpointLogPath(checkpointDir), 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { checkpoints: [], badLines: [], tornTail: false };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      return { checkpoints: [], chainBreak: null, lastLineHash: GENESIS_LOG_LINE, badLines: [], tornTail: false };
+    }
     throw e;
   }
   const lines = text.split('\n');
   const tornTail = lines[lines.length - 1] !== '';
   const checkpoints: SignedCheckpoint[] = [];
   const badLines: number[] = [];
+  let chainBreak: CheckpointLogContent['chainBreak'] = null;
+  let prev = GENESIS_LOG_LINE;
   lines.forEach((line, i) => {
-    if (line === '' && i === lines.length - 1) return;
+    if (i === lines.length - 1) {
+      // '' after the last newline, or a torn line: nothing commits to it yet
+      if (line !== '') badLines.push(i + 1);
+      return;
+    }
     const sc = parseCheckpointLine(line);
     if (sc) checkpoints.push(sc);
     else badLines.push(i + 1);
+    const at = sc?.checkpoint.prevLine;
+    if (!chainBreak && at !== undefined && at !== prev) {
+      chainBreak = { line: i + 1, reason: `checkpoint log line ${i + 1} does not commit to the line before it (lines reordered, dropped or inserted)` };
+    }
+    prev = sha256(Buffer.from(`${line}\n`, 'utf8')).toString('hex');
   });
-  return { checkpoints, badLines, tornTail };
+  return { checkpoints, chainBreak, lastLineHash: prev, badLines, tornTail };
 }

@@ -152,7 +152,8 @@ function isSignedCheckpoint(v: unknown): v is SignedCheckpoint {
     [c.prevChainHead, c.chainHead, c.merkleRoot, c.sha256].every((h) => typeof h === 'string' && HEX64.test(h)) &&
     int(c.bytes) &&
     tornOk &&
-    typeof c.sealedAt === 'string';
+    typeof c.sealedAt === 'string' &&
+    (c.prevLine === undefined || (typeof c.prevLine === 'string' && HEX64.test(c.prevLine)));
   return ok;
 }
 
@@ -190,6 +191,8 @@ export function buildCheckpoint(args: {
   sha256: string;
   tornTail: TornTail | null;
   sealedAt: Date;
+  /** fs: the hash of the checkpoint log's previous line */
+  prevLine?: string;
 }): Checkpoint {
   const { summary } = args;
   return {
@@ -208,5 +211,6 @@ export function buildCheckpoint(args: {
     sha256: args.sha256,
     tornTail: args.tornTail,
     sealedAt: args.sealedAt.toISOString(),
+    ...(args.prevLine !== undefined ? { prevLine: args.prevLine } : {}),
   };
 }

@@ -16,7 +16,7 @@ import { buildCheckpoint, encodeSignedCheckpoint, signCheckpoint } from './check
 import { checkpointLogPath, readCheckpointLog } from './checkpoint-log';
 import { appendDurably, collectEventIds, listPartitionDirs, listSegmentFiles } from './files';
 import { SegmentStoreBase, type SealItem } from './segment-base';
-import { sha256 } from './merkle';
+import { sha256 as hashOf } from './merkle';
 import { headLogPath, readHeadLog, signHead } from './signed-head';
 import type { FsWormStoreConfig, SignedCheckpoint, TornTail } from './types';
 
@@ -28,6 +28,8 @@ export { SegmentStoreBase, type PartitionState, type SealItem, type SegmentToSea
 export class FsWormStore extends SegmentStoreBase {
   /** where the head log stands: the hash its next line commits to, and each partition's last signed count */
   private heads: { lastLineHash: string; records: Map<number, number> } | null = null;
+  /** hash of the checkpoint log's last line: the next checkpoint commits to it */
+  private lastLogLine: string | null = null;
 
   constructor(private readonly config: FsWormStoreConfig) {
     super(config.dir, config.dir, config.signingKeyPath, config.maxSegmentRecords, config.maxSegmentAgeMs, true);
@@ -39,16 +41,18 @@ export class FsWormStore extends SegmentStoreBase {
 
   protected async loadSealedState(): Promise<Map<number, string[]>> {
     await fsp.mkdir(this.config.checkpointDir, { recursive: true, mode: 0o750 });
-    const log = await readCheckpointLog(this.config.checkpointDir);
+    let log = await readCheckpointLog(this.config.checkpointDir);
     if (log.tornTail) {
       // A crash while appending a checkpoint: terminate the torn line so the next one starts cleanly.
       // The segment it belonged to has no valid checkpoint and is sealed again below.
       await appendDurably(this.logPath, '\n');
+      log = await readCheckpointLog(this.config.checkpointDir);
     }
+    this.lastLogLine = log.lastLineHash;
     const bySegment = new Map<string, SignedCheckpoint>();
     for (const sc of log.checkpoints) {
       const prev = bySegment.get(sc.checkpoint.segment);
-      if (prev && canonicalJson(prev.checkpoint) !== canonicalJson(sc.checkpoint)) {
+      if (prev && canonicalJson({ ...prev.checkpoint, prevLine: '' }) !== canonicalJson({ ...sc.checkpoint, prevLine: '' })) {
         throw new Error(`conflicting checkpoints for ${sc.checkpoint.segment} in ${this.logPath}`);
       }
       if (!prev) bySegment.set(sc.checkpoint.segment, sc);
@@ -93,6 +97,8 @@ export class FsWormStore extends SegmentStoreBase {
   protected async sealSegments(items: SealItem[], now: Date): Promise<string[]> {
     const names: string[] = [];
     let lines = '';
+    if (this.lastLogLine === null) throw new Error('audit store not initialised: call init() first');
+    let prevLine = this.lastLogLine;
     for (const { seg, data, sha256, summary, tornTail } of items) {
       const segment = `p${seg.partition}/${seg.name}`;
       const cp = buildCheckpoint({
@@ -106,11 +112,15 @@ export class FsWormStore extends SegmentStoreBase {
         sha256,
         tornTail,
         sealedAt: now,
+        prevLine,
       });
-      lines += `${encodeSignedCheckpoint(signCheckpoint(cp, this.signingKeys))}\n`;
+      const line = `${encodeSignedCheckpoint(signCheckpoint(cp, this.signingKeys))}\n`;
+      lines += line;
+      prevLine = hashOf(Buffer.from(line, 'utf8')).toString('hex');
       names.push(segment);
     }
     await appendDurably(this.logPath, lines);
+    this.lastLogLine = prevLine;
     // A crash before the chmod is repaired at start-up (loadSealedState).
     for (const { seg } of items) await fsp.chmod(seg.path, 0o444);
     return names;
@@ -151,7 +161,7 @@ export class FsWormStore extends SegmentStoreBase {
           ),
         )}\n`;
         lines += line;
-        prev = sha256(Buffer.from(line, 'utf8')).toString('hex');
+        prev = hashOf(Buffer.from(line, 'utf8')).toString('hex');
         signed.set(st.partition, st.nextSeq);
       }
       if (!lines) return;

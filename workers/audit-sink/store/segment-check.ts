@@ -43,7 +43,8 @@ export function checkCheckpoints(ref: SegmentRef, cps: SignedCheckpoint[], pos: 
       return fail(other.checkpoint.firstSeq, 'bad-signature', 'checkpoint signature does not verify with the trusted public key');
     }
   }
-  if (cps.some((o) => canonicalJson({ ...o.checkpoint, sealedAt: '' }) !== canonicalJson({ ...sc.checkpoint, sealedAt: '' }))) {
+  const essence = (c: Checkpoint) => canonicalJson({ ...c, sealedAt: '', prevLine: '' });
+  if (cps.some((o) => essence(o.checkpoint) !== essence(sc.checkpoint))) {
     return fail(sc.checkpoint.firstSeq, 'checkpoint-mismatch', 'several different checkpoints for one segment');
   }
   const cp = sc.checkpoint;

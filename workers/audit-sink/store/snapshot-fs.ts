@@ -63,5 +63,5 @@ export async function snapshotFs(config: FsWormStoreConfig): Promise<StoreSnapsh
   }
   if (heads.latest.size === 0 && partitions.size > 0)
     warnings.push(`no signed heads in ${HEAD_LOG}: the newest records are covered by the anchors only (stateset audit verify without --no-anchors)`);
-  return { kind: 'fs', partitions, warnings, failure: null, heads };
+  return { kind: 'fs', partitions, warnings, failure: null, heads, checkpointChainBreak: log.chainBreak };
 }

@@ -23,6 +23,8 @@ export interface StoreSnapshot {
   failure: VerifyFailure | null;
   /** fs: the signed head log (newest head per partition, and where its chain breaks, if it does) */
   heads?: HeadLog;
+  /** fs: where the checkpoint log's lines stop committing to each other, if they do */
+  checkpointChainBreak?: { line: number; reason: string } | null;
 }
 
 export function groupCheckpoints(checkpoints: SignedCheckpoint[]): Map<string, SignedCheckpoint[]> {

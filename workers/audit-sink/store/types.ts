@@ -131,6 +131,12 @@ export interface Checkpoint {
   tornTail: TornTail | null;
   /** RFC 3339 */
   sealedAt: string;
+  /**
+   * fs store: hex SHA-256 of the previous line of the checkpoint log (zeros for the first), so the
+   * log's lines commit to each other and cannot be reordered or dropped unseen. Absent on s3 and in
+   * checkpoints written before it existed.
+   */
+  prevLine?: string;
 }
 
 export interface SignedCheckpoint {
@@ -168,6 +174,7 @@ export type ProblemKind =
   | 'behind-head'
   | 'head-mismatch'
   | 'head-log-broken'
+  | 'checkpoint-log-broken'
   | 'behind-kafka'
   | 'behind-index'
   | 'anchor-unavailable';

@@ -135,6 +135,8 @@ export async function verifySnapshot(snap: StoreSnapshot, publicKey: KeyObject, 
     }
     heads.push({ partition, records: pos.seq, lastOffset: pos.lastOffset === null ? null : pos.lastOffset.toString() });
   }
+  // Checked last, so that a forged or removed checkpoint is still named by what it breaks first.
+  if (snap.checkpointChainBreak) return failure(null, 'checkpoints.jsonl', null, 'checkpoint-log-broken', snap.checkpointChainBreak.reason);
   return { ok: true, partitions: snap.partitions.size, segments: total, records, gaps, warnings: snap.warnings, heads };
 }
 
