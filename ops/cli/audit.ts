@@ -4,6 +4,7 @@ import { createInclusionProof, trustedPublicKeyFor, verifyInclusionProof, verify
 import { wormStoreConfig } from '../../workers/audit-sink/store-config';
 import { auditSinkGroupId, readAnchors, reconcileWithAnchors } from '../../workers/audit-sink/anchors';
 import { failure } from '../../workers/audit-sink/store/segment-check';
+import { keyIdOf } from '../../workers/audit-sink/store/checkpoint';
 import type { PartitionHead } from '../../workers/audit-sink/store/types';
 import { createKafka } from '../../shared/kafka';
 import { createLogger } from '../../shared/logger';
@@ -89,4 +90,13 @@ export async function auditProof(config: Config, kind: 'fs' | 's3', eventId: str
     };
   const check = await verifyInclusionProof(proof, await trustedPublicKeyFor(store, publicKey));
   return { code: check.ok ? 0 : 1, proof, check };
+}
+
+/**
+ * `stateset audit public-key`: the public key that verifies this store's checkpoints and heads (SPKI
+ * PEM) and its key id, to keep outside the host and pin with `audit verify --public-key`.
+ */
+export async function auditPublicKey(config: Config, kind: 'fs' | 's3'): Promise<{ pem: string; keyId: string }> {
+  const key = await trustedPublicKeyFor(wormStoreConfig(config, kind));
+  return { pem: key.export({ type: 'spki', format: 'pem' }).toString(), keyId: keyIdOf(key) };
 }

@@ -6,6 +6,7 @@
  *   stateset keys revoke --tenant T --id UUID
  *   stateset audit verify [--store fs|s3] [--public-key PEM] [--no-anchors]
  *   stateset audit proof <event-id> [--store fs|s3] [--public-key PEM]
+ *   stateset audit public-key [--store fs|s3]        the public key to pin, and its key id
  *   stateset worker [--domains all|orders,inventory,…]    a worker process hosting those domains
  * Each subcommand loads only its own modules, so `stateset worker` carries no setup or audit code.
  */
@@ -88,6 +89,13 @@ async function main(argv: string[]): Promise<number> {
     const { revokeKey } = await import('./keys.js');
     const row = await revokeKey(config, need('tenant'), need('id'));
     console.log(`revoked ${row.id} (${row.redacted})`);
+    return 0;
+  }
+  if (cmd === 'audit' && sub === 'public-key') {
+    const { auditPublicKey } = await import('./audit.js');
+    const { pem, keyId } = await auditPublicKey(config, args.store ?? config.AUDIT_STORE);
+    process.stdout.write(pem);
+    console.error(`key id ${keyId}: keep this public key outside the audit host; verify with --public-key`);
     return 0;
   }
   if (cmd === 'audit' && (sub === 'verify' || sub === 'proof')) {
