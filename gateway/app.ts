@@ -62,8 +62,13 @@ export interface GatewayServices {
 
 export function createGatewayServices(deps: Deps, overrides: Partial<GatewayServices> = {}): GatewayServices {
   const { config } = deps;
-  const apiKeys = new ApiKeyStore(deps.orm, config.API_KEY_PEPPER, config.API_KEY_ENV, config.API_KEY_CACHE_TTL_MS, (source) =>
-    deps.metrics.apiKeyLookups.inc({ source }),
+  const apiKeys = new ApiKeyStore(
+    deps.orm,
+    config.API_KEY_PEPPER,
+    config.API_KEY_ENV,
+    config.API_KEY_CACHE_TTL_MS,
+    (source) => deps.metrics.apiKeyLookups.inc({ source }),
+    config.API_KEY_PEPPER_PREVIOUS,
   );
   const audit = new AuditTrail(deps.orm, deps.topics, deps.logger);
   const idempotency = new IdempotencyStore(deps.orm, config.IDEMPOTENCY_TTL_H);

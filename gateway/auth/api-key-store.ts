@@ -41,6 +41,8 @@ export class ApiKeyStore {
     private readonly env: 'live' | 'test',
     private readonly cacheTtlMs: number,
     private readonly onLookup: (source: 'cache' | 'database') => void = () => undefined,
+    /** API_KEY_PEPPER_PREVIOUS: accepted during a rotation, and replaced by the current pepper on use */
+    private readonly previousPepper?: string,
   ) {}
 
   async authenticate(raw: string, now = new Date()): Promise<Principal> {
@@ -48,7 +50,12 @@ export class ApiKeyStore {
     if (!parsed) throw new AuthenticationError('malformed', 'api_key');
     const row = await this.lookup(parsed.keyId);
     if (!row) throw new AuthenticationError('unknown_key', 'api_key', parsed.keyId);
-    if (!secretMatches(this.pepper, parsed.secret, row.secretHash)) throw new AuthenticationError('unknown_key', 'api_key', parsed.keyId);
+    if (!secretMatches(this.pepper, parsed.secret, row.secretHash)) {
+      if (!this.previousPepper || !secretMatches(this.previousPepper, parsed.secret, row.secretHash)) {
+        throw new AuthenticationError('unknown_key', 'api_key', parsed.keyId);
+      }
+      this.rehash(row, parsed.secret);
+    }
     if (row.revokedAt && row.revokedAt <= now) throw new AuthenticationError('revoked', 'api_key', parsed.keyId);
     if (row.expiresAt && row.expiresAt <= now) throw new AuthenticationError('expired', 'api_key', parsed.keyId);
     this.touch(row.id, now);
@@ -81,6 +88,20 @@ export class ApiKeyStore {
     this.cache.set(keyId, { row, fetchedAt: Date.now() });
     if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value as string);
     return row;
+  }
+
+  /**
+   * A key verified with the previous pepper gets its hash under the current one, so the old pepper
+   * can be retired once every key in use has been seen. Off the request path; a failure only means
+   * the next use tries again.
+   */
+  private rehash(row: ApiKeyRow, secret: string): void {
+    const secretHash = hashSecret(this.pepper, secret);
+    row.secretHash = secretHash;
+    void this.orm.em
+      .fork()
+      .nativeUpdate(ApiKey, { id: row.id }, { secretHash })
+      .catch(() => undefined);
   }
 
   /** Last-use time is written at most once a minute per key, off the request path. */

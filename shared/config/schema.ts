@@ -55,6 +55,8 @@ export const envSchema = z
     SCHEMA_REGISTRY_URL: z.string().url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
 
     API_KEY_PEPPER: z.string().min(32).default(DEV_API_KEY_PEPPER),
+    // During a pepper rotation: the old pepper, still accepted; a key it verifies is re-hashed with the new one.
+    API_KEY_PEPPER_PREVIOUS: z.string().min(32).optional(),
     API_KEY_ENV: z.enum(['live', 'test']).default('live'),
     API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5000).default(2000),
     API_KEY_ROTATION_OVERLAP_S: z.coerce

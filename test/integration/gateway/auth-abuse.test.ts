@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { createTenantKey, type RunningGateway } from '../../support/platform';
+import { createTenantKey, waitFor, type RunningGateway } from '../../support/platform';
 import { call, gateway, isProblem, waitRedisReady } from './support';
 
 /** Attacks on authentication, each as a new client would try it against a running gateway. */
@@ -157,6 +157,36 @@ describe('security: authentication abuse', function () {
       const still = await call(`${gw.url}/v1/orders`, { headers: { 'X-API-Key': (victim.body as { secret: string }).secret } });
       expect(still.status).to.equal(200);
       expect((await call(`${gw.url}/v1/api-keys/${victimId}`, { method: 'DELETE', headers: { 'X-API-Key': admin } })).status).to.equal(200);
+    });
+  });
+
+  describe('API-key pepper rotation without downtime', () => {
+    const oldPepper = 'o'.repeat(40);
+    const newPepper = 'n'.repeat(40);
+
+    it('keys made under the old pepper keep working during the overlap, are re-hashed on use, and then need no old pepper', async () => {
+      const before = await gateway({ API_KEY_PEPPER: oldPepper });
+      let key: string;
+      try {
+        key = await createTenantKey(before, 'tenant-pepper', 'viewer');
+        expect((await call(`${before.url}/v1/orders`, { headers: { 'X-API-Key': key } })).status).to.equal(200);
+      } finally {
+        await before.close();
+      }
+      const onlyNew = await gateway({ API_KEY_PEPPER: newPepper, API_KEY_CACHE_TTL_MS: '0' });
+      const overlap = await gateway({ API_KEY_PEPPER: newPepper, API_KEY_PEPPER_PREVIOUS: oldPepper, API_KEY_CACHE_TTL_MS: '0' });
+      try {
+        expect((await call(`${onlyNew.url}/v1/orders`, { headers: { 'X-API-Key': key } })).status, 'not re-hashed yet').to.equal(401);
+        expect((await call(`${overlap.url}/v1/orders`, { headers: { 'X-API-Key': key } })).status, 'old pepper still accepted').to.equal(200);
+        await waitFor(
+          're-hashed under the new pepper',
+          async () => (await call(`${onlyNew.url}/v1/orders`, { headers: { 'X-API-Key': key } })).status === 200,
+          10_000,
+        );
+      } finally {
+        await onlyNew.close();
+        await overlap.close();
+      }
     });
   });
 });
