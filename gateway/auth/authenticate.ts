@@ -45,7 +45,8 @@ function passportWith(deps: AuthDeps) {
   return passport;
 }
 
-const BEARER = /^Bearer [A-Za-z0-9\-._~+/]+=*$/;
+// The scheme is case-insensitive (RFC 7235); the token is a b64token (RFC 6750).
+const BEARER = /^Bearer +[A-Za-z0-9\-._~+/]+=*$/i;
 
 function hasTokenElsewhere(req: Request): boolean {
   const body: unknown = req.body;

@@ -138,7 +138,12 @@ export function apiKeyRoutes(store: ApiKeyStore, audit: AuditTrail, rotationOver
         parseInput(emptyBody, req.body ?? {}, 'body');
         const old = await store.get(principal.tenantId, id);
         if (old.revokedAt) throw new ConflictError('the key is already revoked or rotated');
-        assertWithin(principal, old.permissions);
+        try {
+          assertWithin(principal, old.permissions);
+        } catch (err) {
+          await audit.forRequest(req, res, { action: 'api_key.rotate_refused', outcome: 'denied', resourceType: 'api_key', resourceId: old.id });
+          throw err;
+        }
         const created = await store.create({
           tenantId: principal.tenantId,
           name: old.name,

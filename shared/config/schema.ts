@@ -137,7 +137,13 @@ export const envSchema = z
     if (!devSecretsAllowed) {
       const why = `the development default is refused unless NODE_ENV is development or test (it is ${env.NODE_ENV ?? 'unset'}); set a random value of at least 32 characters`;
       if (env.API_KEY_PEPPER === DEV_API_KEY_PEPPER) ctx.addIssue({ code: 'custom', path: ['API_KEY_PEPPER'], message: why });
-      if (env.JWT_SIGNING_SEED === DEV_JWT_SIGNING_SEED) ctx.addIssue({ code: 'custom', path: ['JWT_SIGNING_SEED'], message: why });
+      // The seed signs only when no key list is given; a listed key must not use the public seed either.
+      if (env.JWT_SIGNING_KEYS.length === 0 && env.JWT_SIGNING_SEED === DEV_JWT_SIGNING_SEED) {
+        ctx.addIssue({ code: 'custom', path: ['JWT_SIGNING_SEED'], message: why });
+      }
+      env.JWT_SIGNING_KEYS.forEach((k, i) => {
+        if (k.seed === DEV_JWT_SIGNING_SEED) ctx.addIssue({ code: 'custom', path: ['JWT_SIGNING_KEYS', i, 'seed'], message: why });
+      });
     }
     if (env.NODE_ENV !== 'production') return;
     if (env.AUDIT_STORE === 's3' && (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY || !env.S3_ENDPOINT)) {

@@ -153,7 +153,16 @@ export async function failDeadLettered(deps: Deps, env: Envelope | null, reason:
     instance: `/v1/operations/${env.operationId}`,
   };
   await deps.orm.em.fork().transactional(async (tx) => {
-    await upsertOperations(tx, [operationRow(env, { status: 'failed', error: problem })]);
+    // Never over an outcome already reached (a redelivered, already-applied command dead-lettered).
+    await tx
+      .getConnection()
+      .execute(
+        `update operations set status = 'failed', error = ?, updated_at = now() where id = ? and status not in ('succeeded', 'failed')`,
+        [JSON.stringify(problem), env.operationId],
+        'run',
+        tx.getTransactionContext(),
+      );
+    if (!(await tx.findOne(Operation, { id: env.operationId }))) await upsertOperations(tx, [operationRow(env, { status: 'failed', error: problem })]);
     new OutboxWriter(tx, deps.topics).audit({
       ...envelopeOfAudit(env),
       action: 'command.dead_lettered',

@@ -12,8 +12,9 @@ import { primeCounters } from '../../shared/metrics';
 async function main(): Promise<void> {
   const config = loadConfig();
   const storeConfig = wormStoreConfig(config);
-  // Before connecting to anything: a production sink never runs on a key it should not hold.
-  if (config.NODE_ENV === 'production') await assertKeyCustody(storeConfig);
+  // Before connecting to anything: outside development and tests (production, or NODE_ENV forgotten)
+  // the sink never runs on a key it should not hold.
+  if (config.NODE_ENV !== 'development' && config.NODE_ENV !== 'test') await assertKeyCustody(storeConfig);
   const deps = await createContainer(config, 'audit-sink');
   const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, metricsPort(config.METRICS_PORT, 'audit-sink'));
   primeCounters(deps.metrics, 'audit-sink');

@@ -3,6 +3,7 @@ import type { Deps } from '../../shared/container';
 import { LagMonitor } from '../../shared/kafka';
 import { retrying, sleep } from '../../shared/retry';
 import { auditSinkGroupId } from './anchors';
+import { OffsetGaps } from './offset-gaps';
 import { writeIndex } from './audit-index';
 import { AvroDecoder } from './decoder';
 import { IncrementalVerifier, normalizeRecord, type AuditEntry, type AuditRecord, type IncrementalResult, type WormStore, type WormStoreConfig } from './store';
@@ -36,8 +37,7 @@ export class AuditSink {
   private inflight: Promise<void> = Promise.resolve();
   /** the reconciliation of the current assignment; batches wait for it (see reconcile) */
   private reconciling: Promise<void> = Promise.resolve();
-  /** per partition with a gap: Kafka's committed offset; the gap gauge clears once the store reaches it */
-  private readonly gapUntil = new Map<number, bigint>();
+  private readonly offsetGaps: OffsetGaps;
   /** the last periodic verification's report */
   lastVerification: IncrementalResult | null = null;
 
@@ -49,6 +49,7 @@ export class AuditSink {
   ) {
     const groupId = auditSinkGroupId(deps.config.KAFKA_TOPIC_PREFIX);
     this.groupId = groupId;
+    this.offsetGaps = new OffsetGaps(deps, store, groupId);
     this.consumer = deps.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30000, ...SINK_FETCH });
     this.decoder = opts.decoder ?? AvroDecoder.create(deps.config.SCHEMA_REGISTRY_URL);
     this.verifier = new IncrementalVerifier(storeConfig);
@@ -151,10 +152,21 @@ export class AuditSink {
     // Only schema ids not seen before are fetched; the registry being down throws (the batch is redelivered).
     await this.decoder.prepare(batch.messages.map((m) => m.value));
     const entries = this.decodeAll(batch.partition, batch.messages);
+    const gap = this.offsetGaps.get(batch.partition);
+    let gapFilled = false;
     await retrying(
       async () => {
         const end = this.deps.metrics.auditPersistDuration.startTimer({ store: this.storeKind });
-        await this.store.append(entries);
+        if (gap) {
+          // The gap's part first: whether it stores anything is what tells a real gap from duplicates.
+          const before = await this.store.committedOffset(batch.partition);
+          await this.store.append(entries.filter((e) => BigInt(e.offset) < gap.to));
+          const after = await this.store.committedOffset(batch.partition);
+          gapFilled ||= after !== before;
+          await this.store.append(entries.filter((e) => BigInt(e.offset) >= gap.to));
+        } else {
+          await this.store.append(entries);
+        }
         end();
       },
       {
@@ -170,15 +182,7 @@ export class AuditSink {
     // Durable from here on.
     this.deps.metrics.auditRecordsWritten.inc({ store: this.storeKind }, entries.length);
     const last = batch.messages[batch.messages.length - 1]!;
-    const gapEnd = this.gapUntil.get(batch.partition);
-    if (gapEnd !== undefined && BigInt(last.offset) + 1n >= gapEnd) {
-      this.gapUntil.delete(batch.partition);
-      this.deps.metrics.auditOffsetGap.set({ partition: String(batch.partition) }, 0);
-      this.deps.logger.warn(
-        { partition: batch.partition },
-        "audit store caught up with Kafka's committed offset again (re-read what Kafka retained of the gap)",
-      );
-    }
+    if (gap) this.offsetGaps.settle(batch.partition, gap, BigInt(batch.messages[0]!.offset), BigInt(last.offset), gapFilled);
     resolveOffset(last.offset); // where fetching continues; the commit follows the index write
     await this.inflight;
     const next = { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() };
@@ -187,44 +191,10 @@ export class AuditSink {
     await heartbeat();
   }
 
-  /**
-   * Kafka's committed offset of the sink's group is an anchor outside the store: every offset below
-   * it was acknowledged as stored. Past the store's own position it means records the store does not
-   * hold — a cut tail, a lost store, or an offset moved forward by hand. That is never passed over
-   * silently: counted (stateset_audit_offset_mismatches_total, alert AuditOffsetMismatch), the gap
-   * shown in stateset_audit_offset_gap_records, and the partition re-read from the store's position,
-   * so whatever Kafka still retains of the gap is stored (the rest stays reported).
-   */
+  /** At every assignment: Kafka's committed offsets against the store (offset-gaps.ts); a gap is re-read. */
   private async reconcile(partitions: number[]): Promise<void> {
-    if (partitions.length === 0) return;
-    const admin = this.deps.kafka.admin();
-    await admin.connect();
-    let committed: Map<number, bigint>;
-    try {
-      const [t] = await admin.fetchOffsets({ groupId: this.groupId, topics: [this.deps.topics.audit] });
-      committed = new Map((t?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-    } finally {
-      await admin.disconnect();
-    }
-    for (const partition of partitions) {
-      const kafkaNext = committed.get(partition) ?? -1n;
-      const stored = await this.store.committedOffset(partition);
-      const storeNext = stored === null ? 0n : BigInt(stored) + 1n;
-      const label = { partition: String(partition) };
-      if (kafkaNext <= storeNext) {
-        this.deps.metrics.auditOffsetGap.set(label, 0);
-        this.gapUntil.delete(partition);
-        continue;
-      }
-      this.deps.metrics.auditOffsetGap.set(label, Number(kafkaNext - storeNext));
-      this.gapUntil.set(partition, kafkaNext);
-      this.deps.metrics.auditOffsetMismatches.inc(label);
-      this.deps.logger.error(
-        { partition, kafkaCommitted: kafkaNext.toString(), storeNext: storeNext.toString() },
-        "AUDIT STORE IS BEHIND KAFKA'S COMMITTED OFFSET: records acknowledged as stored are missing; re-reading from the store's position",
-      );
-      this.consumer.seek({ topic: this.deps.topics.audit, partition, offset: storeNext.toString() });
-    }
+    for (const g of await this.offsetGaps.find(partitions))
+      this.consumer.seek({ topic: this.deps.topics.audit, partition: g.partition, offset: g.from.toString() });
   }
 
   /** Commits offsets explicitly (after the batch's append and index); a failure (rebalance) means redelivery, which is deduped. */

@@ -165,7 +165,13 @@ export class FsWormStore extends SegmentStoreBase {
         signed.set(st.partition, st.nextSeq);
       }
       if (!lines) return;
-      await appendDurably(file, lines);
+      try {
+        await appendDurably(file, lines);
+      } catch (err) {
+        // A partial line may be left: re-read the log (and close that line) before the next head.
+        this.heads = null;
+        throw err;
+      }
       this.heads.lastLineHash = prev;
       for (const [p, n] of signed) this.heads.records.set(p, n);
     });

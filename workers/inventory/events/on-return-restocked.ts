@@ -1,6 +1,6 @@
 import { defineEventHandler } from '../../../shared/worker';
 import { InventoryItem } from '../entities';
-import { adjustStock } from '../stock';
+import { adjustStock, lockBalance, MAX_ON_HAND } from '../stock';
 
 /**
  * return.restocked → the returned quantities are added to on-hand stock at location 'default'
@@ -15,8 +15,17 @@ export const onReturnRestocked = defineEventHandler({
     const skus = [...new Set(evt.lines.map((l) => l.sku))].sort();
     const known = new Set((await ctx.em.find(InventoryItem, { tenantId: ctx.tenantId, sku: { $in: skus } })).map((i) => i.sku));
     const unknown = skus.filter((s) => !known.has(s));
-    if (unknown.length > 0) {
-      const reason = `unknown SKU ${unknown.join(', ')}`;
+    let reason: string | null = unknown.length > 0 ? `unknown SKU ${unknown.join(', ')}` : null;
+    if (!reason) {
+      // The stock bound is checked here too: a restock over it is a refused outcome, not an error.
+      const wanted = new Map<string, number>();
+      for (const l of evt.lines) wanted.set(l.sku, (wanted.get(l.sku) ?? 0) + l.quantity);
+      for (const sku of skus) {
+        const b = await lockBalance(ctx.em, ctx.tenantId, sku, 'default');
+        if (b.onHand + wanted.get(sku)! > MAX_ON_HAND) reason = `restocking ${sku} would hold more than ${MAX_ON_HAND} units`;
+      }
+    }
+    if (reason) {
       ctx.emit('inventory.restock_settled.v1', { returnId: evt.returnId, orderId: evt.orderId, outcome: 'refused', reason });
       ctx.outbox.audit({
         tenantId: ctx.tenantId,
