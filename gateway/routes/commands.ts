@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { commands } from '../../schemas/catalog';
 import { defineRoute, type RouteSpec } from '../http/route-spec';
-import { parseInput } from '../http/validate';
+import { inputErrorOf, parseInput } from '../http/validate';
 import type { CommandService } from '../services/command-service';
 import type { AuditTrail } from '../services/audit-trail';
 import { validateIdempotencyKey } from '../services/idempotency';
@@ -28,15 +28,15 @@ export function commandRoutes(service: CommandService, audit: AuditTrail): Route
       success: 202,
       async handler(req: Request, res: Response) {
         const principal = res.locals.principal as Principal;
-        let body: unknown;
         let pathId: string | undefined;
         try {
           const key = validateIdempotencyKey(req.get('idempotency-key'));
           pathId = hasId ? parseInput(idParams, req.params, 'params').id : undefined;
-          body = parseInput(def.body, req.body ?? {}, 'body');
+          const parsed = def.parseBody(req.body ?? {});
+          if (!parsed.success) throw inputErrorOf(parsed.error, 'body');
           const result = await service.accept({
             def,
-            body,
+            body: parsed.body,
             pathId,
             principal,
             requestId: res.locals.requestId as string,

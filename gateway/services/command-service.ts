@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AUDIT_SCHEMA_FILE, type CommandDefinition } from '../../schemas/catalog';
+import { AUDIT_SCHEMA_FILE, type CommandDefinition, type ParsedCommandBody } from '../../schemas/catalog';
 import type { TopicNames } from '../../schemas/topics';
 import type { OperationRow, OperationStatus } from '../../shared/orm';
 import { toKafkaHeaders, type OutgoingMessage, type Publisher } from '../../shared/kafka';
@@ -14,7 +14,8 @@ import { IdempotencyStore, requestFingerprint, type IdempotencyScope } from './i
 
 export interface CommandRequest {
   def: CommandDefinition;
-  body: unknown;
+  /** parsed once by the route with the command's schema */
+  body: ParsedCommandBody;
   pathId?: string;
   principal: Principal;
   requestId: string;
@@ -54,7 +55,7 @@ export class CommandService {
     let scope: IdempotencyScope | undefined;
     if (req.idempotencyKey) {
       scope = { tenantId: req.principal.tenantId, principal: req.principal.id, key: req.idempotencyKey };
-      const claim = await this.idempotency.claim(scope, requestFingerprint(req.method, req.path, req.body), operationId);
+      const claim = await this.idempotency.claim(scope, requestFingerprint(req.method, req.path, req.body.value), operationId);
       if (claim.kind === 'replay') {
         this.metrics.idempotentReplays.inc();
         if (!isOperationView(claim.body)) throw new Error(`the stored answer of Idempotency-Key ${scope.key} is not an operation`);
@@ -74,7 +75,7 @@ export class CommandService {
 
   private async publishAndRecord(req: CommandRequest, operationId: string): Promise<OperationRow> {
     const { def, principal } = req;
-    const payload = def.toPayload(req.body, { id: req.pathId, newId: randomUUID });
+    const payload = req.body.toPayload({ id: req.pathId, newId: randomUUID });
     const topic = this.topics.commands(def.domain);
     const now = new Date();
     const fields: Record<string, unknown> = payload;

@@ -73,8 +73,25 @@ export interface CommandDefinition {
   resourceType: string;
   summary: string;
   body: z.ZodType;
-  /** `body` is parsed again with the command's schema: that is what ties it to this command's payload without a cast. */
-  toPayload(body: unknown, ctx: { id?: string; newId(): string }): CommandPayload;
+  /**
+   * Parses a request body with the command's schema, once: the parsed body keeps its type inside,
+   * so building the payload from it needs no second parse and no cast.
+   */
+  parseBody(raw: unknown): { success: true; body: ParsedCommandBody } | { success: false; error: z.ZodError };
+  /** parseBody + toPayload in one step (throws on an invalid body). */
+  toPayload(body: unknown, ctx: PayloadContext): CommandPayload;
+}
+
+interface PayloadContext {
+  id?: string;
+  newId(): string;
+}
+
+/** A body that passed its command's schema, and the one way to turn it into the command's payload. */
+export interface ParsedCommandBody {
+  /** the parsed value (defaults applied), e.g. for an idempotency fingerprint */
+  readonly value: unknown;
+  toPayload(ctx: PayloadContext): CommandPayload;
 }
 
 export interface EventDefinition {
@@ -88,19 +105,22 @@ export function command<T extends CommandType, TBody extends z.ZodType, P extend
   spec: CommandSpec<T, TBody, P, R>,
 ): CommandDefinition {
   const { toPayload, ...rest } = spec;
+  const contextOf = (ctx: PayloadContext): CommandContextWithId => ({
+    newId: ctx.newId,
+    get id(): string {
+      // Only a route with `:id` sees `id` in its types, and the gateway always passes that id.
+      if (ctx.id === undefined) throw new Error(`${spec.type}: no :id in ${spec.route.path}`);
+      return ctx.id;
+    },
+  });
+  const parsed = (value: z.infer<TBody>): ParsedCommandBody => ({ value, toPayload: (ctx) => toPayload(value, contextOf(ctx)) });
   return {
     ...rest,
-    toPayload: (body, ctx) => {
-      const context: CommandContextWithId = {
-        newId: ctx.newId,
-        get id(): string {
-          // Only a route with `:id` sees `id` in its types, and the gateway always passes that id.
-          if (ctx.id === undefined) throw new Error(`${spec.type}: no :id in ${spec.route.path}`);
-          return ctx.id;
-        },
-      };
-      return toPayload(spec.body.parse(body), context);
+    parseBody: (raw) => {
+      const r = spec.body.safeParse(raw);
+      return r.success ? { success: true, body: parsed(r.data) } : { success: false, error: r.error };
     },
+    toPayload: (body, ctx) => parsed(spec.body.parse(body)).toPayload(ctx),
   };
 }
 

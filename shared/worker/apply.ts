@@ -153,16 +153,16 @@ export async function failDeadLettered(deps: Deps, env: Envelope | null, reason:
     instance: `/v1/operations/${env.operationId}`,
   };
   await deps.orm.em.fork().transactional(async (tx) => {
-    // Never over an outcome already reached (a redelivered, already-applied command dead-lettered).
-    await tx
-      .getConnection()
-      .execute(
-        `update operations set status = 'failed', error = ?, updated_at = now() where id = ? and status not in ('succeeded', 'failed')`,
-        [JSON.stringify(problem), env.operationId],
-        'run',
-        tx.getTransactionContext(),
-      );
-    if (!(await tx.findOne(Operation, { id: env.operationId }))) await upsertOperations(tx, [operationRow(env, { status: 'failed', error: problem })]);
+    // One statement, never over an outcome already reached (a redelivered, applied command dead-lettered).
+    await tx.getConnection().execute(
+      `insert into operations (id, tenant_id, type, status, principal, request_id, error, created_at, updated_at)
+       values (?, ?, ?, 'failed', ?, ?, ?, ?, now())
+       on conflict (id) do update set status = 'failed', error = excluded.error, updated_at = now()
+       where operations.status not in ('succeeded', 'failed')`,
+      [env.operationId, env.tenantId, env.commandType, env.principal, env.requestId, JSON.stringify(problem), env.occurredAt],
+      'run',
+      tx.getTransactionContext(),
+    );
     new OutboxWriter(tx, deps.topics).audit({
       ...envelopeOfAudit(env),
       action: 'command.dead_lettered',

@@ -107,7 +107,13 @@ describe("audit sink: Kafka's committed offset is reconciled with the store", fu
     sink = new AuditSink(deps, createWormStore(config), config);
     await sink.start();
     try {
-      await new Promise((r) => setTimeout(r, 3000)); // the assignment's re-read of the duplicate
+      // A record behind the duplicate: once it is stored, the re-read of the duplicate has been settled
+      // (a partition is processed in order).
+      const follower = buildAuditRecord({ action: 'test.follower', outcome: 'success' });
+      await deps.publisher.send([
+        { topic: deps.topics.audit, key: 'k', value: await deps.codec.encode(deps.topics.audit, AUDIT_SCHEMA_FILE, follower), headers: {} },
+      ]);
+      await waitFor('the record behind the duplicate stored', async () => storedRecords(config.dir).some((r) => r.eventId === follower.eventId), 30_000);
       expect(await counted('auditOffsetMismatches'), 'a re-published duplicate is no mismatch').to.equal(before);
       expect(await counted('auditOffsetGap')).to.equal(0);
       expect(storedRecords(config.dir).filter((r) => r.eventId === record.eventId)).to.have.length(1);

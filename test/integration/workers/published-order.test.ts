@@ -7,9 +7,10 @@ import { publishCommand } from '../../support/commands';
 import { Operation } from '../../../shared/orm';
 import { OutboxWriter } from '../../../shared/outbox';
 import { buildContext } from '../../../shared/worker';
-import { Order, PublishedOrder, type OrderRow } from '../../../workers/orders/entities';
+import { Order, PublishedOrder } from '../../../workers/orders/entities';
 import { Return } from '../../../workers/returns/entities';
 import { returnRequest } from '../../../workers/returns/handlers/return-request';
+import { anOrder } from '../../support/factories';
 
 const tenantId = 'tenant-published-order';
 
@@ -35,24 +36,9 @@ describe('published order contract (real PostgreSQL, Kafka)', function () {
 
   const deliveredOrder = async (): Promise<string> => {
     const id = randomUUID();
-    const now = new Date();
-    await returns.deps.orm.em.fork().insert(Order, {
-      id,
-      tenantId,
-      status: 'delivered',
-      customerId: 'c',
-      currency: 'EUR',
-      items: [{ sku: 'PO-1', quantity: 2, unitPriceMinor: 100 }],
-      shippingAddress: null,
-      billingAddress: null,
-      notes: null,
-      totalMinor: 200,
-      holdReason: null,
-      archivedAt: null,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    } satisfies OrderRow);
+    await returns.deps.orm.em
+      .fork()
+      .insert(Order, anOrder({ id, tenantId, status: 'delivered', items: [{ sku: 'PO-1', quantity: 2, unitPriceMinor: 100 }], totalMinor: 200 }));
     return id;
   };
   const lockNowait = (orderId: string) => other.query('select id from orders where id = $1 for update nowait', [orderId]);

@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createTenantKey, startGateway, startWorker, waitFor, type RunningGateway, type RunningWorker } from '../../support/platform';
 import { readTopic } from '../../support/commands';
-import { Order, type OrderRow } from '../../../workers/orders/entities';
+import { Order } from '../../../workers/orders/entities';
+import { anOrder } from '../../support/factories';
 
 const tenantId = 'tenant-restock-outcome';
 
@@ -33,25 +34,10 @@ describe('restock outcome (gateway, returns and inventory workers)', function ()
   };
   const restockedReturn = async (sku: string) => {
     const orderId = randomUUID();
-    const now = new Date();
     // The order as the orders worker would have left it; this test is about returns and inventory.
-    await gw.deps.orm.em.fork().insert(Order, {
-      id: orderId,
-      tenantId,
-      status: 'delivered',
-      customerId: 'c',
-      currency: 'EUR',
-      items: [{ sku, quantity: 1, unitPriceMinor: 100 }],
-      shippingAddress: null,
-      billingAddress: null,
-      notes: null,
-      totalMinor: 100,
-      holdReason: null,
-      archivedAt: null,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    } satisfies OrderRow);
+    await gw.deps.orm.em
+      .fork()
+      .insert(Order, anOrder({ id: orderId, tenantId, status: 'delivered', items: [{ sku, quantity: 1, unitPriceMinor: 100 }], totalMinor: 100 }));
     const ret = await succeed('/v1/returns', { orderId, lines: [{ sku, quantity: 1 }], reason: 'broken' });
     for (const action of ['approve', 'receive', 'restock']) await succeed(`/v1/returns/${ret.id}/${action}`, {});
     return ret.id;
