@@ -23,6 +23,8 @@ done
 
 t0=$SECONDS
 if ((with_promtool)); then bash "$INFRA_SCRIPTS_DIR/promtool.sh" install; fi
+# The test CA and loopback server certificate of the TLS listeners (made once, kept while valid).
+bash "$INFRA_SCRIPTS_DIR/tls.sh" make
 
 # The components are independent: start them side by side (2 cores: the JVM starts dominate),
 # each one's messages buffered and printed when it is done.
