@@ -1,6 +1,7 @@
 /**
  * `stateset` admin CLI. Usage:
  *   stateset setup                                   migrations, topics, schemas
+ *   stateset doctor [--production] [--json]          the deployment checklist against this configuration
  *   stateset keys create --tenant T --role admin [--name N] [--expires-in-days D]
  *   stateset keys list --tenant T
  *   stateset keys revoke --tenant T --id UUID
@@ -16,6 +17,7 @@ import { CliUsageError, validateCliArgs } from './args';
 
 const USAGE = `usage:
   stateset setup
+  stateset doctor [--production] [--json]
   stateset keys create --tenant <id> --role <admin|manager|operator|viewer> [--name <name>] [--expires-in-days <n>] [--json]
   stateset keys list --tenant <id>
   stateset keys revoke --tenant <id> --id <uuid>
@@ -43,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
       store: { type: 'string' },
       'public-key': { type: 'string' },
       'no-anchors': { type: 'boolean' },
+      production: { type: 'boolean' },
     },
   });
   const [cmd, sub] = positionals;
@@ -50,7 +53,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return cmd ? 0 : 2;
   }
-  const { json: _json, help: _help, 'no-anchors': noAnchors, ...strings } = values;
+  if (cmd === 'doctor') {
+    // Before loadConfig: a configuration the processes would refuse is a finding here, not a crash.
+    const { doctorExitCode, formatDoctor, runDoctor } = await import('./doctor.js');
+    const checks = runDoctor(process.env);
+    console.log(values.json ? JSON.stringify(checks) : formatDoctor(checks));
+    return doctorExitCode(checks, values.production === true);
+  }
+  const { json: _json, help: _help, 'no-anchors': noAnchors, production: _production, ...strings } = values;
   const args = validateCliArgs(strings);
   const config = loadConfig();
   const need = <K extends 'tenant' | 'role' | 'id'>(name: K): NonNullable<(typeof args)[K]> => {

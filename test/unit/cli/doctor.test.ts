@@ -1,0 +1,81 @@
+import { expect } from 'chai';
+import { doctorExitCode, formatDoctor, isPrivateHost, runDoctor } from '../../../ops/cli/doctor';
+
+const hardened: NodeJS.ProcessEnv = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://gateway:Vq8s2LrT9xWm4KpZ@db.internal:5432/stateset?sslmode=verify-full',
+  REDIS_URL: 'rediss://:Yh3nB7cQ1vR8tJ6e@redis.internal:6380',
+  API_KEY_PEPPER: 'p'.repeat(40),
+  JWT_SIGNING_SEED: 's'.repeat(40),
+  TRUST_PROXY: '10.0.0.0/8',
+  AUDIT_STORE: 's3',
+  S3_ENDPOINT: 'https://s3.internal',
+  S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+  S3_SECRET_ACCESS_KEY: 'x'.repeat(40),
+  AUDIT_SIGNING_KEY_PATH: '/run/secrets/audit-signing.pem',
+};
+
+const statusOf = (checks: ReturnType<typeof runDoctor>, name: string) => checks.find((c) => c.check === name)?.status;
+
+describe('stateset doctor', () => {
+  it('lists every failing item of the local defaults with its fix, and exits 1', () => {
+    const checks = runDoctor({ NODE_ENV: 'production' }, 0);
+    const failed = checks.filter((c) => c.status === 'fail').map((c) => c.check);
+    expect(failed).to.include.members([
+      'configuration',
+      'database password',
+      'database TLS',
+      'Redis TLS',
+      'Redis AUTH',
+      'API-key pepper',
+      'JWT signing key',
+      'HTTPS or a trusted proxy',
+      'audit signing key',
+      'container user',
+    ]);
+    for (const c of checks.filter((x) => x.status !== 'pass')) expect(c.fix, c.check).to.not.equal('');
+    expect(doctorExitCode(checks, true)).to.equal(1);
+    expect(formatDoctor(checks)).to.match(/^FAIL {2}configuration/);
+  });
+
+  it('passes every configurable item of a hardened configuration (Kafka auth is reported as not available)', () => {
+    const checks = runDoctor(hardened, 1000);
+    const notPassing = checks.filter((c) => c.status !== 'pass').map((c) => c.check);
+    expect(notPassing).to.deep.equal(['Kafka TLS and SASL']);
+  });
+
+  it('refuses wildcards and public listeners', () => {
+    const checks = runDoctor({ ...hardened, CORS_ORIGINS: '*', TRUST_PROXY: '0.0.0.0/0', METRICS_HOST: '0.0.0.0' }, 1000);
+    expect(statusOf(checks, 'CORS')).to.equal('fail');
+    expect(statusOf(checks, 'HTTPS or a trusted proxy')).to.equal('fail');
+    expect(statusOf(checks, 'metrics listener')).to.equal('fail');
+  });
+
+  it('fails a signing key inside an audit folder, a weak database password, and warns on debug logs', () => {
+    const checks = runDoctor(
+      {
+        ...hardened,
+        AUDIT_DIR: '/var/audit',
+        AUDIT_SIGNING_KEY_PATH: '/var/audit/keys/k.pem',
+        DATABASE_URL: 'postgres://u:stateset@db/x?sslmode=verify-full',
+        LOG_LEVEL: 'debug',
+      },
+      1000,
+    );
+    expect(statusOf(checks, 'audit signing key')).to.equal('fail');
+    expect(statusOf(checks, 'database password')).to.equal('fail');
+    expect(statusOf(checks, 'log level')).to.equal('warn');
+    expect(doctorExitCode([{ check: 'x', status: 'warn', detail: '', fix: 'y' }], false)).to.equal(0);
+    expect(doctorExitCode([{ check: 'x', status: 'warn', detail: '', fix: 'y' }], true)).to.equal(1);
+  });
+
+  it('never prints a secret', () => {
+    const out = formatDoctor(runDoctor(hardened, 1000)) + JSON.stringify(runDoctor({ ...hardened, API_KEY_PEPPER: 'short' }, 1000));
+    for (const secret of ['Vq8s2LrT9xWm4KpZ', 'Yh3nB7cQ1vR8tJ6e', 'p'.repeat(40), 's'.repeat(40)]) expect(out).to.not.include(secret);
+  });
+
+  it('knows private addresses', () => {
+    expect(['127.0.0.1', '10.1.2.3', '192.168.0.1', '172.20.0.1', '::1', 'fd00::1', 'localhost'].every(isPrivateHost)).to.equal(true);
+    expect(['0.0.0.0', '8.8.8.8', '172.32.0.1', '::'].some(isPrivateHost)).to.equal(false);
+  });
+});
