@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
-import path from 'node:path';
-import { loadConfig, type Config } from '../../shared/config';
+import { DEV_API_KEY_PEPPER, DEV_JWT_SIGNING_SEED, loadConfig, type Config } from '../../shared/config';
+import { keyCustodyProblems } from '../../workers/audit-sink/key-custody';
+import { wormStoreConfig } from '../../workers/audit-sink/store-config';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
@@ -12,7 +13,6 @@ export interface DoctorCheck {
   fix: string;
 }
 
-const DEV_MARK = 'dev-only-';
 const WEAK_PASSWORDS = new Set(['', 'postgres', 'stateset', 'password', 'changeme', 'secret', 'admin']);
 
 function row(check: string, ok: boolean, detail: string, fix: string, soft = false): DoctorCheck {
@@ -36,10 +36,10 @@ function urlOf(raw: string): URL | null {
 }
 
 /**
- * SECURITY.md's deployment checklist, checked against a configuration. Only facts about the
- * configuration and this process are read (no connection is made), so it runs anywhere, before start.
+ * SECURITY.md's deployment checklist, checked against a configuration. Only the configuration, the
+ * signing key's file and this process are read (no connection is made), so it runs anywhere, before start.
  */
-export function checkConfig(config: Config, env: NodeJS.ProcessEnv, uid: number | undefined): DoctorCheck[] {
+export async function checkConfig(config: Config, env: NodeJS.ProcessEnv, uid: number | undefined): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
   const db = urlOf(config.DATABASE_URL);
   const dbPassword = db ? decodeURIComponent(db.password) : '';
@@ -69,12 +69,12 @@ export function checkConfig(config: Config, env: NodeJS.ProcessEnv, uid: number 
   checks.push(
     row(
       'API-key pepper',
-      !config.API_KEY_PEPPER.startsWith(DEV_MARK),
-      config.API_KEY_PEPPER.startsWith(DEV_MARK) ? 'the development default' : 'set',
+      config.API_KEY_PEPPER !== DEV_API_KEY_PEPPER,
+      config.API_KEY_PEPPER === DEV_API_KEY_PEPPER ? 'the development default' : 'set',
       'set API_KEY_PEPPER to ≥32 random characters',
     ),
   );
-  const devSeed = config.JWT_SIGNING_KEYS.length === 0 && config.JWT_SIGNING_SEED.startsWith(DEV_MARK);
+  const devSeed = config.JWT_SIGNING_KEYS.length === 0 && config.JWT_SIGNING_SEED === DEV_JWT_SIGNING_SEED;
   checks.push(row('JWT signing key', !devSeed, devSeed ? 'the development seed' : 'set', 'set JWT_SIGNING_KEYS or a random JWT_SIGNING_SEED'));
   checks.push(
     row(
@@ -103,13 +103,13 @@ export function checkConfig(config: Config, env: NodeJS.ProcessEnv, uid: number 
   );
   checks.push(row('log level', !['debug', 'trace'].includes(config.LOG_LEVEL), config.LOG_LEVEL, 'LOG_LEVEL=info (debug logs carry request details)', true));
   checks.push(row('metrics listener', isPrivateHost(config.METRICS_HOST), `METRICS_HOST=${config.METRICS_HOST}`, 'bind METRICS_HOST to a private address'));
-  const key = config.AUDIT_SIGNING_KEY_PATH ? path.resolve(config.AUDIT_SIGNING_KEY_PATH) : undefined;
-  const inside = (dir: string) => key !== undefined && (key + path.sep).startsWith(path.resolve(dir) + path.sep);
+  // The sink's own custody rule (unset, inside an audit folder, readable by others), not a second copy of it.
+  const custody = await keyCustodyProblems(wormStoreConfig(config));
   checks.push(
     row(
       'audit signing key',
-      key !== undefined && !inside(config.AUDIT_DIR) && !inside(config.AUDIT_CHECKPOINT_DIR),
-      key ? `AUDIT_SIGNING_KEY_PATH=${key}` : 'unset (a key would be generated in the store)',
+      custody.length === 0,
+      custody.length ? custody.join('; ') : `AUDIT_SIGNING_KEY_PATH=${config.AUDIT_SIGNING_KEY_PATH}`,
       'give AUDIT_SIGNING_KEY_PATH (or AUDIT_SIGNING_KEY_FILE) a key file outside both audit folders, mode 0600',
     ),
   );
@@ -123,24 +123,27 @@ export function checkConfig(config: Config, env: NodeJS.ProcessEnv, uid: number 
  * `stateset doctor`: the configuration is read as the processes would read it. A configuration the
  * processes refuse (e.g. a development secret in production) is one failed check, with the reasons.
  */
-export function runDoctor(env: NodeJS.ProcessEnv, uid = process.getuid?.()): DoctorCheck[] {
+export async function runDoctor(env: NodeJS.ProcessEnv, uid = process.getuid?.()): Promise<DoctorCheck[]> {
+  const configurationFailure = (err: unknown): DoctorCheck => ({
+    check: 'configuration',
+    status: 'fail',
+    detail: (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, '; '),
+    fix: 'correct the variables named',
+  });
+  let config: Config;
   try {
     // Parsed as in development so that every other check still runs on a configuration production refuses.
-    const strict = (() => {
-      try {
-        loadConfig(env);
-        return null;
-      } catch (err) {
-        return err instanceof Error ? err.message : String(err);
-      }
-    })();
-    const config = loadConfig(env, { NODE_ENV: 'development' });
-    const checks = checkConfig(config, env, uid);
-    if (strict) checks.unshift({ check: 'configuration', status: 'fail', detail: strict.replace(/\s*\n\s*/g, '; '), fix: 'correct the variables named' });
-    return checks;
+    config = loadConfig(env, { NODE_ENV: 'development' });
   } catch (err) {
-    return [{ check: 'configuration', status: 'fail', detail: err instanceof Error ? err.message : String(err), fix: 'correct the variables named' }];
+    return [configurationFailure(err)];
   }
+  const checks = await checkConfig(config, env, uid);
+  try {
+    loadConfig(env);
+  } catch (err) {
+    checks.unshift(configurationFailure(err));
+  }
+  return checks;
 }
 
 /** With --production every warning counts as a failure too. */

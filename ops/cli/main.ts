@@ -56,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'doctor') {
     // Before loadConfig: a configuration the processes would refuse is a finding here, not a crash.
     const { doctorExitCode, formatDoctor, runDoctor } = await import('./doctor.js');
-    const checks = runDoctor(process.env);
+    const checks = await runDoctor(process.env);
     console.log(values.json ? JSON.stringify(checks) : formatDoctor(checks));
     return doctorExitCode(checks, values.production === true);
   }

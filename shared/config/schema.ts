@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { externalIssuers, jsonEnv, signingKeys, tenantOverrides } from './json-values';
 
-const DEV_JWT_SIGNING_SEED = 'dev-only-jwt-signing-seed-change-me';
-const DEV_API_KEY_PEPPER = 'dev-only-api-key-pepper-change-me';
+/** The public development secrets: accepted only with NODE_ENV development or test (and named by `stateset doctor`). */
+export const DEV_JWT_SIGNING_SEED = 'dev-only-jwt-signing-seed-change-me';
+export const DEV_API_KEY_PEPPER = 'dev-only-api-key-pepper-change-me';
 
 const csv = z.string().transform((s) =>
   s

@@ -1,5 +1,14 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import { doctorExitCode, formatDoctor, isPrivateHost, runDoctor } from '../../../ops/cli/doctor';
+
+// A key file as custody wants it: outside the audit folders, readable by its owner only.
+const keyDir = mkdtempSync(path.join(tmpdir(), 'doctor-key-'));
+const keyFile = path.join(keyDir, 'audit-signing.pem');
+writeFileSync(keyFile, 'not read by the doctor\n');
+chmodSync(keyFile, 0o600);
 
 const hardened: NodeJS.ProcessEnv = {
   NODE_ENV: 'production',
@@ -12,14 +21,14 @@ const hardened: NodeJS.ProcessEnv = {
   S3_ENDPOINT: 'https://s3.internal',
   S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
   S3_SECRET_ACCESS_KEY: 'x'.repeat(40),
-  AUDIT_SIGNING_KEY_PATH: '/run/secrets/audit-signing.pem',
+  AUDIT_SIGNING_KEY_PATH: keyFile,
 };
 
-const statusOf = (checks: ReturnType<typeof runDoctor>, name: string) => checks.find((c) => c.check === name)?.status;
+const statusOf = (checks: Awaited<ReturnType<typeof runDoctor>>, name: string) => checks.find((c) => c.check === name)?.status;
 
 describe('stateset doctor', () => {
-  it('lists every failing item of the local defaults with its fix, and exits 1', () => {
-    const checks = runDoctor({ NODE_ENV: 'production' }, 0);
+  it('lists every failing item of the local defaults with its fix, and exits 1', async () => {
+    const checks = await runDoctor({ NODE_ENV: 'production' }, 0);
     const failed = checks.filter((c) => c.status === 'fail').map((c) => c.check);
     expect(failed).to.include.members([
       'configuration',
@@ -38,39 +47,41 @@ describe('stateset doctor', () => {
     expect(formatDoctor(checks)).to.match(/^FAIL {2}configuration/);
   });
 
-  it('passes every configurable item of a hardened configuration (Kafka auth is reported as not available)', () => {
-    const checks = runDoctor(hardened, 1000);
+  it('passes every configurable item of a hardened configuration (Kafka auth is reported as not available)', async () => {
+    const checks = await runDoctor(hardened, 1000);
     const notPassing = checks.filter((c) => c.status !== 'pass').map((c) => c.check);
     expect(notPassing).to.deep.equal(['Kafka TLS and SASL']);
   });
 
-  it('refuses wildcards and public listeners', () => {
-    const checks = runDoctor({ ...hardened, CORS_ORIGINS: '*', TRUST_PROXY: '0.0.0.0/0', METRICS_HOST: '0.0.0.0' }, 1000);
+  it('refuses wildcards and public listeners', async () => {
+    const checks = await runDoctor({ ...hardened, CORS_ORIGINS: '*', TRUST_PROXY: '0.0.0.0/0', METRICS_HOST: '0.0.0.0' }, 1000);
     expect(statusOf(checks, 'CORS')).to.equal('fail');
     expect(statusOf(checks, 'HTTPS or a trusted proxy')).to.equal('fail');
     expect(statusOf(checks, 'metrics listener')).to.equal('fail');
   });
 
-  it('fails a signing key inside an audit folder, a weak database password, and warns on debug logs', () => {
-    const checks = runDoctor(
+  it('fails a signing key inside an audit folder, a weak database password, and warns on debug logs', async () => {
+    const checks = await runDoctor(
       {
         ...hardened,
-        AUDIT_DIR: '/var/audit',
-        AUDIT_SIGNING_KEY_PATH: '/var/audit/keys/k.pem',
+        // The readable 0600 key, but with the audit folder moved around it: only its location is wrong.
+        AUDIT_STORE: 'fs',
+        AUDIT_DIR: keyDir,
         DATABASE_URL: 'postgres://u:stateset@db/x?sslmode=verify-full',
         LOG_LEVEL: 'debug',
       },
       1000,
     );
     expect(statusOf(checks, 'audit signing key')).to.equal('fail');
+    expect(checks.find((c) => c.check === 'audit signing key')?.detail).to.match(/inside the audit directory/);
     expect(statusOf(checks, 'database password')).to.equal('fail');
     expect(statusOf(checks, 'log level')).to.equal('warn');
     expect(doctorExitCode([{ check: 'x', status: 'warn', detail: '', fix: 'y' }], false)).to.equal(0);
     expect(doctorExitCode([{ check: 'x', status: 'warn', detail: '', fix: 'y' }], true)).to.equal(1);
   });
 
-  it('never prints a secret', () => {
-    const out = formatDoctor(runDoctor(hardened, 1000)) + JSON.stringify(runDoctor({ ...hardened, API_KEY_PEPPER: 'short' }, 1000));
+  it('never prints a secret', async () => {
+    const out = formatDoctor(await runDoctor(hardened, 1000)) + JSON.stringify(await runDoctor({ ...hardened, API_KEY_PEPPER: 'short' }, 1000));
     for (const secret of ['Vq8s2LrT9xWm4KpZ', 'Yh3nB7cQ1vR8tJ6e', 'p'.repeat(40), 's'.repeat(40)]) expect(out).to.not.include(secret);
   });
 
