@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { strictTransportSecurity } from './middleware/strict-transport-security';
 import cors from 'cors';
 import swaggerUi from 'swagger-ui-express';
 import type { Deps } from '../shared/container';
@@ -168,7 +169,9 @@ export function createApp(deps: Deps, services: GatewayServices = createGatewayS
   app.set('trust proxy', config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false);
   app.use(requestId());
   app.use(httpMetrics(metrics));
-  app.use(helmet());
+  // HSTS only where the browser can honour it: an answer over plain HTTP must not carry it.
+  app.use(helmet({ strictTransportSecurity: false }));
+  app.use(strictTransportSecurity(config.HSTS_MAX_AGE_S));
   app.use(
     cors({
       origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false,

@@ -11,4 +11,6 @@ rc=0
 bash "$INFRA_SCRIPTS_DIR/s3.sh" stop || rc=1
 bash "$INFRA_SCRIPTS_DIR/registry.sh" stop || rc=1
 bash "$INFRA_SCRIPTS_DIR/kafka.sh" stop || rc=1
+bash "$INFRA_SCRIPTS_DIR/pg-tls.sh" stop || rc=1
+bash "$INFRA_SCRIPTS_DIR/redis-tls.sh" stop || rc=1
 exit "$rc"

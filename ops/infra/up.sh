@@ -5,7 +5,8 @@
 #   source .infra/env
 # Kafka (127.0.0.1:9092) and the schema registry (127.0.0.1:8081) always; Ceph radosgw S3
 # (127.0.0.1:7480) with --with-s3; promtool/amtool installed with --with-promtool.
-# PostgreSQL and Redis are expected to be running already (checked, not started).
+# PostgreSQL and Redis are expected to be running already (checked, not started); the TLS-only
+# Redis (127.0.0.1:6380) and PostgreSQL (127.0.0.1:5433) of the hardening tests are started here.
 set -euo pipefail
 # shellcheck source=ops/infra/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -25,6 +26,9 @@ t0=$SECONDS
 if ((with_promtool)); then bash "$INFRA_SCRIPTS_DIR/promtool.sh" install; fi
 # The test CA and loopback server certificate of the TLS listeners (made once, kept while valid).
 bash "$INFRA_SCRIPTS_DIR/tls.sh" make
+# The TLS-only Redis (6380) and PostgreSQL (5433) of the hardening tests: seconds each, beside the machine's own.
+bash "$INFRA_SCRIPTS_DIR/redis-tls.sh" start
+bash "$INFRA_SCRIPTS_DIR/pg-tls.sh" start
 
 # The components are independent: start them side by side (2 cores: the JVM starts dominate),
 # each one's messages buffered and printed when it is done.
@@ -59,6 +63,10 @@ tmp="$ENV_FILE.tmp.$$"
   echo "export SCHEMA_REGISTRY_URL=http://127.0.0.1:${REGISTRY_PORT:-8081}/apis/ccompat/v7"
   echo "export DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
   echo "export REDIS_URL=redis://127.0.0.1:6379"
+  # The TLS listeners (test CA of tls.sh; per-machine random passwords, local test credentials only).
+  echo "export TEST_TLS_CA_FILE=$INFRA_DIR/tls/ca.pem"
+  echo "export TEST_REDIS_TLS_URL=rediss://:$(cat "$INFRA_DIR/redis-tls/password")@localhost:${REDIS_TLS_PORT:-6380}"
+  echo "export TEST_DATABASE_TLS_URL='postgres://stateset:$(cat "$INFRA_DIR/pg-tls/password")@localhost:${PG_TLS_PORT:-5433}/stateset?sslmode=verify-full&sslrootcert=$INFRA_DIR/tls/ca.pem'"
   if ((with_s3)) || pid_of ceph-rgw >/dev/null; then
     echo "export S3_ENDPOINT=http://127.0.0.1:${S3_PORT:-7480}"
     echo "export S3_ACCESS_KEY_ID=${S3_ACCESS_KEY_ID_LOCAL:-LOCALTESTACCESSKEY01}"
@@ -69,4 +77,5 @@ tmp="$ENV_FILE.tmp.$$"
 mv "$tmp" "$ENV_FILE"
 
 log "all up in $((SECONDS - t0)) s; env written to $ENV_FILE:"
-sed 's/^/    /' "$ENV_FILE" >&2
+# Passwords masked: the log is kept by CI; the file itself has them.
+sed -E 's/^/    /; s#://([^:@/]*):[^@]+@#://\1:***@#' "$ENV_FILE" >&2

@@ -9,12 +9,14 @@ import { ConfigError } from '../errors';
  */
 export const SECRET_VARIABLES = [
   'API_KEY_PEPPER',
+  'API_KEY_PEPPER_PREVIOUS',
   'JWT_SIGNING_SEED',
   'JWT_SIGNING_KEYS',
   'DATABASE_URL',
   'REDIS_URL',
   'S3_ACCESS_KEY_ID',
   'S3_SECRET_ACCESS_KEY',
+  'METRICS_BEARER_TOKEN',
 ] as const;
 
 function readSecretFiles(source: Record<string, string | undefined>): string[] {

@@ -29,9 +29,17 @@ export const envSchema = z
     TRUST_PROXY: csv.default([]),
     CORS_ORIGINS: csv.default([]),
     PUBLIC_BASE_URL: z.string().url().optional(),
+    // HTTPS served by the gateway itself (both or neither; PEM files, re-read when they change).
+    HTTP_TLS_CERT_FILE: z.string().min(1).optional(),
+    HTTP_TLS_KEY_FILE: z.string().min(1).optional(),
+    HTTP_TLS_RELOAD_MS: z.coerce.number().int().min(100).default(5000),
+    // Sent only on HTTPS requests (the gateway's own TLS, or X-Forwarded-Proto from a trusted proxy).
+    HSTS_MAX_AGE_S: z.coerce.number().int().min(0).default(31_536_000),
 
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
     METRICS_HOST: z.string().default('127.0.0.1'),
+    // Required by the /metrics listener when set (Prometheus' `authorization: credentials_file`).
+    METRICS_BEARER_TOKEN: z.string().min(32).optional(),
 
     DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/test'),
     DATABASE_SCHEMA: z
@@ -41,6 +49,8 @@ export const envSchema = z
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
     REDIS_KEY_PREFIX: z.string().default('stateset:'),
+    // A private CA for a rediss:// REDIS_URL (PEM); without it the system CAs verify the server.
+    REDIS_TLS_CA_FILE: z.string().min(1).optional(),
 
     KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
     KAFKA_CLIENT_ID: z.string().default('stateset'),
@@ -145,6 +155,9 @@ export const envSchema = z
       env.JWT_SIGNING_KEYS.forEach((k, i) => {
         if (k.seed === DEV_JWT_SIGNING_SEED) ctx.addIssue({ code: 'custom', path: ['JWT_SIGNING_KEYS', i, 'seed'], message: why });
       });
+    }
+    if (Boolean(env.HTTP_TLS_CERT_FILE) !== Boolean(env.HTTP_TLS_KEY_FILE)) {
+      ctx.addIssue({ code: 'custom', path: ['HTTP_TLS_CERT_FILE'], message: 'HTTP_TLS_CERT_FILE and HTTP_TLS_KEY_FILE go together' });
     }
     if (env.NODE_ENV !== 'production') return;
     if (env.AUDIT_STORE === 's3' && (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY || !env.S3_ENDPOINT)) {

@@ -32,7 +32,7 @@ export async function createContainer(config: Config, service: string): Promise<
   const logger = createLogger(service, config.LOG_LEVEL);
   const metrics = createMetrics(service);
   const orm = await initORM(config);
-  const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX, config.REDIS_TLS_CA_FILE);
   redis.on('error', (err: Error) => logger.debug({ err }, 'redis error'));
   redis.connect().catch((err: Error) => logger.warn({ err }, 'redis not reachable at start'));
   const kafka = createKafka(

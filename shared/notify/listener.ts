@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { pgConnection } from '../orm/pg-tls';
 import type { Logger } from '../logger';
 import { backoffDelay } from '../retry';
 
@@ -61,7 +62,7 @@ export class PgListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.url });
+    const client = new Client(pgConnection(this.url));
     client.on('error', (err) => {
       this.logger.warn({ err }, 'notification listener: connection lost, reconnecting');
       this.lost(client);

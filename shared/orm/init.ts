@@ -4,13 +4,15 @@ import type { Config } from '../config';
 import { domainEntities } from '../../workers/entities';
 import { platformEntities } from './entities';
 import { migrationsList } from './migrations';
+import { pgConnection } from './pg-tls';
 
 export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_MAX'>): Options {
   const schema = config.DATABASE_SCHEMA;
+  const { connectionString, ssl } = pgConnection(config.DATABASE_URL);
   return {
     driver: PostgreSqlDriver,
     schema,
-    clientUrl: config.DATABASE_URL,
+    clientUrl: connectionString,
     entities: [...platformEntities, ...domainEntities],
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: true },
@@ -19,7 +21,7 @@ export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEM
     pool: { min: 0, max: config.DATABASE_POOL_MAX },
     // Every connection works inside the configured schema (a startup parameter, so no extra round
     // trip per connection), and tests can use a schema of their own. The name is validated by the config.
-    driverOptions: { options: `-c search_path=${schema}` },
+    driverOptions: { options: `-c search_path=${schema}`, ssl },
     migrations: {
       migrationsList,
       tableName: 'mikro_orm_migrations',

@@ -1,10 +1,23 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { Registry } from 'prom-client';
 
-/** A bare /metrics listener for Prometheus, apart from the API port. */
-export async function startMetricsServer(registry: Registry, host: string, port: number): Promise<http.Server> {
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * A bare /metrics listener for Prometheus, apart from the API port. With a bearer token (for a
+ * listener that must bind a shared network, e.g. 0.0.0.0 inside a container) a scrape without it
+ * gets 401; the comparison is on digests, in constant time.
+ */
+export async function startMetricsServer(registry: Registry, host: string, port: number, bearerToken?: string): Promise<http.Server> {
+  const expected = bearerToken ? digest(`Bearer ${bearerToken}`) : undefined;
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url?.split('?')[0] === '/metrics') {
+      if (expected && !timingSafeEqual(digest(req.headers.authorization ?? ''), expected)) {
+        res.writeHead(401, { 'WWW-Authenticate': 'Bearer realm="metrics"', 'Content-Type': 'text/plain' });
+        res.end('unauthorized\n');
+        return;
+      }
       registry.metrics().then(
         (body) => {
           res.writeHead(200, { 'Content-Type': registry.contentType });

@@ -1,4 +1,5 @@
 import { loadConfig } from '../config';
+import { assertDeployable } from '../config/deployment-checks';
 import { createContainer } from '../container';
 import { metricsPort, onShutdown, startMetricsServer, type ProcessName } from '../process';
 import { startWorkerHost, type DomainWorker } from './host';
@@ -13,8 +14,15 @@ export async function workerMain(domains: readonly DomainWorker[]): Promise<void
   if (domains.length === 0) throw new Error('a worker process needs at least one domain');
   const config = loadConfig();
   const name = workerProcessName(domains);
+  const warnings = assertDeployable(config);
   const deps = await createContainer(config, name);
-  const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, metricsPort(config.METRICS_PORT, name));
+  for (const w of warnings) deps.logger.warn({ check: w.check, fix: w.fix }, `deployment check: ${w.detail}`);
+  const metricsServer = await startMetricsServer(
+    deps.metrics.registry,
+    config.METRICS_HOST,
+    metricsPort(config.METRICS_PORT, name),
+    config.METRICS_BEARER_TOKEN,
+  );
   const host = await startWorkerHost(deps, domains);
   deps.logger.info({ domains: domains.map((d) => d.domain) }, 'worker process started');
   onShutdown(deps.logger, async () => {

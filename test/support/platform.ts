@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../shared/config';
 import { setupPlatform } from '../../ops/cli/setup';
 import { createContainer, type Deps } from '../../shared/container';
 import { createApp, createGatewayServices, type GatewayServices } from '../../gateway/app';
+import { createGatewayServer } from '../../gateway/http/server';
 import type { Worker } from '../../shared/worker';
 import type { Domain } from '../../schemas/catalog';
 import { DOMAIN_WORKERS } from '../../workers/domains';
@@ -51,9 +52,9 @@ export async function startGateway(overrides: Record<string, string> = {}, servi
   const deps = await createContainer(testConfig(isolated), 'gateway');
   const svc = createGatewayServices(deps, services);
   const { app } = createApp(deps, svc);
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  // As gateway/main.ts serves it: HTTPS when the overrides name a certificate and key.
+  const { server, protocol, close: stopWatchingCertificate } = createGatewayServer(deps.config, app, deps.logger);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const relay = new OutboxRelay(deps.orm, deps.publisher, deps.codec, deps.logger, deps.metrics, 50, deps.notifications);
   relay.start();
   const { port } = server.address() as AddressInfo;
@@ -62,8 +63,9 @@ export async function startGateway(overrides: Record<string, string> = {}, servi
     services: svc,
     server,
     relay,
-    url: `http://127.0.0.1:${port}`,
+    url: `${protocol}://${protocol === 'https' ? 'localhost' : '127.0.0.1'}:${port}`,
     async close() {
+      stopWatchingCertificate();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
       await svc.stop?.();

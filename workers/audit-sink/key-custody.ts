@@ -1,5 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { checkRow, type DeploymentCheck } from '../../shared/config/deployment-checks';
 import { ConfigError } from '../../shared/errors';
 import type { WormStoreConfig } from './store';
 
@@ -37,7 +38,18 @@ export async function keyCustodyProblems(store: WormStoreConfig): Promise<string
   return problems;
 }
 
-/** At start in production: refuse to run on a key whose custody is unsound, naming every problem. */
+/** The custody rule as a row of the deployment checklist (`stateset doctor`, the sink's production start). */
+export async function keyCustodyCheck(store: WormStoreConfig): Promise<DeploymentCheck> {
+  const problems = await keyCustodyProblems(store);
+  return checkRow(
+    'audit signing key',
+    problems.length === 0,
+    problems.length ? problems.join('; ') : `AUDIT_SIGNING_KEY_PATH=${store.signingKeyPath}`,
+    'give AUDIT_SIGNING_KEY_PATH (or AUDIT_SIGNING_KEY_FILE) a key file outside both audit folders, mode 0600',
+  );
+}
+
+/** At start outside development and tests: refuse to run on a key whose custody is unsound, naming every problem. */
 export async function assertKeyCustody(store: WormStoreConfig): Promise<void> {
   const problems = await keyCustodyProblems(store);
   if (problems.length > 0) throw new ConfigError(`audit signing key custody:\n  ${problems.join('\n  ')}`);

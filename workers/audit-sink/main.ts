@@ -1,10 +1,11 @@
 import { loadConfig } from '../../shared/config';
+import { assertDeployable } from '../../shared/config/deployment-checks';
 import { createContainer } from '../../shared/container';
 import { exitOnStartFailure } from '../../shared/logger';
 import { metricsPort, onShutdown, startMetricsServer } from '../../shared/process';
 import { createWormStore } from './store';
 import { wormStoreConfig } from './store-config';
-import { assertKeyCustody } from './key-custody';
+import { assertKeyCustody, keyCustodyCheck } from './key-custody';
 import { AuditSink } from './sink';
 import { ensureObjectLockBucket } from './s3-bucket';
 import { primeCounters } from '../../shared/metrics';
@@ -12,11 +13,18 @@ import { primeCounters } from '../../shared/metrics';
 async function main(): Promise<void> {
   const config = loadConfig();
   const storeConfig = wormStoreConfig(config);
-  // Before connecting to anything: outside development and tests (production, or NODE_ENV forgotten)
-  // the sink never runs on a key it should not hold.
+  // Before connecting to anything. In production the key's custody is one more item of the checklist
+  // every process refuses to start on; with NODE_ENV forgotten it is still refused on its own.
+  const warnings = config.NODE_ENV === 'production' ? assertDeployable(config, [await keyCustodyCheck(storeConfig)]) : [];
   if (config.NODE_ENV !== 'development' && config.NODE_ENV !== 'test') await assertKeyCustody(storeConfig);
   const deps = await createContainer(config, 'audit-sink');
-  const metricsServer = await startMetricsServer(deps.metrics.registry, config.METRICS_HOST, metricsPort(config.METRICS_PORT, 'audit-sink'));
+  for (const w of warnings) deps.logger.warn({ check: w.check, fix: w.fix }, `deployment check: ${w.detail}`);
+  const metricsServer = await startMetricsServer(
+    deps.metrics.registry,
+    config.METRICS_HOST,
+    metricsPort(config.METRICS_PORT, 'audit-sink'),
+    config.METRICS_BEARER_TOKEN,
+  );
   primeCounters(deps.metrics, 'audit-sink');
   if (storeConfig.kind === 's3') await ensureObjectLockBucket(storeConfig);
   const sink = new AuditSink(deps, createWormStore(storeConfig), storeConfig);

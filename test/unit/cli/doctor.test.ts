@@ -58,6 +58,14 @@ describe('stateset doctor', () => {
     expect(statusOf(checks, 'CORS')).to.equal('fail');
     expect(statusOf(checks, 'HTTPS or a trusted proxy')).to.equal('fail');
     expect(statusOf(checks, 'metrics listener')).to.equal('fail');
+    // A shared-network listener is sound when it demands a token; the gateway may serve HTTPS itself.
+    const tokened = await runDoctor(
+      { ...hardened, METRICS_HOST: '0.0.0.0', METRICS_BEARER_TOKEN: 'm'.repeat(40), TRUST_PROXY: '', HTTP_TLS_CERT_FILE: keyFile, HTTP_TLS_KEY_FILE: keyFile },
+      1000,
+    );
+    expect(statusOf(tokened, 'metrics listener')).to.equal('pass');
+    expect(statusOf(tokened, 'HTTPS or a trusted proxy')).to.equal('pass');
+    expect(statusOf(await runDoctor({ ...hardened, HSTS_MAX_AGE_S: '300' }, 1000), 'HSTS')).to.equal('fail');
   });
 
   it('fails a signing key inside an audit folder, a weak database password, and warns on debug logs', async () => {
