@@ -73,7 +73,7 @@ export function createGatewayServices(deps: Deps, overrides: Partial<GatewayServ
   );
   const audit = new AuditTrail(deps.orm, deps.topics, deps.logger);
   const idempotency = new IdempotencyStore(deps.orm, config.IDEMPOTENCY_TTL_H);
-  const commands = new CommandService(new OperationStore(deps.orm), deps.publisher, deps.codec, deps.topics, deps.metrics, idempotency);
+  const commands = new CommandService(new OperationStore(deps.orm), deps.publisher, deps.codec, deps.topics, deps.metrics, idempotency, deps.commandSigner);
   const tokens = new JwtService(config, (keyId) => apiKeys.status(keyId), deps.logger);
   const summaries = new AuthFailureSummaries(config.RATE_LIMIT_WINDOW_S * 1000, (sum) =>
     audit

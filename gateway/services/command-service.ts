@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AUDIT_SCHEMA_FILE, type CommandDefinition, type ParsedCommandBody } from '../../schemas/catalog';
 import type { TopicNames } from '../../schemas/topics';
 import type { OperationRow, OperationStatus } from '../../shared/orm';
-import { toKafkaHeaders, type OutgoingMessage, type Publisher } from '../../shared/kafka';
+import { toKafkaHeaders, type CommandSigner, type OutgoingMessage, type Publisher } from '../../shared/kafka';
 import type { SchemaCodec } from '../../shared/registry';
 import type { Metrics } from '../../shared/metrics';
 import { buildAuditRecord } from '../../shared/audit';
@@ -48,6 +48,7 @@ export class CommandService {
     private readonly topics: TopicNames,
     private readonly metrics: Metrics,
     private readonly idempotency: IdempotencyStore,
+    private readonly signer: CommandSigner,
   ) {}
 
   async accept(req: CommandRequest): Promise<CommandResult> {
@@ -80,20 +81,18 @@ export class CommandService {
     const now = new Date();
     const fields: Record<string, unknown> = payload;
     const resourceId = String(fields[def.keyField]);
-    const command: OutgoingMessage = {
-      topic,
-      key: resourceId,
-      value: await this.codec.encode(topic, def.schemaFile, payload),
-      headers: toKafkaHeaders({
-        'operation-id': operationId,
-        'command-type': def.type,
-        'tenant-id': principal.tenantId,
-        principal: principal.id,
-        'request-id': req.requestId,
-        'occurred-at': now.toISOString(),
-        traceparent: req.traceparent,
-      }),
-    };
+    const value = await this.codec.encode(topic, def.schemaFile, payload);
+    const headers = toKafkaHeaders({
+      'operation-id': operationId,
+      'command-type': def.type,
+      'tenant-id': principal.tenantId,
+      principal: principal.id,
+      'request-id': req.requestId,
+      'occurred-at': now.toISOString(),
+      traceparent: req.traceparent,
+    });
+    // The workers apply only what this signature vouches for: tenant, principal, type, payload.
+    const command: OutgoingMessage = { topic, key: resourceId, value, headers: this.signer.signedHeaders({ topic, key: resourceId, value, headers }) };
     const record = buildAuditRecord(
       {
         action: 'command.accepted',

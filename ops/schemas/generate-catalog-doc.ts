@@ -46,7 +46,7 @@ const out: string[] = [
   ]),
   `| \`${t.audit}\` | audit records ([${path.basename(AUDIT_SCHEMA_FILE)}](../schemas/${AUDIT_SCHEMA_FILE})) |`,
   '',
-  'Headers on every message: `operation-id`, `command-type` or `event-type` (+ `event-id`), `tenant-id`, `principal`, `request-id`, `occurred-at`, `traceparent` when present.',
+  "Headers on every message: `operation-id`, `command-type` or `event-type` (+ `event-id`), `tenant-id`, `principal`, `request-id`, `occurred-at`, `traceparent` when present; on commands also `command-signature` (the gateway's HMAC; workers refuse a command without a valid one).",
   '',
 ];
 const content = out.join('\n');

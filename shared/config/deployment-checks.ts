@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors';
-import { DEV_API_KEY_PEPPER, DEV_JWT_SIGNING_SEED, type Config } from './schema';
+import { DEV_API_KEY_PEPPER, DEV_COMMAND_SIGNING_KEY, DEV_JWT_SIGNING_SEED, type Config } from './schema';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
@@ -72,6 +72,14 @@ export function deploymentChecks(config: Config, env: NodeJS.ProcessEnv, uid: nu
       config.API_KEY_PEPPER !== DEV_API_KEY_PEPPER,
       config.API_KEY_PEPPER === DEV_API_KEY_PEPPER ? 'the development default' : 'set',
       'set API_KEY_PEPPER to ≥32 random characters',
+    ),
+  );
+  checks.push(
+    checkRow(
+      'command signing key',
+      config.COMMAND_SIGNING_KEY !== DEV_COMMAND_SIGNING_KEY,
+      config.COMMAND_SIGNING_KEY === DEV_COMMAND_SIGNING_KEY ? 'the development default' : 'set',
+      'set COMMAND_SIGNING_KEY (gateway and workers only) to ≥32 random characters',
     ),
   );
   const devSeed = config.JWT_SIGNING_KEYS.length === 0 && config.JWT_SIGNING_SEED === DEV_JWT_SIGNING_SEED;

@@ -1,3 +1,3 @@
 export { loadConfig } from './load';
-export { DEV_API_KEY_PEPPER, DEV_JWT_SIGNING_SEED, envSchema, type Config } from './schema';
+export { DEV_API_KEY_PEPPER, DEV_COMMAND_SIGNING_KEY, DEV_JWT_SIGNING_SEED, envSchema, type Config } from './schema';
 export { ASYMMETRIC_ALGORITHMS, type ExternalIssuer, type SigningKeyEntry, type TenantOverrides } from './json-values';

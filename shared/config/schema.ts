@@ -4,6 +4,7 @@ import { externalIssuers, jsonEnv, signingKeys, tenantOverrides } from './json-v
 /** The public development secrets: accepted only with NODE_ENV development or test (and named by `stateset doctor`). */
 export const DEV_JWT_SIGNING_SEED = 'dev-only-jwt-signing-seed-change-me';
 export const DEV_API_KEY_PEPPER = 'dev-only-api-key-pepper-change-me';
+export const DEV_COMMAND_SIGNING_KEY = 'dev-only-command-signing-key-change-me';
 
 const csv = z.string().transform((s) =>
   s
@@ -68,6 +69,10 @@ export const envSchema = z
     API_KEY_PEPPER: z.string().min(32).default(DEV_API_KEY_PEPPER),
     // During a pepper rotation: the old pepper, still accepted; a key it verifies is re-hashed with the new one.
     API_KEY_PEPPER_PREVIOUS: z.string().min(32).optional(),
+    // Signs every command the gateway publishes; workers refuse commands it does not verify. Shared by
+    // the gateway and the workers only. During a rotation the previous key still verifies.
+    COMMAND_SIGNING_KEY: z.string().min(32).default(DEV_COMMAND_SIGNING_KEY),
+    COMMAND_SIGNING_KEY_PREVIOUS: z.string().min(32).optional(),
     API_KEY_ENV: z.enum(['live', 'test']).default('live'),
     API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5000).default(2000),
     API_KEY_ROTATION_OVERLAP_S: z.coerce
@@ -148,6 +153,7 @@ export const envSchema = z
     if (!devSecretsAllowed) {
       const why = `the development default is refused unless NODE_ENV is development or test (it is ${env.NODE_ENV ?? 'unset'}); set a random value of at least 32 characters`;
       if (env.API_KEY_PEPPER === DEV_API_KEY_PEPPER) ctx.addIssue({ code: 'custom', path: ['API_KEY_PEPPER'], message: why });
+      if (env.COMMAND_SIGNING_KEY === DEV_COMMAND_SIGNING_KEY) ctx.addIssue({ code: 'custom', path: ['COMMAND_SIGNING_KEY'], message: why });
       // The seed signs only when no key list is given; a listed key must not use the public seed either.
       if (env.JWT_SIGNING_KEYS.length === 0 && env.JWT_SIGNING_SEED === DEV_JWT_SIGNING_SEED) {
         ctx.addIssue({ code: 'custom', path: ['JWT_SIGNING_SEED'], message: why });

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import { createLogger, type Logger } from '../logger';
 import { createMetrics, type Metrics } from '../metrics';
-import { createKafka, Publisher } from '../kafka';
+import { CommandSigner, createKafka, Publisher } from '../kafka';
 import { SchemaCodec } from '../registry';
 import { initORM } from '../orm';
 import { createRedis } from '../redis';
@@ -25,6 +25,8 @@ export interface Deps {
   /** LISTEN connection: wakes the outbox relay and long-polls (no polling). */
   notifications: PgListener;
   topics: TopicNames;
+  /** Signs commands (gateway) and verifies them (workers) with COMMAND_SIGNING_KEY. */
+  commandSigner: CommandSigner;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export async function createContainer(config: Config, service: string): Promise<
     codec,
     notifications,
     topics: topicNames(config.KAFKA_TOPIC_PREFIX),
+    commandSigner: new CommandSigner(config.COMMAND_SIGNING_KEY, config.COMMAND_SIGNING_KEY_PREVIOUS),
     async close() {
       await notifications.stop();
       await publisher.close();

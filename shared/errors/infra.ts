@@ -23,6 +23,16 @@ export class PoisonMessageError extends StatesetError {
   }
 }
 
+/**
+ * A command whose signature the workers cannot verify: not published by the gateway (or altered on the
+ * way). Poison, and more: its headers are claims of whoever produced it, so nothing it names is touched.
+ */
+export class ForgedCommandError extends PoisonMessageError {
+  constructor(reason: string) {
+    super(`forged command: ${reason}`);
+  }
+}
+
 export class ConfigError extends StatesetError {}
 
 /** Decides retry from the error itself, never from the call site. */

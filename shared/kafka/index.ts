@@ -1,5 +1,6 @@
 export * from './client';
 export * from './headers';
+export * from './command-signature';
 export * from './publisher';
 export * from './provision';
 export * from './lag-monitor';

@@ -120,6 +120,12 @@ export function createMetrics(service: string) {
       labelNames: ['topic', 'partition'],
       registers: r,
     }),
+    forgedCommands: new Counter({
+      name: 'stateset_forged_commands_total',
+      help: 'Commands refused because their signature did not verify (not published by the gateway)',
+      labelNames: ['topic'],
+      registers: r,
+    }),
     dlqMessages: new Counter({
       name: 'stateset_dlq_messages_total',
       help: 'Messages sent to a dead-letter topic',

@@ -173,6 +173,22 @@ export async function failDeadLettered(deps: Deps, env: Envelope | null, reason:
   });
 }
 
+/** The audit trail of a refused forged command: nothing of what it claims is trusted or touched. */
+export async function recordForged(
+  deps: Deps,
+  at: { topic: string; partition: number; offset: string; claimed: Record<string, string>; reason: string },
+): Promise<void> {
+  await deps.orm.em.fork().transactional(async (tx) => {
+    const { 'command-signature': _signature, ...claimed } = at.claimed;
+    new OutboxWriter(tx, deps.topics).audit({
+      action: 'command.forged',
+      outcome: 'denied',
+      details: { topic: at.topic, partition: at.partition, offset: at.offset, reason: at.reason, claimedHeaders: claimed },
+    });
+    await tx.flush();
+  });
+}
+
 /**
  * Claims the messages in the inbox with one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING,
  * built from the transactional EntityManager, so it runs in (and rolls back with) its transaction.

@@ -2,10 +2,10 @@ import type { KafkaMessage } from 'kafkajs';
 import type { Deps } from '../container';
 import type { Domain } from '../../schemas/catalog';
 import { toKafkaHeaders } from '../kafka';
-import { isRetriable } from '../errors';
+import { ForgedCommandError, isRetriable } from '../errors';
 import { retrying } from '../retry';
 import { envelopeOf, headersOf, typeOf, type Envelope } from './envelope';
-import { failDeadLettered } from './apply';
+import { failDeadLettered, recordForged } from './apply';
 
 /** Where a consumed message came from. */
 export interface Origin {
@@ -62,12 +62,13 @@ export async function sendToDlq(
  */
 export async function finishDeadLettered(
   deps: Deps,
-  message: KafkaMessage,
+  origin: Origin,
   parsed: Envelope | null,
   err: unknown,
   wait: (ms: number) => Promise<void>,
   stopping: () => boolean,
 ): Promise<void> {
+  const { message } = origin;
   let env = parsed;
   if (!env) {
     try {
@@ -77,9 +78,38 @@ export async function finishDeadLettered(
     }
   }
   const reason = err instanceof Error ? err.message.slice(0, 500) : String(err);
+  if (err instanceof ForgedCommandError) {
+    await finishForged(deps, origin, reason, wait, stopping);
+    return;
+  }
   try {
     await retrying(() => failDeadLettered(deps, env, reason), { policy: DLQ_BACKOFF, giveUp: (e) => !isRetriable(e) || stopping(), wait });
   } catch (e) {
     deps.logger.error({ err: e, operationId: env?.operationId }, "a dead-lettered command's operation could not be marked failed; it stays accepted");
+  }
+}
+
+/**
+ * A forged command: its operation is not failed (the operation id, tenant and principal are whoever
+ * produced it's claims — finishing it would let a forger fail other tenants' operations); instead a
+ * `command.forged` audit record names where it came in, and stateset_forged_commands_total counts it.
+ */
+async function finishForged(
+  deps: Deps,
+  { topic, partition, message }: Origin,
+  reason: string,
+  wait: (ms: number) => Promise<void>,
+  stopping: () => boolean,
+): Promise<void> {
+  deps.metrics.forgedCommands.inc({ topic });
+  deps.logger.error({ topic, partition, offset: message.offset }, 'forged command refused (signature not verified); sent to the DLQ');
+  try {
+    await retrying(() => recordForged(deps, { topic, partition, offset: message.offset, claimed: headersOf(message), reason }), {
+      policy: DLQ_BACKOFF,
+      giveUp: (e) => !isRetriable(e) || stopping(),
+      wait,
+    });
+  } catch (e) {
+    deps.logger.error({ err: e, topic, partition, offset: message.offset }, 'the audit record of a forged command could not be written');
   }
 }

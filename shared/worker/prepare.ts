@@ -2,7 +2,8 @@ import type { KafkaMessage } from 'kafkajs';
 import { findEvent } from '../../schemas/catalog';
 import type { TopicNames } from '../../schemas/topics';
 import type { Metrics } from '../metrics';
-import { PoisonMessageError } from '../errors';
+import { ForgedCommandError, PoisonMessageError } from '../errors';
+import { COMMAND_SIGNATURE_HEADER, readHeader, type CommandSigner } from '../kafka';
 import type { SchemaCodec } from '../registry';
 import type { Item, Outcome } from './apply';
 import { envelopeOf } from './envelope';
@@ -17,6 +18,8 @@ export async function prepareItem(
   handlers: ReadonlyMap<string, CommandHandler<never>>,
   eventHandlers: ReadonlyMap<string, EventHandler<never>>,
   codec: Pick<SchemaCodec, 'decode'>,
+  topic: string,
+  signer: Pick<CommandSigner, 'verify'>,
 ): Promise<Item> {
   const env = envelopeOf(message);
   if (env.kind === 'event') {
@@ -24,6 +27,10 @@ export async function prepareItem(
     // the topic carries event types this domain does not react to
     if (!handler) return { kind: 'skip', message };
     return { kind: 'event', message, env, handler, payload: await codec.decode(message.value) };
+  }
+  // Before anything is read from it: a command's tenant and principal are the gateway's word only if signed.
+  if (!signer.verify({ topic, key: message.key?.toString() ?? '', value: message.value ?? Buffer.alloc(0), headers: message.headers ?? {} })) {
+    throw new ForgedCommandError(readHeader(message.headers, COMMAND_SIGNATURE_HEADER) ? 'the signature does not match' : 'no command-signature header');
   }
   const handler = handlers.get(env.commandType);
   if (!handler) throw new PoisonMessageError(`no handler for command type ${env.commandType}`);

@@ -123,7 +123,7 @@ export class Worker {
       for (; i < messages.length && !failed; i++) {
         const message = messages[i]!;
         try {
-          ready.push(await this.prepare(message));
+          ready.push(await this.prepare(message, at.topic));
         } catch (err) {
           failed = { message, err };
         }
@@ -134,8 +134,8 @@ export class Worker {
   }
 
   /** Reads the envelope, finds the handler, decodes the payload (no I/O once the schema is cached). */
-  private prepare(message: KafkaMessage): Promise<Item> {
-    return prepareItem(message, this.handlers, this.eventHandlers, this.deps.codec);
+  private prepare(message: KafkaMessage, topic: string): Promise<Item> {
+    return prepareItem(message, this.handlers, this.eventHandlers, this.deps.codec, topic, this.deps.commandSigner);
   }
 
   /**
@@ -218,7 +218,7 @@ export class Worker {
       const started = performance.now();
       if (err === undefined) {
         try {
-          item ??= await this.prepare(message);
+          item ??= await this.prepare(message, at.topic);
           if (item.kind !== 'skip') {
             const [outcome] = await this.applyAlone(item);
             this.count(item.env.commandType, outcome!, (performance.now() - started) / 1000);
@@ -246,7 +246,7 @@ export class Worker {
           );
           await finishDeadLettered(
             this.deps,
-            message,
+            { topic: at.topic, partition: at.partition, message },
             applicable?.env ?? null,
             err,
             (ms) => this.wait(ms, at),

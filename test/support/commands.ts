@@ -2,21 +2,28 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { Deps } from '../../shared/container';
 import { findCommand } from '../../schemas/catalog';
-import { toKafkaHeaders } from '../../shared/kafka';
+import { toKafkaHeaders, type OutgoingMessage } from '../../shared/kafka';
 
 /** Publishes a command straight to its topic, as the gateway would; returns its operation id. */
 export async function publishCommand(
   deps: Deps,
   type: string,
   payload: Record<string, unknown>,
-  opts: { tenantId: string; operationId?: string },
+  opts: {
+    tenantId: string;
+    operationId?: string;
+    /** how it is signed (default: as the gateway signs, with the deps' key); the forged-command tests change it */
+    sign?: (m: OutgoingMessage) => OutgoingMessage;
+  },
 ): Promise<string> {
   const def = findCommand(type);
   if (!def) throw new Error(`unknown command ${type}`);
   const operationId = opts.operationId ?? randomUUID();
   const topic = deps.topics.commands(def.domain);
+  // Signed as the gateway signs: the workers refuse an unsigned command as forged.
+  const sign = opts.sign ?? ((m: OutgoingMessage) => deps.commandSigner.signMessage(m));
   await deps.publisher.send([
-    {
+    sign({
       topic,
       key: String(payload[def.keyField]),
       value: await deps.codec.encode(topic, def.schemaFile, payload),
@@ -28,7 +35,7 @@ export async function publishCommand(
         'request-id': `test-${operationId}`,
         'occurred-at': new Date().toISOString(),
       }),
-    },
+    }),
   ]);
   return operationId;
 }

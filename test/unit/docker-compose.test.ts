@@ -38,7 +38,7 @@ describe('docker-compose.yml matches the config schema', () => {
       const env = Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:\?[^}]*\}/g, 'x')]));
       for (const k of Object.keys(env)) expect(known.has(k), `${name}: ${k} is not in shared/config/schema.ts`).to.equal(true);
       // Secrets are interpolated by compose; give them values to see the rest parse.
-      const r = envSchema.safeParse({ ...env, API_KEY_PEPPER: 'x'.repeat(40), JWT_SIGNING_SEED: 'y'.repeat(40) });
+      const r = envSchema.safeParse({ ...env, API_KEY_PEPPER: 'x'.repeat(40), JWT_SIGNING_SEED: 'y'.repeat(40), COMMAND_SIGNING_KEY: 'z'.repeat(40) });
       expect(r.success, `${name}: ${r.success ? '' : r.error.message}`).to.equal(true);
     }
   });

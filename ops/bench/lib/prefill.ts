@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Publisher, toKafkaHeaders, type OutgoingMessage } from '../../../shared/kafka';
+import { CommandSigner, Publisher, toKafkaHeaders, type OutgoingMessage } from '../../../shared/kafka';
 import { SchemaCodec } from '../../../shared/registry';
 import { findCommand } from '../../../schemas/catalog';
 import type { Platform } from './platform';
@@ -15,6 +15,8 @@ export async function prefillOrderCreates(p: Platform, topic: string, n: number,
   const def = findCommand('order.create.v1')!;
   const codec = SchemaCodec.create(p.config.SCHEMA_REGISTRY_URL);
   const publisher = new Publisher(p.kafka, 30_000);
+  // Signed as the gateway signs them: the worker under test verifies every command.
+  const signer = new CommandSigner(p.config.COMMAND_SIGNING_KEY);
   const subjectTopic = p.topics.commands('orders');
   try {
     for (let at = 0; at < n; at += CHUNK) {
@@ -31,19 +33,21 @@ export async function prefillOrderCreates(p: Platform, topic: string, n: number,
           billingAddress: null,
           notes: null,
         };
-        batch.push({
-          topic,
-          key: orderId,
-          value: await codec.encode(subjectTopic, def.schemaFile, payload),
-          headers: toKafkaHeaders({
-            'operation-id': operationId,
-            'command-type': def.type,
-            'tenant-id': tenantId,
-            principal: 'bench',
-            'request-id': `bench-${operationId}`,
-            'occurred-at': new Date().toISOString(),
+        batch.push(
+          signer.signMessage({
+            topic,
+            key: orderId,
+            value: await codec.encode(subjectTopic, def.schemaFile, payload),
+            headers: toKafkaHeaders({
+              'operation-id': operationId,
+              'command-type': def.type,
+              'tenant-id': tenantId,
+              principal: 'bench',
+              'request-id': `bench-${operationId}`,
+              'occurred-at': new Date().toISOString(),
+            }),
           }),
-        });
+        );
       }
       await publisher.send(batch);
     }

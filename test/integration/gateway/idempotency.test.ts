@@ -35,7 +35,15 @@ describe('gateway idempotency (Idempotency-Key on commands)', function () {
     slow = await gateway(
       {},
       {
-        commands: new CommandService(new OperationStore(d.orm), delayed, d.codec, d.topics, d.metrics, new IdempotencyStore(d.orm, d.config.IDEMPOTENCY_TTL_H)),
+        commands: new CommandService(
+          new OperationStore(d.orm),
+          delayed,
+          d.codec,
+          d.topics,
+          d.metrics,
+          new IdempotencyStore(d.orm, d.config.IDEMPOTENCY_TTL_H),
+          d.commandSigner,
+        ),
       },
     );
     key = await createTenantKey(gw, 'tenant-idem', 'operator');

@@ -31,19 +31,21 @@ export async function publishBatch(deps: Deps, domain: Domain, key: string, cmds
   for (const [i, c] of cmds.entries()) {
     const def = findCommand(c.type);
     if (!def) throw new Error(`unknown command ${c.type}`);
-    messages.push({
-      topic,
-      key,
-      value: c.value ?? (await deps.codec.encode(topic, def.schemaFile, c.payload ?? {})),
-      headers: toKafkaHeaders({
-        'operation-id': operationIds[i]!,
-        'command-type': c.type,
-        'tenant-id': tenantId,
-        principal: 'test',
-        'request-id': `test-${operationIds[i]}`,
-        'occurred-at': new Date().toISOString(),
+    messages.push(
+      deps.commandSigner.signMessage({
+        topic,
+        key,
+        value: c.value ?? (await deps.codec.encode(topic, def.schemaFile, c.payload ?? {})),
+        headers: toKafkaHeaders({
+          'operation-id': operationIds[i]!,
+          'command-type': c.type,
+          'tenant-id': tenantId,
+          principal: 'test',
+          'request-id': `test-${operationIds[i]}`,
+          'occurred-at': new Date().toISOString(),
+        }),
       }),
-    });
+    );
   }
   await deps.publisher.send(messages);
   const after = await highWatermarks(deps, topic);

@@ -60,7 +60,7 @@ describe('worker delivery semantics (real Kafka, registry, PostgreSQL)', functio
     const topic = w1.deps.topics.commands('orders');
     const poisonOp = randomUUID();
     await w1.deps.publisher.send([
-      {
+      w1.deps.commandSigner.signMessage({
         topic,
         key,
         value: Buffer.from('definitely not avro'),
@@ -72,7 +72,7 @@ describe('worker delivery semantics (real Kafka, registry, PostgreSQL)', functio
           'request-id': 'r',
           'occurred-at': new Date().toISOString(),
         }),
-      },
+      }),
     ]);
     // Same key → same partition, right behind the poison message.
     const next = await publishCommand(w1.deps, 'order.create.v1', orderPayload(key), { tenantId });

@@ -15,6 +15,7 @@ const hardened: NodeJS.ProcessEnv = {
   DATABASE_URL: 'postgres://gateway:Vq8s2LrT9xWm4KpZ@db.internal:5432/stateset?sslmode=verify-full',
   REDIS_URL: 'rediss://:Yh3nB7cQ1vR8tJ6e@redis.internal:6380',
   API_KEY_PEPPER: 'p'.repeat(40),
+  COMMAND_SIGNING_KEY: 'q'.repeat(40),
   JWT_SIGNING_SEED: 's'.repeat(40),
   TRUST_PROXY: '10.0.0.0/8',
   AUDIT_STORE: 's3',
@@ -90,7 +91,7 @@ describe('stateset doctor', () => {
 
   it('never prints a secret', async () => {
     const out = formatDoctor(await runDoctor(hardened, 1000)) + JSON.stringify(await runDoctor({ ...hardened, API_KEY_PEPPER: 'short' }, 1000));
-    for (const secret of ['Vq8s2LrT9xWm4KpZ', 'Yh3nB7cQ1vR8tJ6e', 'p'.repeat(40), 's'.repeat(40)]) expect(out).to.not.include(secret);
+    for (const secret of ['Vq8s2LrT9xWm4KpZ', 'Yh3nB7cQ1vR8tJ6e', 'p'.repeat(40), 's'.repeat(40), 'q'.repeat(40)]) expect(out).to.not.include(secret);
   });
 
   it('knows private addresses', () => {
