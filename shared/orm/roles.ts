@@ -64,7 +64,7 @@ async function ensureRoles(tx: EntityManager, names: string[]): Promise<string[]
   if (me && names.includes(me.user)) throw new ConfigError(`stateset setup runs as the schema's owner, not as the process role ${me.user}`);
   const existing = await tx.execute<{ rolname: string; powerful: boolean }[]>(
     `select rolname, (rolsuper or rolcreaterole or rolcreatedb or rolreplication or rolbypassrls) as powerful
-     from pg_roles where rolname = any(?::text[])`,
+     from pg_roles where rolname in (?)`,
     [names],
   );
   // A role made by hand with more powers than a table grant would defeat the plan: refuse rather than trust it.
@@ -84,7 +84,7 @@ async function ownedSequences(tx: EntityManager, schema: string, tables: string[
      join pg_depend d on d.classid = 'pg_class'::regclass and d.objid = s.oid and d.deptype in ('a', 'i')
      join pg_class t on t.oid = d.refobjid
      join pg_namespace n on n.oid = t.relnamespace
-     where s.relkind = 'S' and n.nspname = ? and t.relname = any(?::text[])`,
+     where s.relkind = 'S' and n.nspname = ? and t.relname in (?)`,
     [schema, tables],
   );
   return rows.map((r) => r.seq);
@@ -97,7 +97,7 @@ async function ownedSequences(tx: EntityManager, schema: string, tables: string[
 export async function dropProcessRoles(orm: MikroORM, schema: string): Promise<void> {
   const names = PROCESS_ROLES.map((r) => processRoleName(schema, r));
   const conn = orm.em.getConnection();
-  const existing = await conn.execute<{ rolname: string }[]>('select rolname from pg_roles where rolname = any(?::text[])', [names]);
+  const existing = await conn.execute<{ rolname: string }[]>('select rolname from pg_roles where rolname in (?)', [names]);
   for (const { rolname } of existing) {
     await conn.execute(`drop owned by ${ident(rolname)}`);
     await conn.execute(`drop role ${ident(rolname)}`);
