@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../shared/config';
-import { initORM } from '../../shared/orm';
+import { dropProcessRoles, initORM } from '../../shared/orm';
 import { topicNames } from '../../schemas/topics';
 import { setupPlatform } from '../cli/setup';
 import { sampleRecord, fill, metric, rssOf, topSelf, segmentLines, baseline } from './lib/sink-support';
@@ -101,6 +101,7 @@ async function throughput(n: number) {
   child.kill('SIGTERM');
   const code = await exited;
   await orm.em.getConnection().execute(`drop schema if exists "${config.DATABASE_SCHEMA}" cascade`);
+  await dropProcessRoles(orm, config.DATABASE_SCHEMA);
   await orm.close(true);
   const f = first as { t: number; n: number };
   const lines = await segmentLines(env.AUDIT_DIR);

@@ -1,6 +1,6 @@
 /**
  * `stateset` admin CLI. Usage:
- *   stateset setup                                   migrations, topics, schemas
+ *   stateset setup                                   migrations, database roles, topics, schemas
  *   stateset doctor [--production] [--json]          the deployment checklist against this configuration
  *   stateset keys create --tenant T --role admin [--name N] [--expires-in-days D]
  *   stateset keys list --tenant T
@@ -72,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
     const { setupPlatform } = await import('./setup.js');
     const r = await setupPlatform(config);
     console.log(`migrations applied: ${r.migrations.length ? r.migrations.join(', ') : 'none pending'}`);
+    console.log(`database roles created: ${r.rolesCreated.length ? r.rolesCreated.join(', ') : 'none (all existed; grants re-applied)'}`);
     console.log(`topics created: ${r.topicsCreated.length}; schemas registered: ${r.subjects}`);
     return 0;
   }

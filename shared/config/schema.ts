@@ -48,6 +48,13 @@ export const envSchema = z
       .regex(/^[a-z_][a-z0-9_]*$/)
       .default('stateset'),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    // The least-privilege role a process drops to on every connection (`<schema>_gateway`, …; see
+    // shared/orm/role-plan.ts). Unset: the login user's own rights. `stateset setup` ignores it.
+    DATABASE_ROLE: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .max(63)
+      .optional(),
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
     REDIS_KEY_PREFIX: z.string().default('stateset:'),
     // A private CA for a rediss:// REDIS_URL (PEM); without it the system CAs verify the server.

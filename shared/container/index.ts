@@ -6,7 +6,7 @@ import { createLogger, type Logger } from '../logger';
 import { createMetrics, type Metrics } from '../metrics';
 import { CommandSigner, createKafka, Publisher } from '../kafka';
 import { SchemaCodec } from '../registry';
-import { initORM } from '../orm';
+import { connectionOptions, initORM } from '../orm';
 import { createRedis } from '../redis';
 import { PgListener } from '../notify';
 import { topicNames, type TopicNames } from '../../schemas/topics';
@@ -43,7 +43,7 @@ export async function createContainer(config: Config, service: string): Promise<
   );
   const publisher = new Publisher(kafka, config.KAFKA_REQUEST_TIMEOUT_MS);
   const codec = SchemaCodec.create(config.SCHEMA_REGISTRY_URL);
-  const notifications = new PgListener(config.DATABASE_URL, config.DATABASE_SCHEMA, logger);
+  const notifications = new PgListener(config.DATABASE_URL, config.DATABASE_SCHEMA, logger, connectionOptions(config));
   await notifications.start();
   return {
     config,

@@ -27,6 +27,8 @@ export class PgListener {
     private readonly url: string,
     private readonly schema: string,
     private readonly logger: Logger,
+    /** Startup parameters (shared/orm connectionOptions): the listener runs as the process's role too. */
+    private readonly options?: string,
   ) {}
 
   /** The full channel name of one of the platform's channels in this schema. */
@@ -62,7 +64,7 @@ export class PgListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client(pgConnection(this.url));
+    const client = new Client({ ...pgConnection(this.url), ...(this.options ? { options: this.options } : {}) });
     client.on('error', (err) => {
       this.logger.warn({ err }, 'notification listener: connection lost, reconnecting');
       this.lost(client);

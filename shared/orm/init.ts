@@ -6,7 +6,18 @@ import { platformEntities } from './entities';
 import { migrationsList } from './migrations';
 import { pgConnection } from './pg-tls';
 
-export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_MAX'>): Options {
+export type OrmConfig = Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_MAX'> & Partial<Pick<Config, 'DATABASE_ROLE'>>;
+
+/**
+ * Startup parameters of every connection: the schema, and the role the process drops to (`SET ROLE`
+ * before its first query: a superuser or owner login then has only the role's rights). Names are
+ * validated by the config (lowercase, digits, _).
+ */
+export function connectionOptions(config: Pick<OrmConfig, 'DATABASE_SCHEMA' | 'DATABASE_ROLE'>): string {
+  return `-c search_path=${config.DATABASE_SCHEMA}` + (config.DATABASE_ROLE ? ` -c role=${config.DATABASE_ROLE}` : '');
+}
+
+export function ormOptions(config: OrmConfig): Options {
   const schema = config.DATABASE_SCHEMA;
   const { connectionString, ssl } = pgConnection(config.DATABASE_URL);
   return {
@@ -20,8 +31,8 @@ export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEM
     debug: false,
     pool: { min: 0, max: config.DATABASE_POOL_MAX },
     // Every connection works inside the configured schema (a startup parameter, so no extra round
-    // trip per connection), and tests can use a schema of their own. The name is validated by the config.
-    driverOptions: { options: `-c search_path=${schema}`, ssl },
+    // trip per connection), and tests can use a schema of their own.
+    driverOptions: { options: connectionOptions(config), ssl },
     migrations: {
       migrationsList,
       tableName: 'mikro_orm_migrations',
@@ -34,7 +45,7 @@ export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEM
 }
 
 /** Builds the ORM once per process; callers fork an EntityManager per unit of work. */
-export async function initORM(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_MAX'>): Promise<MikroORM> {
+export async function initORM(config: OrmConfig): Promise<MikroORM> {
   return MikroORM.init(ormOptions(config));
 }
 

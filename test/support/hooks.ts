@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../shared/config';
 import { setupPlatform } from '../../ops/cli/setup';
-import { initORM } from '../../shared/orm';
+import { dropProcessRoles, initORM } from '../../shared/orm';
 import { resolveServices } from './services';
 
 /**
@@ -27,6 +27,8 @@ export const mochaHooks = {
     const config = loadConfig();
     const orm = await initORM(config);
     await orm.em.getConnection().execute(`drop schema if exists "${config.DATABASE_SCHEMA}" cascade`);
+    // Roles are cluster-wide: setup made this run's (`<schema>_gateway`, …), so they go with the schema.
+    await dropProcessRoles(orm, config.DATABASE_SCHEMA);
     await orm.close(true);
   },
 };

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig, type Config } from '../../../shared/config';
-import { initORM } from '../../../shared/orm';
+import { dropProcessRoles, initORM } from '../../../shared/orm';
 import { createKafka } from '../../../shared/kafka';
 import { createLogger } from '../../../shared/logger';
 import { topicNames, type TopicNames } from '../../../schemas/topics';
@@ -82,6 +82,7 @@ export async function createPlatform(name: string): Promise<Platform> {
         .getConnection()
         .execute(`drop schema if exists "${config.DATABASE_SCHEMA}" cascade`)
         .catch(() => undefined);
+      await dropProcessRoles(orm, config.DATABASE_SCHEMA).catch(() => undefined);
       await orm.close(true);
       const admin = kafka.admin();
       await admin.connect();

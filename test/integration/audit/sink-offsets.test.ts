@@ -11,6 +11,7 @@ import { createWormStore, type FsWormStoreConfig } from '../../../workers/audit-
 import { storedRecords } from '../../support/worm-records';
 import { testConfig, waitFor } from '../../support/platform';
 import { setupPlatform } from '../../../ops/cli/setup';
+import { dropProcessRoles } from '../../../shared/orm';
 import { auditVerify } from '../../../ops/cli/audit';
 import { verifyStore } from '../../../workers/audit-sink/store/verify';
 import { HEAD_LOG } from '../../../workers/audit-sink/store/signed-head';
@@ -60,6 +61,7 @@ describe("audit sink: Kafka's committed offset is reconciled with the store", fu
   });
   after(async () => {
     await deps?.orm.em.getConnection().execute(`drop schema if exists "${overrides.DATABASE_SCHEMA}" cascade`);
+    if (deps) await dropProcessRoles(deps.orm, overrides.DATABASE_SCHEMA!);
     await deps?.close();
     if (dir) await fsp.rm(dir, { recursive: true, force: true });
   });
