@@ -1,25 +1,25 @@
 import type { Config } from '../../shared/config';
 import { initORM, migrate } from '../../shared/orm';
-import { createKafka, plannedTopics, provisionTopics } from '../../shared/kafka';
+import { aclPlan, applyAclPlan, createKafka, kafkaOptions, parseAclUsers, plannedTopics, provisionTopics, type PlannedAcl } from '../../shared/kafka';
 import { SchemaCodec, registerAllSchemas } from '../../shared/registry';
 import { createLogger } from '../../shared/logger';
+import { DOMAINS, findEvent, type Domain } from '../../schemas/catalog';
 
 export interface SetupReport {
   migrations: string[];
   topicsCreated: string[];
   subjects: number;
+  /** null: KAFKA_ACLS is off, no ACL was touched */
+  acls: { planned: number; created: number } | null;
 }
 
-/** Migrations, topics and schemas: everything a fresh environment needs before processes start. */
+/** Migrations, topics, schemas and (with KAFKA_ACLS) broker ACLs: everything a fresh environment needs before processes start. */
 export async function setupPlatform(config: Config): Promise<SetupReport> {
   const logger = createLogger('setup', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
   const orm = await initORM(config);
   try {
     const migrations = await migrate(orm, config.DATABASE_SCHEMA);
-    const kafka = createKafka(
-      { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-setup`, requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS },
-      logger,
-    );
+    const kafka = createKafka(kafkaOptions(config, `${config.KAFKA_CLIENT_ID}-setup`), logger);
     const topicsCreated = await provisionTopics(
       kafka,
       plannedTopics(config.KAFKA_TOPIC_PREFIX, {
@@ -29,9 +29,37 @@ export async function setupPlatform(config: Config): Promise<SetupReport> {
       }),
       config.KAFKA_REPLICATION_FACTOR,
     );
+    let acls: SetupReport['acls'] = null;
+    if (config.KAFKA_ACLS) {
+      const plan = await platformAclPlan(config);
+      acls = { planned: plan.length, created: await applyAclPlan(kafka, plan) };
+    }
     const subjects = await registerAllSchemas(SchemaCodec.create(config.SCHEMA_REGISTRY_URL), config.KAFKA_TOPIC_PREFIX);
-    return { migrations, topicsCreated, subjects };
+    return { migrations, topicsCreated, subjects, acls };
   } finally {
     await orm.close(true);
   }
+}
+
+/** The ACL plan of this configuration; the workers' subscriptions come from their own event handlers. */
+export async function platformAclPlan(config: Config): Promise<PlannedAcl[]> {
+  // Loaded only here, so a setup without ACLs does not load the workers.
+  const [{ DOMAIN_WORKERS }, { workerGroupId }, { auditSinkGroupId }] = await Promise.all([
+    import('../../workers/domains.js'),
+    import('../../shared/worker/run-worker.js'),
+    import('../../workers/audit-sink/anchors.js'),
+  ]);
+  const subscriptions = Object.fromEntries(
+    DOMAINS.map((d) => {
+      const handlers = DOMAIN_WORKERS[d].options(config).eventHandlers ?? [];
+      return [d, [...new Set(handlers.map((h) => findEvent(h.event)?.domain).filter((x): x is Domain => x !== undefined))]];
+    }),
+  ) as Record<Domain, Domain[]>;
+  return aclPlan({
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    subscriptions,
+    workerGroupId: (d) => workerGroupId(config.KAFKA_TOPIC_PREFIX, d),
+    auditSinkGroupId: auditSinkGroupId(config.KAFKA_TOPIC_PREFIX),
+    users: parseAclUsers(config.KAFKA_ACL_USERS),
+  });
 }

@@ -15,6 +15,7 @@ export const SECRET_VARIABLES = [
   'REDIS_URL',
   'S3_ACCESS_KEY_ID',
   'S3_SECRET_ACCESS_KEY',
+  'KAFKA_SASL_PASSWORD',
 ] as const;
 
 function readSecretFiles(source: Record<string, string | undefined>): string[] {

@@ -3,3 +3,4 @@ export * from './headers';
 export * from './publisher';
 export * from './provision';
 export * from './lag-monitor';
+export * from './acl-plan';
