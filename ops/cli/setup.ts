@@ -4,6 +4,9 @@ import { aclPlan, applyAclPlan, createKafka, kafkaOptions, parseAclUsers, planne
 import { SchemaCodec, registerAllSchemas } from '../../shared/registry';
 import { createLogger } from '../../shared/logger';
 import { DOMAINS, findEvent, type Domain } from '../../schemas/catalog';
+import { workerGroupId } from '../../shared/worker';
+import { DOMAIN_WORKERS } from '../../workers/domains';
+import { auditSinkGroupId } from '../../workers/audit-sink/anchors';
 
 export interface SetupReport {
   migrations: string[];
@@ -31,7 +34,7 @@ export async function setupPlatform(config: Config): Promise<SetupReport> {
     );
     let acls: SetupReport['acls'] = null;
     if (config.KAFKA_ACLS) {
-      const plan = await platformAclPlan(config);
+      const plan = platformAclPlan(config);
       acls = { planned: plan.length, created: await applyAclPlan(kafka, plan) };
     }
     const subjects = await registerAllSchemas(SchemaCodec.create(config.SCHEMA_REGISTRY_URL), config.KAFKA_TOPIC_PREFIX);
@@ -42,13 +45,7 @@ export async function setupPlatform(config: Config): Promise<SetupReport> {
 }
 
 /** The ACL plan of this configuration; the workers' subscriptions come from their own event handlers. */
-export async function platformAclPlan(config: Config): Promise<PlannedAcl[]> {
-  // Loaded only here, so a setup without ACLs does not load the workers.
-  const [{ DOMAIN_WORKERS }, { workerGroupId }, { auditSinkGroupId }] = await Promise.all([
-    import('../../workers/domains.js'),
-    import('../../shared/worker/run-worker.js'),
-    import('../../workers/audit-sink/anchors.js'),
-  ]);
+export function platformAclPlan(config: Config): PlannedAcl[] {
   const subscriptions = Object.fromEntries(
     DOMAINS.map((d) => {
       const handlers = DOMAIN_WORKERS[d].options(config).eventHandlers ?? [];
