@@ -6,7 +6,7 @@ import { auditSinkGroupId, readAnchors, reconcileWithAnchors } from '../../worke
 import { failure } from '../../workers/audit-sink/store/segment-check';
 import { keyIdOf } from '../../workers/audit-sink/store/checkpoint';
 import type { PartitionHead } from '../../workers/audit-sink/store/types';
-import { createKafka } from '../../shared/kafka';
+import { createKafka, kafkaOptions } from '../../shared/kafka';
 import { createLogger } from '../../shared/logger';
 import { initORM } from '../../shared/orm';
 import { topicNames } from '../../schemas/topics';
@@ -47,14 +47,7 @@ export async function auditVerify(
 
 async function compareWithAnchors(config: Config, heads: PartitionHead[]): Promise<VerifyResult | null> {
   const logger = createLogger('audit-verify', 'error');
-  const kafka = createKafka(
-    {
-      brokers: config.KAFKA_BROKERS,
-      clientId: `${config.KAFKA_CLIENT_ID}-audit-verify`,
-      requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS,
-    },
-    logger,
-  );
+  const kafka = createKafka(kafkaOptions(config, `${config.KAFKA_CLIENT_ID}-audit-verify`), logger);
   let orm: MikroORM | null = null;
   try {
     orm = await initORM(config);

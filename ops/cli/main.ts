@@ -1,6 +1,6 @@
 /**
  * `stateset` admin CLI. Usage:
- *   stateset setup                                   migrations, database roles, topics, schemas
+ *   stateset setup                                   migrations, database roles, topics, schemas (and Kafka ACLs with KAFKA_ACLS=true)
  *   stateset doctor [--production] [--json]          the deployment checklist against this configuration
  *   stateset keys create --tenant T --role admin [--name N] [--expires-in-days D]
  *   stateset keys list --tenant T
@@ -74,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`migrations applied: ${r.migrations.length ? r.migrations.join(', ') : 'none pending'}`);
     console.log(`database roles created: ${r.rolesCreated.length ? r.rolesCreated.join(', ') : 'none (all existed; grants re-applied)'}`);
     console.log(`topics created: ${r.topicsCreated.length}; schemas registered: ${r.subjects}`);
+    if (r.acls) console.log(`kafka ACLs: ${r.acls.created} created, ${r.acls.planned - r.acls.created} already there`);
     return 0;
   }
   if (cmd === 'keys' && sub === 'create') {

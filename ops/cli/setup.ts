@@ -1,8 +1,12 @@
 import type { Config } from '../../shared/config';
 import { applyRolePlan, initORM, migrate } from '../../shared/orm';
-import { createKafka, plannedTopics, provisionTopics } from '../../shared/kafka';
+import { aclPlan, applyAclPlan, createKafka, kafkaOptions, parseAclUsers, plannedTopics, provisionTopics, type PlannedAcl } from '../../shared/kafka';
 import { SchemaCodec, registerAllSchemas } from '../../shared/registry';
 import { createLogger } from '../../shared/logger';
+import { DOMAINS, findEvent, type Domain } from '../../schemas/catalog';
+import { workerGroupId } from '../../shared/worker';
+import { DOMAIN_WORKERS } from '../../workers/domains';
+import { auditSinkGroupId } from '../../workers/audit-sink/anchors';
 
 export interface SetupReport {
   migrations: string[];
@@ -10,12 +14,15 @@ export interface SetupReport {
   rolesCreated: string[];
   topicsCreated: string[];
   subjects: number;
+  /** null: KAFKA_ACLS is off, no ACL was touched */
+  acls: { planned: number; created: number } | null;
 }
 
 /**
- * Migrations, process roles, topics and schemas: everything a fresh environment needs before
- * processes start. Runs as the login user (the owner of the schema), never as DATABASE_ROLE:
- * migrations and grants are the owner's work, and the owner stays the only one who can ALTER or DROP.
+ * Migrations, process roles, topics, schemas and (with KAFKA_ACLS) broker ACLs: everything a fresh
+ * environment needs before processes start. Runs as the login user (the owner of the schema), never as
+ * DATABASE_ROLE: migrations and grants are the owner's work, and the owner stays the only one who can
+ * ALTER or DROP.
  */
 export async function setupPlatform(config: Config): Promise<SetupReport> {
   const logger = createLogger('setup', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
@@ -23,10 +30,7 @@ export async function setupPlatform(config: Config): Promise<SetupReport> {
   try {
     const migrations = await migrate(orm, config.DATABASE_SCHEMA);
     const rolesCreated = await applyRolePlan(orm, config.DATABASE_SCHEMA);
-    const kafka = createKafka(
-      { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-setup`, requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS },
-      logger,
-    );
+    const kafka = createKafka(kafkaOptions(config, `${config.KAFKA_CLIENT_ID}-setup`), logger);
     const topicsCreated = await provisionTopics(
       kafka,
       plannedTopics(config.KAFKA_TOPIC_PREFIX, {
@@ -36,9 +40,31 @@ export async function setupPlatform(config: Config): Promise<SetupReport> {
       }),
       config.KAFKA_REPLICATION_FACTOR,
     );
+    let acls: SetupReport['acls'] = null;
+    if (config.KAFKA_ACLS) {
+      const plan = platformAclPlan(config);
+      acls = { planned: plan.length, created: await applyAclPlan(kafka, plan) };
+    }
     const subjects = await registerAllSchemas(SchemaCodec.create(config.SCHEMA_REGISTRY_URL), config.KAFKA_TOPIC_PREFIX);
-    return { migrations, rolesCreated, topicsCreated, subjects };
+    return { migrations, rolesCreated, topicsCreated, subjects, acls };
   } finally {
     await orm.close(true);
   }
+}
+
+/** The ACL plan of this configuration; the workers' subscriptions come from their own event handlers. */
+export function platformAclPlan(config: Config): PlannedAcl[] {
+  const subscriptions = Object.fromEntries(
+    DOMAINS.map((d) => {
+      const handlers = DOMAIN_WORKERS[d].options(config).eventHandlers ?? [];
+      return [d, [...new Set(handlers.map((h) => findEvent(h.event)?.domain).filter((x): x is Domain => x !== undefined))]];
+    }),
+  ) as Record<Domain, Domain[]>;
+  return aclPlan({
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    subscriptions,
+    workerGroupId: (d) => workerGroupId(config.KAFKA_TOPIC_PREFIX, d),
+    auditSinkGroupId: auditSinkGroupId(config.KAFKA_TOPIC_PREFIX),
+    users: parseAclUsers(config.KAFKA_ACL_USERS),
+  });
 }

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Apache Kafka, KRaft single node (broker + controller in one JVM), from Maven Central jars.
 #   ops/infra/kafka.sh start|stop|status
-# Broker: PLAINTEXT 127.0.0.1:9092, controller: 127.0.0.1:9093.
+# Broker: PLAINTEXT 127.0.0.1:9092 (no authentication: User:ANONYMOUS is a super user, so every
+#         existing test keeps working), SASL_SSL 127.0.0.1:9094 (TLS with the test CA of tls.sh,
+#         SCRAM-SHA-512; the StandardAuthorizer enforces ACLs there), controller: 127.0.0.1:9093.
+# Users:  .infra/kafka-users.env (mode 600): one SCRAM-SHA-512 user per platform role, random
+#         passwords made on this machine (never committed), created at storage format time.
 # Jars:   .infra/cache/kafka-<version>/libs (resolved once with mvn, also cached in ~/.m2)
 # Data:   .infra/kafka/data (kept across stop/start; delete it to start from an empty cluster)
 # Log:    .infra/kafka/server.log
@@ -14,6 +18,7 @@ LOG4J_VERSION="2.24.3"
 KAFKA_HOST=127.0.0.1
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+SASL_PORT="${KAFKA_SASL_PORT:-9094}"
 KAFKA_HEAP="${KAFKA_HEAP:--Xms256m -Xmx768m}"
 KAFKA_READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-90}"
 
@@ -24,6 +29,13 @@ KAFKA_DATA="$KAFKA_DIR/data"
 KAFKA_LOG="$KAFKA_DIR/server.log"
 KAFKA_CONF="$KAFKA_DIR/server.properties"
 KAFKA_LOG4J="$KAFKA_DIR/log4j2.properties"
+TLS_DIR="$INFRA_DIR/tls"
+KAFKA_KEYSTORE="$KAFKA_DIR/keystore.pem"
+KAFKA_USERS="$INFRA_DIR/kafka-users.env"
+# One SCRAM user per role of the ACL plan (shared/kafka/acl-plan.ts): admin (`stateset setup`),
+# the gateway, one per domain worker (the domains of schemas/catalog/types.ts), the audit sink and a
+# downstream consumer of the events.
+KAFKA_SCRAM_USERS=(admin gateway worker-orders worker-inventory worker-returns worker-shipments worker-warranties audit-sink consumer)
 # Marker that must appear in the process command line (see lib.sh pid_of).
 KAFKA_MARKER="$KAFKA_CONF"
 
@@ -68,11 +80,26 @@ write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=$KAFKA_HOST:$CONTROLLER_PORT
-listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
+listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$CONTROLLER_PORT,SASL_SSL://$KAFKA_HOST:$SASL_PORT
+advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,SASL_SSL://$KAFKA_HOST:$SASL_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL
+# SASL_SSL: server-authenticated TLS (the test CA of tls.sh, PEM files) + SCRAM-SHA-512 users.
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.ssl.keystore.type=PEM
+listener.name.sasl_ssl.ssl.keystore.location=$KAFKA_KEYSTORE
+listener.name.sasl_ssl.ssl.truststore.type=PEM
+listener.name.sasl_ssl.ssl.truststore.location=$TLS_DIR/ca.pem
+listener.name.sasl_ssl.ssl.client.auth=none
+ssl.enabled.protocols=TLSv1.3,TLSv1.2
+# ACLs are enforced for the SCRAM users. The PLAINTEXT and CONTROLLER listeners authenticate nobody
+# (principal User:ANONYMOUS): a super user, so the loopback dev listener and the broker's own
+# controller traffic are not restricted. admin is the user `stateset setup` creates the ACLs with.
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS;User:admin
+allow.everyone.if.no.acl.found=false
 log.dirs=$KAFKA_DATA
 num.partitions=1
 default.replication.factor=1
@@ -111,6 +138,38 @@ logger.controller.level = INFO
 EOF
 }
 
+# The PEM keystore Kafka reads: the PKCS#8 server key followed by its chain (tls.sh's files).
+write_keystore() {
+  [[ -s "$TLS_DIR/server-pkcs8.key" && -s "$TLS_DIR/server-chain.pem" ]] ||
+    die kafka - "no test certificates in $TLS_DIR: run ops/infra/tls.sh make first (up.sh does)"
+  (umask 077 && cat "$TLS_DIR/server-pkcs8.key" "$TLS_DIR/server-chain.pem" >"$KAFKA_KEYSTORE")
+}
+
+# Random passwords, made once per machine and kept (a re-format reuses them), one `name=password`
+# line per user; readable by this user only. Printed nowhere.
+write_users() {
+  local u missing=0
+  for u in "${KAFKA_SCRAM_USERS[@]}"; do
+    grep -q "^$u=" "$KAFKA_USERS" 2>/dev/null || missing=1
+  done
+  ((missing)) || return 0
+  need_cmd kafka openssl "apt-get install openssl"
+  local tmp="$KAFKA_USERS.tmp.$$"
+  (
+    umask 077
+    : >"$tmp"
+    for u in "${KAFKA_SCRAM_USERS[@]}"; do
+      local line
+      line="$(grep "^$u=" "$KAFKA_USERS" 2>/dev/null || true)"
+      [[ -n "$line" ]] || line="$u=$(openssl rand -hex 24)"
+      printf '%s\n' "$line" >>"$tmp"
+    done
+  )
+  mv "$tmp" "$KAFKA_USERS"
+  chmod 600 "$KAFKA_USERS"
+  log "kafka: SCRAM-SHA-512 users ${KAFKA_SCRAM_USERS[*]} (passwords in $KAFKA_USERS)"
+}
+
 # JAVA_CMD: the java command line (array, so paths with spaces and the classpath glob survive).
 build_java_cmd() {
   # shellcheck disable=SC2206
@@ -120,12 +179,15 @@ build_java_cmd() {
 }
 
 format_storage() {
-  # The KRaft bootstrap checkpoint records the controller endpoint: a data dir formatted for other
-  # ports cannot be reused, so it is re-created (a throw-away dev cluster).
-  local stamp="$KAFKA_HOST:$KAFKA_PORT:$CONTROLLER_PORT"
+  # The KRaft bootstrap checkpoint records the controller endpoint and the SCRAM users: a data dir
+  # formatted for other ports or other users/passwords cannot be reused, so it is re-created (a
+  # throw-away dev cluster). The stamp holds a digest of the users file, never a password.
+  local users_digest stamp
+  users_digest="$(sha256sum "$KAFKA_USERS" | cut -c1-16)"
+  stamp="$KAFKA_HOST:$KAFKA_PORT:$CONTROLLER_PORT:sasl=$SASL_PORT:scram=$users_digest"
   if [[ -f "$KAFKA_DATA/meta.properties" ]]; then
     [[ "$(cat "$KAFKA_DIR/data.ports" 2>/dev/null)" == "$stamp" ]] && return 0
-    warn "kafka: $KAFKA_DATA was formatted for other ports, re-creating it (topics are lost)"
+    warn "kafka: $KAFKA_DATA was formatted for other ports or SCRAM users, re-creating it (topics are lost)"
     rm -rf "$KAFKA_DATA"
     mkdir -p "$KAFKA_DATA"
   fi
@@ -133,18 +195,30 @@ format_storage() {
   log "kafka: formatting KRaft storage in $KAFKA_DATA"
   uuid="$("${JAVA_CMD[@]}" kafka.tools.StorageTool random-uuid 2>>"$KAFKA_LOG" | tail -n 1)"
   [[ -n "$uuid" ]] || die kafka "$KAFKA_LOG" "kafka-storage random-uuid failed"
-  if ! "${JAVA_CMD[@]}" kafka.tools.StorageTool format --standalone -t "$uuid" -c "$KAFKA_CONF" >>"$KAFKA_LOG" 2>&1; then
+  local scram=() name password
+  while IFS='=' read -r name password; do
+    [[ -n "$name" ]] && scram+=(--add-scram "SCRAM-SHA-512=[name=$name,password=$password]")
+  done <"$KAFKA_USERS"
+  # The passwords are on this command line for the seconds the format takes (a local test machine).
+  if ! "${JAVA_CMD[@]}" kafka.tools.StorageTool format --standalone -t "$uuid" -c "$KAFKA_CONF" "${scram[@]}" >>"$KAFKA_LOG" 2>&1; then
     die kafka "$KAFKA_LOG" "kafka-storage format failed"
   fi
   printf '%s\n' "$stamp" >"$KAFKA_DIR/data.ports"
 }
 
 is_ready() {
-  port_open "$KAFKA_HOST" "$KAFKA_PORT" && grep -q 'Kafka Server started' "$KAFKA_LOG" 2>/dev/null
+  port_open "$KAFKA_HOST" "$KAFKA_PORT" && port_open "$KAFKA_HOST" "$SASL_PORT" && grep -q 'Kafka Server started' "$KAFKA_LOG" 2>/dev/null
 }
 
 start() {
   if pid_of kafka >/dev/null; then
+    if port_open "$KAFKA_HOST" "$KAFKA_PORT" && ! port_open "$KAFKA_HOST" "$SASL_PORT" &&
+      grep -q 'Kafka Server started' "$KAFKA_LOG" 2>/dev/null && ! grep -q 'SASL_SSL' "$KAFKA_CONF" 2>/dev/null; then
+      # Started by an older version of this script: reused as it is (PLAINTEXT works), not restarted
+      # behind anyone's back; the SASL_SSL tests fail naming the listener until it is restarted.
+      warn "kafka: the running broker (pid $(pid_of kafka)) has no SASL_SSL listener on $KAFKA_HOST:$SASL_PORT (started by an older kafka.sh); restart it with 'ops/infra/kafka.sh stop && ops/infra/kafka.sh start' (its storage is re-formatted: topics are lost)"
+      return 0
+    fi
     if is_ready; then
       log "kafka: already running (pid $(pid_of kafka)), reusing $KAFKA_HOST:$KAFKA_PORT"
       return 0
@@ -153,8 +227,8 @@ start() {
     wait_until kafka "$KAFKA_LOG" "$KAFKA_READY_TIMEOUT" kafka is_ready
     return 0
   fi
-  if port_open "$KAFKA_HOST" "$KAFKA_PORT" || port_open "$KAFKA_HOST" "$CONTROLLER_PORT"; then
-    die kafka - "port $KAFKA_PORT or $CONTROLLER_PORT is already in use by a process these scripts did not start (no live $(pid_file kafka)); stop it first"
+  if port_open "$KAFKA_HOST" "$KAFKA_PORT" || port_open "$KAFKA_HOST" "$CONTROLLER_PORT" || port_open "$KAFKA_HOST" "$SASL_PORT"; then
+    die kafka - "port $KAFKA_PORT, $CONTROLLER_PORT or $SASL_PORT is already in use by a process these scripts did not start (no live $(pid_file kafka)); stop it first"
   fi
   need_java17
   fetch_jars
@@ -163,6 +237,8 @@ start() {
   [[ -f "$KAFKA_LOG" ]] && mv -f "$KAFKA_LOG" "$KAFKA_LOG.1"
   : >"$KAFKA_LOG"
   write_config
+  write_keystore
+  write_users
   build_java_cmd
   format_storage
   start_bg kafka "$KAFKA_LOG" "$KAFKA_MARKER" "${JAVA_CMD[@]}" kafka.Kafka "$KAFKA_CONF"
@@ -180,8 +256,10 @@ warm_up() {
     warn "kafka: node_modules/kafkajs not found, skipping coordinator warm-up (first group join may log 'coordinator loading')"
     return 0
   fi
-  log "kafka: warming up group and transaction coordinators"
-  if ! (cd "$REPO_ROOT" && KAFKAJS_NO_PARTITIONER_WARNING=1 timeout 60 node -e '
+  log "kafka: warming up group and transaction coordinators, checking SASL_SSL on $KAFKA_HOST:$SASL_PORT"
+  local admin_password
+  admin_password="$(sed -n 's/^admin=//p' "$KAFKA_USERS")"
+  if ! (cd "$REPO_ROOT" && WARMUP_ADMIN_PASSWORD="$admin_password" KAFKAJS_NO_PARTITIONER_WARNING=1 timeout 60 node -e '
       const { Kafka, logLevel } = require("kafkajs");
       const kafka = new Kafka({ clientId: "infra-warmup", brokers: [process.argv[1]], logLevel: logLevel.NOTHING,
         retry: { retries: 30, initialRetryTime: 200, maxRetryTime: 1000 } });
@@ -193,9 +271,18 @@ warm_up() {
         const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, transactionalId: "infra-warmup" });
         await p.connect();
         await p.disconnect();
+        // The SASL_SSL listener: TLS verified against the test CA, SCRAM-SHA-512 as admin.
+        const secure = new Kafka({ clientId: "infra-warmup", brokers: [process.argv[2]], logLevel: logLevel.NOTHING,
+          ssl: { ca: [require("fs").readFileSync(process.argv[3])], rejectUnauthorized: true },
+          sasl: { mechanism: "scram-sha-512", username: "admin", password: process.env.WARMUP_ADMIN_PASSWORD },
+          retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 1000 } });
+        const secureAdmin = secure.admin();
+        await secureAdmin.connect();
+        await secureAdmin.describeCluster();
+        await secureAdmin.disconnect();
       })().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
-    ' "$KAFKA_HOST:$KAFKA_PORT") >>"$KAFKA_LOG" 2>&1; then
-    die kafka "$KAFKA_LOG" "broker started but the group/transaction coordinator warm-up failed"
+    ' "$KAFKA_HOST:$KAFKA_PORT" "$KAFKA_HOST:$SASL_PORT" "$TLS_DIR/ca.pem") >>"$KAFKA_LOG" 2>&1; then
+    die kafka "$KAFKA_LOG" "broker started but the coordinator warm-up or the SASL_SSL check (admin over TLS) failed"
   fi
 }
 

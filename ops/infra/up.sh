@@ -3,7 +3,7 @@
 # .infra/env with the `export` lines the tests and services read.
 #   ops/infra/up.sh [--with-s3] [--with-promtool]
 #   source .infra/env
-# Kafka (127.0.0.1:9092) and the schema registry (127.0.0.1:8081) always; Ceph radosgw S3
+# Kafka (127.0.0.1:9092, SASL_SSL 127.0.0.1:9094) and the schema registry (127.0.0.1:8081) always; Ceph radosgw S3
 # (127.0.0.1:7480) with --with-s3; promtool/amtool installed with --with-promtool.
 # PostgreSQL and Redis are expected to be running already (checked, not started); the TLS-only
 # Redis (127.0.0.1:6380) and PostgreSQL (127.0.0.1:5433) of the hardening tests are started here.
@@ -60,6 +60,12 @@ tmp="$ENV_FILE.tmp.$$"
 {
   echo "# Written by ops/infra/up.sh $(date -Is). Use: source .infra/env"
   echo "export KAFKA_BROKERS=127.0.0.1:${KAFKA_PORT:-9092}"
+  # The SASL_SSL listener and what a client needs for it (read by the Kafka security tests; names
+  # no config variable, so processes keep using the PLAINTEXT listener above). The passwords stay
+  # in the mode-600 users file, not in this file.
+  echo "export KAFKA_SASL_SSL_BROKERS=127.0.0.1:${KAFKA_SASL_PORT:-9094}"
+  echo "export KAFKA_TEST_CA_FILE=$INFRA_DIR/tls/ca.pem"
+  echo "export KAFKA_USERS_FILE=$INFRA_DIR/kafka-users.env"
   echo "export SCHEMA_REGISTRY_URL=http://127.0.0.1:${REGISTRY_PORT:-8081}/apis/ccompat/v7"
   echo "export DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
   echo "export REDIS_URL=redis://127.0.0.1:6379"

@@ -19,6 +19,7 @@ export const SECRET_VARIABLES = [
   'S3_ACCESS_KEY_ID',
   'S3_SECRET_ACCESS_KEY',
   'METRICS_BEARER_TOKEN',
+  'KAFKA_SASL_PASSWORD',
 ] as const;
 
 function readSecretFiles(source: Record<string, string | undefined>): string[] {

@@ -13,6 +13,12 @@ const csv = z.string().transform((s) =>
     .filter(Boolean),
 );
 
+/** `true`/`false` (also 1/0, yes/no): a typo is refused rather than read as false. */
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+  .or(z.boolean());
+
 /**
  * Every environment variable the platform reads, in one place. Defaults are the ones that work
  * for `npm start` on a developer machine; secrets have no production default (see refine below).
@@ -71,6 +77,19 @@ export const envSchema = z
     KAFKA_PARTITIONS_AUDIT: z.coerce.number().int().min(1).max(256).default(1),
     KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
     KAFKA_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+    // Kafka transport security (see SECURITY.md "Kafka"): TLS verified against KAFKA_SSL_CA_FILE (the
+    // system roots when unset) and a SCRAM user per role; off by default for the loopback PLAINTEXT broker.
+    KAFKA_SSL: flag.default(false),
+    KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+    // The name the broker certificate must carry when it differs from the broker host (e.g. brokers by IP).
+    KAFKA_SSL_SERVERNAME: z.string().min(1).optional(),
+    KAFKA_SASL_MECHANISM: z.enum(['scram-sha-512', 'scram-sha-256']).optional(),
+    KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+    // `stateset setup` creates the broker ACLs of shared/kafka/acl-plan.ts (needs an admin SASL user).
+    KAFKA_ACLS: flag.default(false),
+    // The SCRAM user names of the roles in the ACL plan, as `role=user,…` (defaults: the role names).
+    KAFKA_ACL_USERS: csv.default([]),
     SCHEMA_REGISTRY_URL: z.string().url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
 
     API_KEY_PEPPER: z.string().min(32).default(DEV_API_KEY_PEPPER),
@@ -171,6 +190,17 @@ export const envSchema = z
     }
     if (Boolean(env.HTTP_TLS_CERT_FILE) !== Boolean(env.HTTP_TLS_KEY_FILE)) {
       ctx.addIssue({ code: 'custom', path: ['HTTP_TLS_CERT_FILE'], message: 'HTTP_TLS_CERT_FILE and HTTP_TLS_KEY_FILE go together' });
+    }
+    if (env.KAFKA_SASL_MECHANISM && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)) {
+      ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_MECHANISM'], message: 'needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD' });
+    }
+    if (!env.KAFKA_SASL_MECHANISM && (env.KAFKA_SASL_USERNAME || env.KAFKA_SASL_PASSWORD)) {
+      ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_MECHANISM'], message: 'set it (scram-sha-512) when KAFKA_SASL_USERNAME/PASSWORD are given' });
+    }
+    // SCRAM proves the password without sending it, but over a cleartext connection the session after
+    // it (every command and event) is readable and can be taken over, and the broker is not authenticated.
+    if (env.KAFKA_SASL_MECHANISM && !env.KAFKA_SSL) {
+      ctx.addIssue({ code: 'custom', path: ['KAFKA_SSL'], message: 'SASL needs KAFKA_SSL=true (credentials are never sent over PLAINTEXT)' });
     }
     if (env.NODE_ENV !== 'production') return;
     if (env.AUDIT_STORE === 's3' && (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY || !env.S3_ENDPOINT)) {

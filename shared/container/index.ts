@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import { createLogger, type Logger } from '../logger';
 import { createMetrics, type Metrics } from '../metrics';
-import { CommandSigner, createKafka, Publisher } from '../kafka';
+import { CommandSigner, createKafka, kafkaOptions, Publisher } from '../kafka';
 import { SchemaCodec } from '../registry';
 import { connectionOptions, initORM } from '../orm';
 import { createRedis } from '../redis';
@@ -37,10 +37,7 @@ export async function createContainer(config: Config, service: string): Promise<
   const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX, config.REDIS_TLS_CA_FILE);
   redis.on('error', (err: Error) => logger.debug({ err }, 'redis error'));
   redis.connect().catch((err: Error) => logger.warn({ err }, 'redis not reachable at start'));
-  const kafka = createKafka(
-    { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${service}`, requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS },
-    logger,
-  );
+  const kafka = createKafka(kafkaOptions(config, `${config.KAFKA_CLIENT_ID}-${service}`), logger);
   const publisher = new Publisher(kafka, config.KAFKA_REQUEST_TIMEOUT_MS);
   const codec = SchemaCodec.create(config.SCHEMA_REGISTRY_URL);
   const notifications = new PgListener(config.DATABASE_URL, config.DATABASE_SCHEMA, logger, connectionOptions(config));

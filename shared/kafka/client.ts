@@ -1,4 +1,7 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import type { Config } from '../config';
+import { ConfigError } from '../errors';
 import type { Logger } from '../logger';
 import { kafkajsRetry } from '../retry';
 import { patchKafkajs } from './kafkajs-patches';
@@ -12,10 +15,57 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+export interface KafkaTlsOptions {
+  /** PEM file of the CA(s) the broker certificate must chain to; the system roots when unset. */
+  caFile?: string;
+  /** The name checked against the certificate when it is not the broker host. */
+  servername?: string;
+}
+
+export interface KafkaSaslOptions {
+  mechanism: 'scram-sha-512' | 'scram-sha-256';
+  username: string;
+  password: string;
+}
+
 export interface KafkaOptions {
   brokers: string[];
   clientId: string;
   requestTimeoutMs: number;
+  /** TLS to the brokers, always verified (there is no switch to accept an unknown certificate). */
+  ssl?: KafkaTlsOptions;
+  sasl?: KafkaSaslOptions;
+}
+
+/** The client options of a process from its configuration; `clientId` names the process. */
+export function kafkaOptions(config: Config, clientId: string): KafkaOptions {
+  return {
+    brokers: config.KAFKA_BROKERS,
+    clientId,
+    requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS,
+    ...(config.KAFKA_SSL ? { ssl: { caFile: config.KAFKA_SSL_CA_FILE, servername: config.KAFKA_SSL_SERVERNAME } } : {}),
+    ...(config.KAFKA_SASL_MECHANISM && config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD
+      ? { sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } }
+      : {}),
+  };
+}
+
+function tlsConfig(opts: KafkaTlsOptions): NonNullable<KafkaConfig['ssl']> {
+  let ca: Buffer[] | undefined;
+  if (opts.caFile) {
+    try {
+      ca = [readFileSync(opts.caFile)];
+    } catch {
+      throw new ConfigError(`KAFKA_SSL_CA_FILE: cannot read ${opts.caFile}`);
+    }
+  }
+  return { rejectUnauthorized: true, ...(ca ? { ca } : {}), ...(opts.servername ? { servername: opts.servername } : {}) };
+}
+
+function saslConfig(o: KafkaSaslOptions): SASLOptions {
+  return o.mechanism === 'scram-sha-512'
+    ? { mechanism: 'scram-sha-512', username: o.username, password: o.password }
+    : { mechanism: 'scram-sha-256', username: o.username, password: o.password };
 }
 
 /** One Kafka client per process; kafkajs log lines go to pino (info and below only in debug). */
@@ -23,6 +73,8 @@ export function createKafka(opts: KafkaOptions, logger: Logger): Kafka {
   return new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
+    ...(opts.ssl ? { ssl: tlsConfig(opts.ssl) } : {}),
+    ...(opts.sasl ? { sasl: saslConfig(opts.sasl) } : {}),
     connectionTimeout: 3000,
     requestTimeout: opts.requestTimeoutMs,
     retry: kafkajsRetry({ initialMs: 200, maxMs: 2000 }, 3),

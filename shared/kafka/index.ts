@@ -4,3 +4,4 @@ export * from './command-signature';
 export * from './publisher';
 export * from './provision';
 export * from './lag-monitor';
+export * from './acl-plan';

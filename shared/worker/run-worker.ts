@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Deps } from '../container';
+import type { Domain } from '../../schemas/catalog';
 import { LagMonitor } from '../kafka';
 import { backoffDelay, kafkajsRetry, sleep } from '../retry';
 import type { CommandHandler, EventHandler } from './handler';
@@ -13,6 +14,11 @@ import { finishDeadLettered, sendToDlq } from './dlq';
 export type { CommittedWork, DomainWorkerOptions, WorkerHooks, WorkerOptions } from './options';
 
 export const DEFAULT_BATCH_SIZE = 200;
+
+/** The consumer group of a domain's worker (also granted by the broker ACLs, shared/kafka/acl-plan.ts). */
+export function workerGroupId(topicPrefix: string, domain: Domain): string {
+  return `${topicPrefix}stateset.worker.${domain}`;
+}
 /** A wait never goes longer than this without a heartbeat (the consumer's heartbeat interval). */
 const HEARTBEAT_MS = 3000;
 
@@ -55,7 +61,7 @@ export class Worker {
     this.handlers = new Map(opts.handlers.map((h) => [h.command, h]));
     this.eventHandlers = new Map((opts.eventHandlers ?? []).map((h) => [h.event, h]));
     this.eventTopics = eventTopicsOf(opts.eventHandlers ?? [], deps.topics);
-    const groupId = `${config.KAFKA_TOPIC_PREFIX}stateset.worker.${opts.domain}`;
+    const groupId = workerGroupId(config.KAFKA_TOPIC_PREFIX, opts.domain);
     this.consumer = deps.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,

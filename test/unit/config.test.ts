@@ -129,3 +129,20 @@ describe('config: JSON-valued variables', () => {
     expect(message).to.not.include('not a key');
   });
 });
+
+describe('config: Kafka transport security', () => {
+  it('Kafka SASL needs a user, a password and TLS; a misspelt flag is refused', () => {
+    const sasl = { ...DEV, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'gateway', KAFKA_SASL_PASSWORD: 'pw' };
+    expect(() => loadConfig(sasl)).to.throw(ConfigError, /KAFKA_SSL/);
+    const c = loadConfig({ ...sasl, KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/ca.pem' });
+    expect(c).to.deep.include({ KAFKA_SSL: true, KAFKA_SASL_USERNAME: 'gateway', KAFKA_ACLS: false });
+    expect(() => loadConfig({ ...DEV, KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-512' })).to.throw(ConfigError, /KAFKA_SASL_USERNAME/);
+    expect(() => loadConfig({ ...DEV, KAFKA_SSL: 'true', KAFKA_SASL_USERNAME: 'gateway', KAFKA_SASL_PASSWORD: 'pw' })).to.throw(
+      ConfigError,
+      /KAFKA_SASL_MECHANISM/,
+    );
+    expect(() => loadConfig({ ...DEV, KAFKA_SASL_MECHANISM: 'plain' })).to.throw(ConfigError, /KAFKA_SASL_MECHANISM/);
+    expect(() => loadConfig({ ...DEV, KAFKA_SSL: 'ture' })).to.throw(ConfigError, /KAFKA_SSL/);
+    expect(loadConfig(DEV).KAFKA_SSL).to.equal(false);
+  });
+});

@@ -6,7 +6,7 @@ import type { Kafka } from 'kafkajs';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig, type Config } from '../../../shared/config';
 import { dropProcessRoles, initORM } from '../../../shared/orm';
-import { createKafka } from '../../../shared/kafka';
+import { createKafka, kafkaOptions } from '../../../shared/kafka';
 import { createLogger } from '../../../shared/logger';
 import { topicNames, type TopicNames } from '../../../schemas/topics';
 import { ROOT } from './infra';
@@ -64,10 +64,7 @@ export async function createPlatform(name: string): Promise<Platform> {
   if (!keyLine) throw new Error(`stateset keys create printed no key: ${keyOut.slice(0, 500)}`);
   const key = (JSON.parse(keyLine) as { key: string }).key;
   const orm = await initORM(config);
-  const kafka = createKafka(
-    { brokers: config.KAFKA_BROKERS, clientId: 'stateset-bench', requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS },
-    createLogger('bench', 'error'),
-  );
+  const kafka = createKafka(kafkaOptions(config, 'stateset-bench'), createLogger('bench', 'error'));
   return {
     name,
     env,

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildAuditRecord } from '../../../shared/audit/record';
 import type { loadConfig } from '../../../shared/config';
-import { createKafka } from '../../../shared/kafka';
+import { createKafka, kafkaOptions } from '../../../shared/kafka';
 import { createLogger } from '../../../shared/logger';
 import { SchemaCodec } from '../../../shared/registry';
 import { AUDIT_SCHEMA_FILE } from '../../../schemas/catalog';
@@ -27,7 +27,7 @@ export function sampleRecord(i: number) {
 }
 
 export async function fill(config: ReturnType<typeof loadConfig>, topic: string, n: number): Promise<number> {
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'bench-sink-fill', requestTimeoutMs: 30_000 }, createLogger('bench', 'error'));
+  const kafka = createKafka({ ...kafkaOptions(config, 'bench-sink-fill'), requestTimeoutMs: 30_000 }, createLogger('bench', 'error'));
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
   const codec = SchemaCodec.create(config.SCHEMA_REGISTRY_URL);
