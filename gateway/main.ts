@@ -3,7 +3,6 @@ import { assertDeployable } from '../shared/config/deployment-checks';
 import { createContainer } from '../shared/container';
 import { exitOnStartFailure } from '../shared/logger';
 import { metricsPort, onShutdown, startMetricsServer } from '../shared/process';
-import { OutboxRelay } from '../shared/outbox';
 import { createApp, createGatewayServices } from './app';
 import { createGatewayServer } from './http/server';
 import { primeCounters } from '../shared/metrics';
@@ -22,9 +21,9 @@ async function main(): Promise<void> {
     metricsPort(config.METRICS_PORT, 'gateway'),
     config.METRICS_BEARER_TOKEN,
   );
-  // The gateway's own audit records (auth failures, key actions) leave through the outbox.
-  const relay = new OutboxRelay(deps.orm, deps.publisher, deps.codec, deps.logger, deps.metrics, config.OUTBOX_POLL_MS, deps.notifications);
-  relay.start();
+  // No outbox relay here: the gateway's audit records (accepted commands, auth failures, key actions)
+  // are outbox rows that the workers' relays publish. Its Kafka user may write commands only — a
+  // compromised gateway cannot put records on the audit topic or events on an event topic.
   const { server, protocol, close: stopWatchingCertificate } = createGatewayServer(config, app, deps.logger);
   server.listen(config.HTTP_PORT, config.HTTP_HOST, () => {
     deps.logger.info({ host: config.HTTP_HOST, port: config.HTTP_PORT, protocol }, 'gateway listening');
@@ -34,7 +33,6 @@ async function main(): Promise<void> {
     await new Promise<void>((r) => server.close(() => r()));
     metricsServer.close();
     await services.stop?.();
-    await relay.stop();
     await deps.close();
   });
 }

@@ -44,7 +44,7 @@ export function commandRoutes(service: CommandService, audit: AuditTrail): Route
             path: req.path,
             idempotencyKey: key,
             traceparent: req.get('traceparent'),
-            // The command.accepted audit record travels with the command (same produce request).
+            // For the command.accepted audit record, committed with the operation row.
             sourceIp: req.ip ?? null,
             userAgent: req.get('user-agent') ?? null,
           });

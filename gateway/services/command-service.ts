@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AUDIT_SCHEMA_FILE, type CommandDefinition, type ParsedCommandBody } from '../../schemas/catalog';
+import type { CommandDefinition, ParsedCommandBody } from '../../schemas/catalog';
 import type { TopicNames } from '../../schemas/topics';
 import type { OperationRow, OperationStatus } from '../../shared/orm';
 import { toKafkaHeaders, type CommandSigner, type OutgoingMessage, type Publisher } from '../../shared/kafka';
@@ -34,11 +34,12 @@ export interface CommandResult {
 }
 
 /**
- * Accepting a command: claim the idempotency key, publish the command together with its
- * `command.accepted` audit record in one produce request and wait for the broker's acknowledgement
- * of both, then record the operation (one multi-row insert shared by concurrent requests). Nothing
- * is answered 202 before the broker has the command and its audit record; a failure before that
- * leaves nothing behind.
+ * Accepting a command: claim the idempotency key, publish the signed command and wait for the
+ * broker's acknowledgement, then record the operation and its `command.accepted` audit record in one
+ * statement (shared by concurrent requests): the audit record leaves through the outbox, published by
+ * the workers' relays, because the gateway holds no write right on the audit topic (SECURITY.md).
+ * Nothing is answered 202 before the broker has the command and PostgreSQL its audit record; a
+ * failure before the acknowledgement leaves nothing behind.
  */
 export class CommandService {
   constructor(
@@ -109,32 +110,26 @@ export class CommandService {
       },
       now,
     );
-    const audit = auditMessage(record, this.topics);
     const end = this.metrics.publishDuration.startTimer({ type: def.type });
-    await this.publisher.send([
-      command,
-      {
-        topic: audit.topic,
-        key: audit.key,
-        value: await this.codec.encode(audit.topic, AUDIT_SCHEMA_FILE, record),
-        headers: toKafkaHeaders(audit.headers),
-      },
-    ]);
+    await this.publisher.send([command]);
     end();
     this.metrics.commandsPublished.inc({ type: def.type });
-    return this.operations.recordAccepted({
-      id: operationId,
-      tenantId: principal.tenantId,
-      type: def.type,
-      status: 'accepted',
-      principal: principal.id,
-      requestId: req.requestId,
-      resourceType: def.resourceType,
-      resourceId,
-      error: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    return this.operations.recordAccepted(
+      {
+        id: operationId,
+        tenantId: principal.tenantId,
+        type: def.type,
+        status: 'accepted',
+        principal: principal.id,
+        requestId: req.requestId,
+        resourceType: def.resourceType,
+        resourceId,
+        error: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+      { ...auditMessage(record, this.topics), record },
+    );
   }
 }
 

@@ -1,6 +1,16 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { MicroBatcher } from '../../shared/batching';
 import { Operation, type OperationRow } from '../../shared/orm';
+import type { AuditRecord } from '../../shared/audit';
+import { AUDIT_SCHEMA_FILE } from '../../schemas/catalog';
+
+/** The outbox row of an accepted command's audit record (shared/outbox auditMessage). */
+export interface AcceptedAudit {
+  topic: string;
+  key: string;
+  headers: Record<string, string>;
+  record: AuditRecord;
+}
 
 const COLUMNS = 'id, tenant_id, type, status, principal, request_id, resource_type, resource_id, error, created_at, updated_at';
 
@@ -10,19 +20,21 @@ const COLUMNS = 'id, tenant_id, type, status, principal, request_id, resource_ty
  * first and written the row already: its outcome is never overwritten, and only then is it read back.
  */
 export class OperationStore {
-  private readonly inserts: MicroBatcher<OperationRow, boolean>;
+  private readonly inserts: MicroBatcher<{ op: OperationRow; audit: AcceptedAudit }, boolean>;
 
   constructor(private readonly orm: MikroORM) {
     this.inserts = new MicroBatcher((rows) => this.insertMany(rows));
   }
 
-  async recordAccepted(op: OperationRow): Promise<OperationRow> {
-    const inserted = await this.inserts.add(op);
+  /** The operation row and its audit record's outbox row, committed together (the audit row always: the worker may have written the operation first). */
+  async recordAccepted(op: OperationRow, audit: AcceptedAudit): Promise<OperationRow> {
+    const inserted = await this.inserts.add({ op, audit });
     if (inserted) return op;
     return (await this.orm.em.fork().findOne(Operation, { id: op.id })) ?? op;
   }
 
-  private async insertMany(rows: OperationRow[]): Promise<boolean[]> {
+  private async insertMany(items: { op: OperationRow; audit: AcceptedAudit }[]): Promise<boolean[]> {
+    const rows = items.map((i) => i.op);
     const values: unknown[] = [];
     const tuples = rows.map((r) => {
       values.push(
@@ -40,9 +52,25 @@ export class OperationStore {
       );
       return '(?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)';
     });
-    const inserted = await this.orm.em
-      .fork()
-      .execute<{ id: string }[]>(`insert into operations (${COLUMNS}) values ${tuples.join(', ')} on conflict (id) do nothing returning id`, values);
+    const audits = items.map(({ audit }) => {
+      values.push(
+        audit.topic,
+        audit.key,
+        'audit',
+        AUDIT_SCHEMA_FILE,
+        JSON.stringify({ ...audit.record }),
+        JSON.stringify(audit.headers),
+        audit.record.occurredAt,
+      );
+      return '(?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::timestamptz)';
+    });
+    // One statement, so one implicit transaction: no operation row without its audit row.
+    const inserted = await this.orm.em.fork().execute<{ id: string }[]>(
+      `with accepted as (insert into operations (${COLUMNS}) values ${tuples.join(', ')} on conflict (id) do nothing returning id),
+            audited as (insert into outbox (topic, message_key, record_name, schema_file, payload, headers, created_at) values ${audits.join(', ')})
+       select id from accepted`,
+      values,
+    );
     const ids = new Set(inserted.map((r) => r.id));
     return rows.map((r) => ids.has(r.id));
   }

@@ -2,6 +2,7 @@ import type { Config } from '../../shared/config';
 import { applyRolePlan, initORM, migrate } from '../../shared/orm';
 import { aclPlan, applyAclPlan, createKafka, kafkaOptions, parseAclUsers, plannedTopics, provisionTopics, type PlannedAcl } from '../../shared/kafka';
 import { SchemaCodec, registerAllSchemas } from '../../shared/registry';
+import { topicNames } from '../../schemas/topics';
 import { createLogger } from '../../shared/logger';
 import { DOMAINS, findEvent, type Domain } from '../../schemas/catalog';
 import { workerGroupId } from '../../shared/worker';
@@ -29,7 +30,7 @@ export async function setupPlatform(config: Config): Promise<SetupReport> {
   const orm = await initORM({ ...config, DATABASE_ROLE: undefined });
   try {
     const migrations = await migrate(orm, config.DATABASE_SCHEMA);
-    const rolesCreated = await applyRolePlan(orm, config.DATABASE_SCHEMA);
+    const rolesCreated = await applyRolePlan(orm, config.DATABASE_SCHEMA, topicNames(config.KAFKA_TOPIC_PREFIX).audit);
     const kafka = createKafka(kafkaOptions(config, `${config.KAFKA_CLIENT_ID}-setup`), logger);
     const topicsCreated = await provisionTopics(
       kafka,

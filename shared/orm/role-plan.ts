@@ -13,8 +13,10 @@ import { ApiKey, AuditEvent, IdempotencyKey, Inbox, Operation, Outbox, Tenant } 
  * A privilege is `select`, `insert`, `delete`, `update`, or `update(col, …)`: a column-level UPDATE
  * where a process only ever changes those columns (e.g. the outbox relay marks rows sent; it cannot
  * rewrite what a row says). What each process writes was read off its code:
- * - every process with an outbox relay (gateway, workers) inserts outbox rows and marks them sent
+ * - every process with an outbox relay (the workers) inserts outbox rows and marks them sent
  *   (shared/outbox: one relay at a time drains the whole table, whoever wrote the rows);
+ * - the gateway runs no relay: it inserts audit rows into the outbox and nothing else there (row
+ *   security, shared/orm/roles.ts: only rows for the audit topic), and the workers' relays publish them;
  * - the gateway: tenants, API keys (created; re-hashed, last used, revoked), operations (accepted),
  *   idempotency keys (claimed, completed, released); it reads every table it serves;
  * - a domain worker: its domain's tables (insert/update, never delete), its inbox claims, and the
@@ -64,7 +66,8 @@ function gatewayTables(): TableGrants {
     [t(ApiKey)]: ['select', 'insert', 'update(secret_hash, last_used_at, revoked_at)'],
     [t(Operation)]: ['select', 'insert'],
     [t(IdempotencyKey)]: ['select', 'insert', 'update', 'delete'],
-    ...OUTBOX,
+    // Insert (select for the ORM's RETURNING id), never mark sent: the gateway's rows are the workers' relays' to publish.
+    [t(Outbox)]: ['select', 'insert'],
   };
 }
 

@@ -28,7 +28,7 @@ function privilegeSql(p: Privilege): string {
  * owner of the schema (the user that ran the migrations), which keeps ALTER and DROP to itself.
  * Returns the roles it created.
  */
-export async function applyRolePlan(orm: MikroORM, schema: string): Promise<string[]> {
+export async function applyRolePlan(orm: MikroORM, schema: string, auditTopic: string): Promise<string[]> {
   const plan = rolePlan();
   const names = PROCESS_ROLES.map((r) => processRoleName(schema, r));
   const s = ident(schema);
@@ -55,8 +55,33 @@ export async function applyRolePlan(orm: MikroORM, schema: string): Promise<stri
       for (const seq of await ownedSequences(tx, schema, inserts)) await tx.execute(`grant usage on sequence ${s}.${ident(seq)} to ${r}`);
       for (const member of spec.memberOf) await tx.execute(`grant ${ident(processRoleName(schema, member))} to ${r}`);
     }
+    await applyOutboxRowSecurity(tx, schema, auditTopic);
     return created;
   });
+}
+
+/** A topic name as an SQL literal: policy DDL takes no bind parameters, so only the config's topic characters pass. */
+function topicLiteral(topic: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(topic)) throw new Error(`not a topic name: ${topic}`);
+  return `'${topic}'`;
+}
+
+/**
+ * Row security on the outbox. The workers' relays publish whatever row the outbox holds, so a role
+ * that could insert any row could publish any event under a worker's Kafka identity. The gateway may
+ * therefore see and insert only audit records for the audit topic; every other process role sees
+ * and writes every row (the owner, and a superuser without DATABASE_ROLE, bypass row security).
+ */
+async function applyOutboxRowSecurity(tx: EntityManager, schema: string, auditTopic: string): Promise<void> {
+  const outbox = `${ident(schema)}.${ident('outbox')}`;
+  const gateway = ident(processRoleName(schema, 'gateway'));
+  const relays = PROCESS_ROLES.filter((r) => r !== 'gateway').map((r) => ident(processRoleName(schema, r)));
+  const auditRow = `topic = ${topicLiteral(auditTopic)} and record_name = 'audit'`;
+  await tx.execute(`alter table ${outbox} enable row level security`);
+  await tx.execute(`drop policy if exists relay_rows on ${outbox}`);
+  await tx.execute(`create policy relay_rows on ${outbox} to ${relays.join(', ')} using (true) with check (true)`);
+  await tx.execute(`drop policy if exists gateway_audit_rows on ${outbox}`);
+  await tx.execute(`create policy gateway_audit_rows on ${outbox} to ${gateway} using (${auditRow}) with check (${auditRow})`);
 }
 
 async function ensureRoles(tx: EntityManager, names: string[]): Promise<string[]> {

@@ -17,8 +17,9 @@ function acceptedInStore(dir: string, tenantId: string): AuditRecord[] {
 }
 
 /**
- * The command.accepted record travels with its command (one produce request, no database write on
- * the gateway's success path); every 202 still has exactly one record in the WORM store.
+ * The command.accepted record is committed with its operation row before the 202 and published by an
+ * outbox relay (the workers' in production; startGateway's stands in for them here, no worker runs):
+ * every 202 has exactly one record in the WORM store.
  */
 describe('e2e: 10,000 accepted commands → exactly 10,000 command.accepted records in the WORM store', function () {
   this.timeout(300_000);

@@ -41,12 +41,21 @@ export interface RunningGateway {
   services: GatewayServices;
   url: string;
   server: Server;
-  relay: OutboxRelay;
+  /** stands in for the workers' relays, which publish the gateway's outbox rows in production; null with `{ relay: false }` */
+  relay: OutboxRelay | null;
   close(): Promise<void>;
 }
 
-/** A real gateway on an ephemeral port, wired to the real services of this run. */
-export async function startGateway(overrides: Record<string, string> = {}, services?: Partial<GatewayServices>): Promise<RunningGateway> {
+/**
+ * A real gateway on an ephemeral port, wired to the real services of this run. gateway/main.ts runs
+ * no outbox relay (the workers' relays publish its audit rows); a test without workers gets one here
+ * unless it asks for none.
+ */
+export async function startGateway(
+  overrides: Record<string, string> = {},
+  services?: Partial<GatewayServices>,
+  opts: { relay?: boolean } = {},
+): Promise<RunningGateway> {
   // Rate-limit state of its own unless a test shares it on purpose (several instances, one limit).
   const isolated = { REDIS_KEY_PREFIX: `test-${randomBytes(4).toString('hex')}:`, ...overrides };
   const deps = await createContainer(testConfig(isolated), 'gateway');
@@ -55,8 +64,8 @@ export async function startGateway(overrides: Record<string, string> = {}, servi
   // As gateway/main.ts serves it: HTTPS when the overrides name a certificate and key.
   const { server, protocol, close: stopWatchingCertificate } = createGatewayServer(deps.config, app, deps.logger);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const relay = new OutboxRelay(deps.orm, deps.publisher, deps.codec, deps.logger, deps.metrics, 50, deps.notifications);
-  relay.start();
+  const relay = opts.relay === false ? null : new OutboxRelay(deps.orm, deps.publisher, deps.codec, deps.logger, deps.metrics, 50, deps.notifications);
+  relay?.start();
   const { port } = server.address() as AddressInfo;
   return {
     deps,
@@ -69,7 +78,7 @@ export async function startGateway(overrides: Record<string, string> = {}, servi
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
       await svc.stop?.();
-      await relay.stop();
+      await relay?.stop();
       await deps.close();
     },
   };

@@ -15,6 +15,7 @@ import {
   tableOf,
   type ProcessRole,
 } from '../../../shared/orm';
+import { topicNames } from '../../../schemas/topics';
 import { DOMAINS } from '../../../schemas/catalog';
 import { DOMAIN_ENTITIES } from '../../../workers/entities';
 import { writeIndex } from '../../../workers/audit-sink/audit-index';
@@ -53,6 +54,16 @@ describe('least-privilege database roles (real PostgreSQL)', function () {
     expect(err!.code, `${sql}: ${err!.message}`).to.equal('42501');
   };
 
+  before(async () => {
+    // Other files run `stateset setup` with topic prefixes of their own (ownTopics), and the outbox's
+    // row security names one audit topic: re-apply the plan for this run's.
+    const owner = await initORM(testConfig());
+    try {
+      await applyRolePlan(owner, schema(), topicNames(process.env.KAFKA_TOPIC_PREFIX ?? '').audit);
+    } finally {
+      await owner.close(true);
+    }
+  });
   after(async () => {
     for (const c of clients) await c.end().catch(() => undefined);
   });
@@ -123,14 +134,38 @@ describe('least-privilege database roles (real PostgreSQL)', function () {
     );
     await gw.query(`update idempotency_keys set status_code = 202 where tenant_id = $1`, [tenant]);
     await gw.query(`delete from idempotency_keys where tenant_id = $1`, [tenant]);
-    // The outbox: a row gets its id from the serial's sequence; the relay marks it sent, nothing else.
+    // The outbox: the gateway adds audit records for the audit topic (its id from the serial's
+    // sequence) and nothing else — no event for a worker's relay to publish, no marking sent.
+    const auditTopic = topicNames(process.env.KAFKA_TOPIC_PREFIX ?? '').audit;
     const { rows } = await gw.query(
+      // Inserted as already sent, so that no relay of a later test tries to publish the dummy payload.
       `insert into outbox (topic, message_key, record_name, schema_file, payload, headers, created_at, published_at)
-       values ('roles.test', 'k', 'r', 'f', '{}', '{}', now(), now()) returning id`,
+       values ($1, 'k', 'audit', 'audit/AuditRecord.avsc', '{}', '{}', now(), now()) returning id`,
+      [auditTopic],
     );
-    await gw.query('update outbox set publish_attempts = publish_attempts + 1, published_at = now() where id = $1', [rows[0].id]);
+    expect(rows[0].id).to.match(/^\d+$/);
+    const events = topicNames(process.env.KAFKA_TOPIC_PREFIX ?? '').events('orders');
+    await denied(
+      gw,
+      `insert into outbox (topic, message_key, record_name, schema_file, payload, headers, created_at) values ($1, 'k', 'OrderCreated', 'f', '{}', '{}', now())`,
+      [events],
+    );
+    await denied(
+      gw,
+      `insert into outbox (topic, message_key, record_name, schema_file, payload, headers, created_at) values ($1, 'k', 'OrderCreated', 'f', '{}', '{}', now())`,
+      [auditTopic],
+    );
+    await denied(gw, 'update outbox set publish_attempts = publish_attempts + 1, published_at = now() where id = $1', [rows[0].id]);
     await denied(gw, `update outbox set payload = '{"x":1}' where id = $1`, [rows[0].id]);
     await denied(gw, 'delete from outbox where id = $1', [rows[0].id]);
+    // A worker's rows (events) are not even visible to it.
+    const orders = await as('orders');
+    await orders.query(
+      `insert into outbox (topic, message_key, record_name, schema_file, payload, headers, created_at, published_at) values ($1, 'k', 'OrderCreated', 'f', '{}', '{}', now(), now())`,
+      [events],
+    );
+    expect((await gw.query('select count(*)::int as n from outbox where topic = $1', [events])).rows[0].n).to.equal(0);
+    expect((await orders.query('select count(*)::int as n from outbox where topic = $1', [events])).rows[0].n).to.be.greaterThan(0);
     await denied(
       gw,
       `insert into audit_events (event_id, occurred_at, action, outcome, kafka_partition, kafka_offset) values ($1, now(), 'a', 'success', 0, 0)`,
@@ -212,7 +247,7 @@ describe('least-privilege database roles (real PostgreSQL)', function () {
     const owner = await initORM(testConfig());
     try {
       await owner.em.getConnection().execute(`grant delete on orders to ${processRoleName(schema(), 'gateway')}`);
-      expect(await applyRolePlan(owner, schema())).to.deep.equal([]);
+      expect(await applyRolePlan(owner, schema(), topicNames(process.env.KAFKA_TOPIC_PREFIX ?? '').audit)).to.deep.equal([]);
       await denied(await as('gateway'), 'delete from orders');
       const report = await setupPlatform(testConfig({ DATABASE_ROLE: processRoleName(schema(), 'gateway') }));
       // Setup ignores DATABASE_ROLE: it runs as the owner (else the migrations and grants would fail).
@@ -227,7 +262,9 @@ describe('least-privilege database roles (real PostgreSQL)', function () {
     const role = processRoleName(schema(), 'audit_sink');
     try {
       await owner.em.getConnection().execute(`alter role ${role} createrole`);
-      await expect(applyRolePlan(owner, schema())).to.be.rejectedWith(/must be plain roles.*audit_sink/);
+      await expect(applyRolePlan(owner, schema(), topicNames(process.env.KAFKA_TOPIC_PREFIX ?? '').audit)).to.be.rejectedWith(
+        /must be plain roles.*audit_sink/,
+      );
     } finally {
       await owner.em.getConnection().execute(`alter role ${role} nocreaterole`);
       await owner.close(true);
@@ -247,7 +284,7 @@ describe('processes under their least-privilege roles (real PostgreSQL, Kafka, R
   const api = () => request(gw.url);
 
   before(async () => {
-    gw = await startGateway(role('gateway'));
+    gw = await startGateway(role('gateway'), undefined, { relay: false }); // as in production: the workers' relays publish its rows;
     for (const d of WORKER_DOMAINS) workers.push(await startWorker(d, role(d)));
     sinkDeps = await createContainer(testConfig(role('audit_sink')), 'audit-sink');
     // Tenant and key through the gateway's own ORM and key store: as the gateway role.
