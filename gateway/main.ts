@@ -9,7 +9,7 @@ import { primeCounters } from '../shared/metrics';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const warnings = assertDeployable(config);
+  const warnings = assertDeployable(config, 'gateway');
   const deps = await createContainer(config, 'gateway');
   for (const w of warnings) deps.logger.warn({ check: w.check, fix: w.fix }, `deployment check: ${w.detail}`);
   primeCounters(deps.metrics, 'gateway');

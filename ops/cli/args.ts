@@ -17,6 +17,7 @@ const argSchemas = {
     .transform(Number),
   store: z.enum(['fs', 's3']),
   'public-key': z.string().min(1),
+  for: z.enum(['all', 'gateway', 'worker', 'audit-sink']),
 } as const;
 
 export type CliArgName = keyof typeof argSchemas;

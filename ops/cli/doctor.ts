@@ -1,16 +1,16 @@
 import { loadConfig, type Config } from '../../shared/config';
-import { deploymentChecks, type DeploymentCheck } from '../../shared/config/deployment-checks';
-import { keyCustodyCheck } from '../../workers/audit-sink/key-custody';
-import { wormStoreConfig } from '../../workers/audit-sink/store-config';
+import { deploymentChecks, type DeploymentCheck, type DeploymentTarget } from '../../shared/config/deployment-checks';
+import { auditSinkChecks } from '../../workers/audit-sink/deployment-checks';
 
 export { isPrivateHost } from '../../shared/config/deployment-checks';
 export type DoctorCheck = DeploymentCheck;
 
-/** The shared checklist plus what only the sink enforces at its own start: the signing key's custody. */
-export async function checkConfig(config: Config, env: NodeJS.ProcessEnv, uid: number | undefined): Promise<DoctorCheck[]> {
-  const checks = deploymentChecks(config, env, uid);
-  // The sink's own custody rule (unset, inside an audit folder, readable by others), not a second copy of it.
-  checks.push(await keyCustodyCheck(wormStoreConfig(config)));
+export type DoctorTarget = DeploymentTarget;
+
+/** The shared checklist, plus the audit sink's own items unless the target is another process. */
+export async function checkConfig(config: Config, env: NodeJS.ProcessEnv, uid: number | undefined, target: DoctorTarget = 'all'): Promise<DoctorCheck[]> {
+  const checks = deploymentChecks(config, env, uid, target);
+  if (target === 'all' || target === 'audit-sink') checks.push(...(await auditSinkChecks(config)));
   return checks;
 }
 
@@ -18,7 +18,7 @@ export async function checkConfig(config: Config, env: NodeJS.ProcessEnv, uid: n
  * `stateset doctor`: the configuration is read as the processes would read it. A configuration the
  * processes refuse (e.g. a development secret in production) is one failed check, with the reasons.
  */
-export async function runDoctor(env: NodeJS.ProcessEnv, uid = process.getuid?.()): Promise<DoctorCheck[]> {
+export async function runDoctor(env: NodeJS.ProcessEnv, uid = process.getuid?.(), target: DoctorTarget = 'all'): Promise<DoctorCheck[]> {
   const configurationFailure = (err: unknown): DoctorCheck => ({
     check: 'configuration',
     status: 'fail',
@@ -32,7 +32,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv, uid = process.getuid?.()
   } catch (err) {
     return [configurationFailure(err)];
   }
-  const checks = await checkConfig(config, env, uid);
+  const checks = await checkConfig(config, env, uid, target);
   try {
     loadConfig(env);
   } catch (err) {

@@ -1,7 +1,7 @@
 /**
  * `stateset` admin CLI. Usage:
  *   stateset setup                                   migrations, database roles, topics, schemas (and Kafka ACLs with KAFKA_ACLS=true)
- *   stateset doctor [--production] [--json]          the deployment checklist against this configuration
+ *   stateset doctor [--production] [--json] [--for …]        the deployment checklist against this configuration
  *   stateset keys create --tenant T --role admin [--name N] [--expires-in-days D]
  *   stateset keys list --tenant T
  *   stateset keys revoke --tenant T --id UUID
@@ -17,7 +17,7 @@ import { CliUsageError, validateCliArgs } from './args';
 
 const USAGE = `usage:
   stateset setup
-  stateset doctor [--production] [--json]
+  stateset doctor [--production] [--json] [--for all|gateway|worker|audit-sink]
   stateset keys create --tenant <id> --role <admin|manager|operator|viewer> [--name <name>] [--expires-in-days <n>] [--json]
   stateset keys list --tenant <id>
   stateset keys revoke --tenant <id> --id <uuid>
@@ -46,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
       'public-key': { type: 'string' },
       'no-anchors': { type: 'boolean' },
       production: { type: 'boolean' },
+      for: { type: 'string' },
     },
   });
   const [cmd, sub] = positionals;
@@ -56,7 +57,8 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'doctor') {
     // Before loadConfig: a configuration the processes would refuse is a finding here, not a crash.
     const { doctorExitCode, formatDoctor, runDoctor } = await import('./doctor.js');
-    const checks = await runDoctor(process.env);
+    const target = values.for === undefined ? 'all' : validateCliArgs({ for: values.for }).for!;
+    const checks = await runDoctor(process.env, process.getuid?.(), target);
     console.log(values.json ? JSON.stringify(checks) : formatDoctor(checks));
     return doctorExitCode(checks, values.production === true);
   }

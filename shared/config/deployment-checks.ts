@@ -39,7 +39,11 @@ function urlOf(raw: string): URL | null {
  * process are read (no connection is made, no file opened), so it runs anywhere, before start: by
  * `stateset doctor`, and by every process at start in production (assertDeployable).
  */
-export function deploymentChecks(config: Config, env: NodeJS.ProcessEnv, uid: number | undefined): DeploymentCheck[] {
+/** Whose configuration is checked: one process's (its container's environment), or the whole deployment's. */
+export const DEPLOYMENT_TARGETS = ['all', 'gateway', 'worker', 'audit-sink'] as const;
+export type DeploymentTarget = (typeof DEPLOYMENT_TARGETS)[number];
+
+export function deploymentChecks(config: Config, env: NodeJS.ProcessEnv, uid: number | undefined, target: DeploymentTarget = 'all'): DeploymentCheck[] {
   const checks: DeploymentCheck[] = [];
   const db = urlOf(config.DATABASE_URL);
   const dbPassword = db ? decodeURIComponent(db.password) : '';
@@ -58,12 +62,24 @@ export function deploymentChecks(config: Config, env: NodeJS.ProcessEnv, uid: nu
   checks.push(
     checkRow('Redis AUTH', Boolean(redis?.password), redis?.password ? 'password set' : 'no password', 'set requirepass and put the password in REDIS_URL'),
   );
+  const kafkaSecured = config.KAFKA_SSL && Boolean(config.KAFKA_SASL_MECHANISM);
   checks.push(
     checkRow(
       'Kafka TLS and SASL',
-      false,
-      'the Kafka client has no TLS or SASL settings yet',
-      'keep the broker on a private network reachable only by the platform (see SECURITY.md)',
+      kafkaSecured,
+      kafkaSecured ? `SASL_SSL as ${config.KAFKA_SASL_USERNAME} (${config.KAFKA_SASL_MECHANISM})` : config.KAFKA_SSL ? 'TLS without SASL' : 'PLAINTEXT',
+      "KAFKA_SSL=true, KAFKA_SSL_CA_FILE, KAFKA_SASL_MECHANISM=scram-sha-512 with this process's own KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD(_FILE)",
+    ),
+  );
+  if (kafkaSecured && config.KAFKA_SASL_MECHANISM !== 'scram-sha-512') {
+    checks.push(checkRow('Kafka SASL mechanism', false, config.KAFKA_SASL_MECHANISM ?? '', 'KAFKA_SASL_MECHANISM=scram-sha-512', true));
+  }
+  checks.push(
+    checkRow(
+      'database role',
+      Boolean(config.DATABASE_ROLE),
+      config.DATABASE_ROLE ? `DATABASE_ROLE=${config.DATABASE_ROLE}` : "the login user's own rights",
+      "set DATABASE_ROLE to the process's role (<schema>_gateway, _<domain>, _worker, _audit_sink; made by `stateset setup`)",
     ),
   );
   checks.push(
@@ -84,46 +100,49 @@ export function deploymentChecks(config: Config, env: NodeJS.ProcessEnv, uid: nu
   );
   const devSeed = config.JWT_SIGNING_KEYS.length === 0 && config.JWT_SIGNING_SEED === DEV_JWT_SIGNING_SEED;
   checks.push(checkRow('JWT signing key', !devSeed, devSeed ? 'the development seed' : 'set', 'set JWT_SIGNING_KEYS or a random JWT_SIGNING_SEED'));
-  checks.push(
-    checkRow(
-      'CORS',
-      !config.CORS_ORIGINS.some((o) => o.includes('*')),
-      config.CORS_ORIGINS.length ? config.CORS_ORIGINS.join(', ') : 'off',
-      'list exact origins in CORS_ORIGINS, never *',
-    ),
-  );
-  const trustsAll = config.TRUST_PROXY.some((p) => p === '*' || p === 'true' || p === '0.0.0.0/0' || p === '::/0');
-  const ownTls = Boolean(config.HTTP_TLS_CERT_FILE);
-  checks.push(
-    checkRow(
-      'HTTPS or a trusted proxy',
-      !trustsAll && (ownTls || config.TRUST_PROXY.length > 0),
-      ownTls
-        ? `the gateway serves HTTPS (${config.HTTP_TLS_CERT_FILE})`
-        : config.TRUST_PROXY.length
-          ? `TRUST_PROXY=${config.TRUST_PROXY.join(',')}`
-          : 'plain HTTP, no TLS-terminating proxy configured',
-      trustsAll
-        ? "name only the proxies' addresses in TRUST_PROXY, never everything"
-        : 'set HTTP_TLS_CERT_FILE and HTTP_TLS_KEY_FILE, or terminate TLS in a proxy named in TRUST_PROXY',
-    ),
-  );
-  checks.push(
-    checkRow(
-      'HSTS',
-      config.HSTS_MAX_AGE_S >= 15_552_000,
-      `max-age=${config.HSTS_MAX_AGE_S} on HTTPS answers`,
-      'HSTS_MAX_AGE_S of at least 15552000 (180 days; the default is a year)',
-    ),
-  );
-  checks.push(
-    checkRow(
-      'rate limits',
-      config.RATE_LIMIT_REDIS_DOWN_WRITES === 'fail-closed',
-      `writes while Redis is down: ${config.RATE_LIMIT_REDIS_DOWN_WRITES}`,
-      'RATE_LIMIT_REDIS_DOWN_WRITES=fail-closed',
-    ),
-  );
+  // The HTTP items concern the gateway only: the workers and the sink serve no API.
+  if (target === 'all' || target === 'gateway') {
+    checks.push(
+      checkRow(
+        'CORS',
+        !config.CORS_ORIGINS.some((o) => o.includes('*')),
+        config.CORS_ORIGINS.length ? config.CORS_ORIGINS.join(', ') : 'off',
+        'list exact origins in CORS_ORIGINS, never *',
+      ),
+    );
+    const trustsAll = config.TRUST_PROXY.some((p) => p === '*' || p === 'true' || p === '0.0.0.0/0' || p === '::/0');
+    const ownTls = Boolean(config.HTTP_TLS_CERT_FILE);
+    checks.push(
+      checkRow(
+        'HTTPS or a trusted proxy',
+        !trustsAll && (ownTls || config.TRUST_PROXY.length > 0),
+        ownTls
+          ? `the gateway serves HTTPS (${config.HTTP_TLS_CERT_FILE})`
+          : config.TRUST_PROXY.length
+            ? `TRUST_PROXY=${config.TRUST_PROXY.join(',')}`
+            : 'plain HTTP, no TLS-terminating proxy configured',
+        trustsAll
+          ? "name only the proxies' addresses in TRUST_PROXY, never everything"
+          : 'set HTTP_TLS_CERT_FILE and HTTP_TLS_KEY_FILE, or terminate TLS in a proxy named in TRUST_PROXY',
+      ),
+    );
+    checks.push(
+      checkRow(
+        'HSTS',
+        config.HSTS_MAX_AGE_S >= 15_552_000,
+        `max-age=${config.HSTS_MAX_AGE_S} on HTTPS answers`,
+        'HSTS_MAX_AGE_S of at least 15552000 (180 days; the default is a year)',
+      ),
+    );
+    checks.push(
+      checkRow(
+        'rate limits',
+        config.RATE_LIMIT_REDIS_DOWN_WRITES === 'fail-closed',
+        `writes while Redis is down: ${config.RATE_LIMIT_REDIS_DOWN_WRITES}`,
+        'RATE_LIMIT_REDIS_DOWN_WRITES=fail-closed',
+      ),
+    );
+  }
   checks.push(
     checkRow('log level', !['debug', 'trace'].includes(config.LOG_LEVEL), config.LOG_LEVEL, 'LOG_LEVEL=info (debug logs carry request details)', true),
   );
@@ -136,7 +155,6 @@ export function deploymentChecks(config: Config, env: NodeJS.ProcessEnv, uid: nu
       'bind METRICS_HOST to a private address, or require a METRICS_BEARER_TOKEN(_FILE) of at least 32 characters',
     ),
   );
-  checks.push(checkRow('audit store', config.AUDIT_STORE === 's3', `AUDIT_STORE=${config.AUDIT_STORE}`, 'AUDIT_STORE=s3 on an Object Lock bucket', true));
   checks.push(checkRow('container user', uid !== 0, uid === 0 ? 'running as root' : `uid ${uid ?? '?'}`, 'run as an unprivileged user (the image uses node)'));
   checks.push(checkRow('NODE_ENV', env.NODE_ENV === 'production', `NODE_ENV=${env.NODE_ENV ?? 'unset'}`, 'NODE_ENV=production', true));
   return checks;
@@ -152,9 +170,9 @@ export function describeFailures(checks: DeploymentCheck[]): string[] {
  * are returned for the caller to log. Outside production nothing is refused (the local defaults fail
  * most checks on purpose). `extra` are checks only one process can make (the sink's key custody).
  */
-export function assertDeployable(config: Config, extra: DeploymentCheck[] = [], uid = process.getuid?.()): DeploymentCheck[] {
+export function assertDeployable(config: Config, target: DeploymentTarget, extra: DeploymentCheck[] = [], uid = process.getuid?.()): DeploymentCheck[] {
   if (config.NODE_ENV !== 'production') return [];
-  const checks = [...deploymentChecks(config, process.env, uid), ...extra];
+  const checks = [...deploymentChecks(config, process.env, uid, target), ...extra];
   const failures = describeFailures(checks);
   if (failures.length) {
     throw new ConfigError(`refusing to start in production; failed deployment checks (run \`stateset doctor --production\`):\n  ${failures.join('\n  ')}`);

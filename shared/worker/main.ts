@@ -14,7 +14,7 @@ export async function workerMain(domains: readonly DomainWorker[]): Promise<void
   if (domains.length === 0) throw new Error('a worker process needs at least one domain');
   const config = loadConfig();
   const name = workerProcessName(domains);
-  const warnings = assertDeployable(config);
+  const warnings = assertDeployable(config, 'worker');
   const deps = await createContainer(config, name);
   for (const w of warnings) deps.logger.warn({ check: w.check, fix: w.fix }, `deployment check: ${w.detail}`);
   const metricsServer = await startMetricsServer(

@@ -5,7 +5,8 @@ import { exitOnStartFailure } from '../../shared/logger';
 import { metricsPort, onShutdown, startMetricsServer } from '../../shared/process';
 import { createWormStore } from './store';
 import { wormStoreConfig } from './store-config';
-import { assertKeyCustody, keyCustodyCheck } from './key-custody';
+import { assertKeyCustody } from './key-custody';
+import { auditSinkChecks } from './deployment-checks';
 import { AuditSink } from './sink';
 import { ensureObjectLockBucket } from './s3-bucket';
 import { primeCounters } from '../../shared/metrics';
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   const storeConfig = wormStoreConfig(config);
   // Before connecting to anything. In production the key's custody is one more item of the checklist
   // every process refuses to start on; with NODE_ENV forgotten it is still refused on its own.
-  const warnings = config.NODE_ENV === 'production' ? assertDeployable(config, [await keyCustodyCheck(storeConfig)]) : [];
+  const warnings = config.NODE_ENV === 'production' ? assertDeployable(config, 'audit-sink', await auditSinkChecks(config)) : [];
   if (config.NODE_ENV !== 'development' && config.NODE_ENV !== 'test') await assertKeyCustody(storeConfig);
   const deps = await createContainer(config, 'audit-sink');
   for (const w of warnings) deps.logger.warn({ check: w.check, fix: w.fix }, `deployment check: ${w.detail}`);

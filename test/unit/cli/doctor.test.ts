@@ -23,6 +23,12 @@ const hardened: NodeJS.ProcessEnv = {
   S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
   S3_SECRET_ACCESS_KEY: 'x'.repeat(40),
   AUDIT_SIGNING_KEY_PATH: keyFile,
+  KAFKA_SSL: 'true',
+  KAFKA_SSL_CA_FILE: keyFile,
+  KAFKA_SASL_MECHANISM: 'scram-sha-512',
+  KAFKA_SASL_USERNAME: 'gateway',
+  KAFKA_SASL_PASSWORD: 'k'.repeat(40),
+  DATABASE_ROLE: 'stateset_gateway',
 };
 
 const statusOf = (checks: Awaited<ReturnType<typeof runDoctor>>, name: string) => checks.find((c) => c.check === name)?.status;
@@ -40,6 +46,9 @@ describe('stateset doctor', () => {
       'API-key pepper',
       'JWT signing key',
       'HTTPS or a trusted proxy',
+      'Kafka TLS and SASL',
+      'database role',
+      'command signing key',
       'audit signing key',
       'container user',
     ]);
@@ -48,10 +57,32 @@ describe('stateset doctor', () => {
     expect(formatDoctor(checks)).to.match(/^FAIL {2}configuration/);
   });
 
-  it('passes every configurable item of a hardened configuration (Kafka auth is reported as not available)', async () => {
+  it('passes every item of a hardened configuration', async () => {
     const checks = await runDoctor(hardened, 1000);
-    const notPassing = checks.filter((c) => c.status !== 'pass').map((c) => c.check);
-    expect(notPassing).to.deep.equal(['Kafka TLS and SASL']);
+    const notPassing = checks.filter((c) => c.status !== 'pass').map((c) => `${c.check}: ${c.detail}`);
+    expect(notPassing).to.deep.equal([]);
+    expect(doctorExitCode(checks, true)).to.equal(0);
+  });
+
+  it('checks one process: a worker is not asked for HTTPS, the gateway not for the audit key', async () => {
+    const worker = (await runDoctor({ ...hardened, TRUST_PROXY: '' }, 1000, 'worker')).map((c) => c.check);
+    expect(worker).to.not.include.members(['HTTPS or a trusted proxy']);
+    expect(worker).to.not.include('audit signing key');
+    expect(worker).to.include.members(['database TLS', 'Kafka TLS and SASL', 'command signing key']);
+    const gateway = (await runDoctor({ ...hardened, AUDIT_SIGNING_KEY_PATH: '' }, 1000, 'gateway')).map((c) => c.check);
+    expect(gateway).to.include('HTTPS or a trusted proxy');
+    expect(gateway).to.not.include('audit signing key');
+    expect((await runDoctor({ ...hardened, AUDIT_SIGNING_KEY_PATH: '' }, 1000, 'audit-sink')).find((c) => c.check === 'audit signing key')?.status).to.equal(
+      'fail',
+    );
+  });
+
+  it('fails Kafka without TLS and SASL, and a process without its database role', async () => {
+    const { KAFKA_SASL_MECHANISM: _m, KAFKA_SSL: _s, KAFKA_SASL_USERNAME: _u, KAFKA_SASL_PASSWORD: _p, DATABASE_ROLE: _r, ...open } = hardened;
+    const checks = await runDoctor(open, 1000);
+    expect(statusOf(checks, 'Kafka TLS and SASL')).to.equal('fail');
+    expect(statusOf(checks, 'database role')).to.equal('fail');
+    expect(checks.find((c) => c.check === 'Kafka TLS and SASL')?.detail).to.equal('PLAINTEXT');
   });
 
   it('refuses wildcards and public listeners', async () => {

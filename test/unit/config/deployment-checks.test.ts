@@ -10,7 +10,7 @@ describe('deployment checks at process start', () => {
     const config = loadConfig({ NODE_ENV: 'production', ...strongSecrets });
     let refused: unknown;
     try {
-      assertDeployable(config, [], 1000);
+      assertDeployable(config, 'gateway', [], 1000);
     } catch (err) {
       refused = err;
     }
@@ -24,14 +24,14 @@ describe('deployment checks at process start', () => {
 
   it('lets development and test start on the same configuration', () => {
     for (const NODE_ENV of ['development', 'test'] as const) {
-      expect(assertDeployable(loadConfig({ NODE_ENV }), [], 0)).to.deep.equal([]);
+      expect(assertDeployable(loadConfig({ NODE_ENV }), 'gateway', [], 0)).to.deep.equal([]);
     }
   });
 
   it('adds the process-specific checks to the refusal', () => {
     const config = loadConfig({ NODE_ENV: 'production', ...strongSecrets });
     const extra = [{ check: 'audit signing key', status: 'fail' as const, detail: 'inside the store', fix: 'move it' }];
-    expect(() => assertDeployable(config, extra, 1000)).to.throw(ConfigError, /audit signing key: inside the store \(fix: move it\)/);
+    expect(() => assertDeployable(config, 'audit-sink', extra, 1000)).to.throw(ConfigError, /audit signing key: inside the store \(fix: move it\)/);
   });
 
   it('describes only failures, and never a secret', () => {
