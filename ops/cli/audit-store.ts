@@ -1,9 +1,11 @@
-import type { KeyObject } from 'node:crypto';
 import type { WormStoreConfig } from '../../workers/audit-sink/store';
-import { trustedPublicKey } from '../../workers/audit-sink/store/verify';
+import type { TrustedKeys } from '../../workers/audit-sink/store/checkpoint';
+import { ownPublicKey, trustedPublicKey } from '../../workers/audit-sink/store/verify';
 
 export { createInclusionProof, verifyInclusionProof, verifyStore, type VerifyResult } from '../../workers/audit-sink/store';
 
-export function trustedPublicKeyFor(store: WormStoreConfig, publicKey?: string): Promise<KeyObject> {
+export function trustedPublicKeyFor(store: WormStoreConfig, publicKey?: string | readonly string[]): Promise<TrustedKeys> {
   return trustedPublicKey(store, publicKey);
 }
+
+export { ownPublicKey };

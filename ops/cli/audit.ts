@@ -1,6 +1,6 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { Config } from '../../shared/config';
-import { createInclusionProof, trustedPublicKeyFor, verifyInclusionProof, verifyStore, type VerifyResult } from './audit-store';
+import { createInclusionProof, ownPublicKey, trustedPublicKeyFor, verifyInclusionProof, verifyStore, type VerifyResult } from './audit-store';
 import { wormStoreConfig } from '../../workers/audit-sink/store-config';
 import { auditSinkGroupId, readAnchors, reconcileWithAnchors } from '../../workers/audit-sink/anchors';
 import { failure } from '../../workers/audit-sink/store/segment-check';
@@ -20,7 +20,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 export async function auditVerify(
   config: Config,
   kind: 'fs' | 's3',
-  opts: { progress: boolean; publicKey?: string; anchors?: boolean },
+  opts: { progress: boolean; publicKey?: readonly string[]; anchors?: boolean },
 ): Promise<{ code: number; result: VerifyResult }> {
   const store = wormStoreConfig(config, kind);
   const bar =
@@ -72,7 +72,7 @@ async function compareWithAnchors(config: Config, heads: PartitionHead[]): Promi
 }
 
 /** `stateset audit proof <event-id>`: an inclusion proof, checked against the signed checkpoint before it is printed. */
-export async function auditProof(config: Config, kind: 'fs' | 's3', eventId: string, publicKey?: string) {
+export async function auditProof(config: Config, kind: 'fs' | 's3', eventId: string, publicKey?: readonly string[]) {
   const store = wormStoreConfig(config, kind);
   const proof = await createInclusionProof(store, eventId);
   if (!proof)
@@ -90,6 +90,6 @@ export async function auditProof(config: Config, kind: 'fs' | 's3', eventId: str
  * PEM) and its key id, to keep outside the host and pin with `audit verify --public-key`.
  */
 export async function auditPublicKey(config: Config, kind: 'fs' | 's3'): Promise<{ pem: string; keyId: string }> {
-  const key = await trustedPublicKeyFor(wormStoreConfig(config, kind));
+  const key = await ownPublicKey(wormStoreConfig(config, kind));
   return { pem: key.export({ type: 'spki', format: 'pem' }).toString(), keyId: keyIdOf(key) };
 }

@@ -21,8 +21,8 @@ const USAGE = `usage:
   stateset keys create --tenant <id> --role <admin|manager|operator|viewer> [--name <name>] [--expires-in-days <n>] [--json]
   stateset keys list --tenant <id>
   stateset keys revoke --tenant <id> --id <uuid>
-  stateset audit verify [--store fs|s3] [--public-key <pem path>] [--no-anchors] [--json]
-  stateset audit proof <event-id> [--store fs|s3] [--public-key <pem path>]
+  stateset audit verify [--store fs|s3] [--public-key <pem path>]… [--no-anchors] [--json]
+  stateset audit proof <event-id> [--store fs|s3] [--public-key <pem path>]…
   stateset worker [--domains all|<domain>,<domain>…]`;
 
 async function main(argv: string[]): Promise<number> {
@@ -43,7 +43,8 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       store: { type: 'string' },
-      'public-key': { type: 'string' },
+      // Repeatable: after a signing-key rotation, every key whose checkpoints the store holds.
+      'public-key': { type: 'string', multiple: true },
       'no-anchors': { type: 'boolean' },
       production: { type: 'boolean' },
       for: { type: 'string' },
@@ -62,8 +63,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(values.json ? JSON.stringify(checks) : formatDoctor(checks));
     return doctorExitCode(checks, values.production === true);
   }
-  const { json: _json, help: _help, 'no-anchors': noAnchors, production: _production, ...strings } = values;
+  const { json: _json, help: _help, 'no-anchors': noAnchors, production: _production, 'public-key': pinnedKeys, ...strings } = values;
   const args = validateCliArgs(strings);
+  const publicKeys = pinnedKeys?.map((k) => validateCliArgs({ 'public-key': k })['public-key']!);
   const config = loadConfig();
   const need = <K extends 'tenant' | 'role' | 'id'>(name: K): NonNullable<(typeof args)[K]> => {
     const v = args[name];
@@ -118,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
     if (sub === 'verify') {
       const { code, result } = await auditVerify(config, kind, {
         progress: !values.json,
-        publicKey: args['public-key'],
+        publicKey: publicKeys,
         anchors: !noAnchors,
       });
       if (values.json) console.log(JSON.stringify(result));
@@ -138,7 +140,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const eventId = validateCliArgs({ 'event-id': positionals[2] })['event-id'];
     if (!eventId) throw new CliUsageError(`an event id is required\n${USAGE}`);
-    const { code, proof, check } = await auditProof(config, kind, eventId, args['public-key']);
+    const { code, proof, check } = await auditProof(config, kind, eventId, publicKeys);
     if (proof) console.log(JSON.stringify(proof, null, 2));
     console.error(check.ok ? 'proof verifies against the signed checkpoint' : `no valid proof: ${check.reason}`);
     return code;

@@ -141,6 +141,8 @@ export const envSchema = z
     AUDIT_DIR: z.string().default('.data/audit'),
     AUDIT_CHECKPOINT_DIR: z.string().default('.data/audit-checkpoints'),
     AUDIT_SIGNING_KEY_PATH: z.string().optional(),
+    // After a signing-key rotation: the public keys (PEM paths) of the earlier keys, so their checkpoints still verify.
+    AUDIT_SIGNING_PREVIOUS_PUBLIC_KEYS: csv.default([]),
     AUDIT_SEGMENT_MAX_RECORDS: z.coerce.number().int().min(1).default(1000),
     AUDIT_SEGMENT_MAX_AGE_MS: z.coerce.number().int().min(1000).default(60000),
     AUDIT_VERIFY_INTERVAL_MS: z.coerce.number().int().min(0).default(600000),

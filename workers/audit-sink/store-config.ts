@@ -7,6 +7,7 @@ import type { WormStoreConfig } from './store';
 export function wormStoreConfig(config: Config, kind: 'fs' | 's3' = config.AUDIT_STORE): WormStoreConfig {
   const common = {
     signingKeyPath: config.AUDIT_SIGNING_KEY_PATH ? path.resolve(config.AUDIT_SIGNING_KEY_PATH) : undefined,
+    previousPublicKeyPaths: config.AUDIT_SIGNING_PREVIOUS_PUBLIC_KEYS.map((p) => path.resolve(p)),
     maxSegmentRecords: config.AUDIT_SEGMENT_MAX_RECORDS,
     maxSegmentAgeMs: config.AUDIT_SEGMENT_MAX_AGE_MS,
   };

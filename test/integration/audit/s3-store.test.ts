@@ -159,6 +159,46 @@ describe('audit s3 store (real Ceph radosgw S3 with Object Lock)', function () {
     expect(await verifyStore(c, { client })).to.deep.include({ ok: true, partitions: 1, segments: 2, records: 7 });
   });
 
+  it('signing-key rotation: the store restarts on its old checkpoints, and both periods verify with both keys pinned', async () => {
+    const prefix = `rotation-${randomBytes(3).toString('hex')}/`;
+    const oldKey = path.join(tmp, 'signing.pem');
+    const oldPub = path.join(tmp, 'rotation-old.pub.pem');
+    const newKey = path.join(tmp, 'rotation-new.pem');
+    const newPub = path.join(tmp, 'rotation-new.pub.pem');
+    const { createPublicKey } = await import('node:crypto');
+    await fsp.writeFile(oldPub, createPublicKey(readFileSync(oldKey, 'utf8')).export({ type: 'spki', format: 'pem' }));
+    const fresh = generateKeyPairSync('ed25519');
+    await fsp.writeFile(newKey, fresh.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    await fsp.writeFile(newPub, fresh.publicKey.export({ type: 'spki', format: 'pem' }));
+
+    const before = await open(cfg(prefix));
+    await before.append(entries(0, 0, 5));
+    await before.sealDue(new Date(Date.now() + 5000));
+    await before.close();
+    // A new key alone does not trust the store's history: the sink would refuse to write on.
+    const refused = await open(cfg(prefix, { signingKeyPath: newKey })).then(
+      () => 'started',
+      (e: Error) => e.message,
+    );
+    expect(refused).to.match(/not signed by the configured key or a previous one/);
+    // The rotation as documented: the new key, and the old one's public key as a previous key.
+    const rotated = cfg(prefix, { signingKeyPath: newKey, previousPublicKeyPaths: [oldPub] });
+    const after = await open(rotated);
+    await after.append(entries(0, 5, 5));
+    await after.sealDue(new Date(Date.now() + 5000));
+    await after.close();
+
+    const both = await verifyStore(rotated, { publicKey: [oldPub, newPub] });
+    expect(both.ok, JSON.stringify(both)).to.equal(true);
+    expect(both.ok && both.records).to.equal(10);
+    expect((await verifyStore(rotated)).ok, 'unpinned: the store key plus AUDIT_SIGNING_PREVIOUS_PUBLIC_KEYS').to.equal(true);
+    const onlyNew = await verifyStore(rotated, { publicKey: [newPub] });
+    expect(onlyNew.ok).to.equal(false);
+    expect(!onlyNew.ok && onlyNew.kind).to.equal('bad-signature');
+    const onlyOld = await verifyStore(rotated, { publicKey: [oldPub] });
+    expect(!onlyOld.ok && onlyOld.kind).to.equal('bad-signature');
+  });
+
   it('refuses a delete by VersionId and a retention shortening', async () => {
     const key = 'run1/p0/00000000000000000010-00000000000000000014.seg';
     const versions = await client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key }));

@@ -107,7 +107,31 @@ export function signCheckpoint(cp: Checkpoint, keys: Pick<SigningKeys, 'privateK
   return { checkpoint: cp, keyId: keys.keyId, signature };
 }
 
-export function verifyCheckpointSignature(sc: SignedCheckpoint, publicKey: KeyObject): boolean {
+/**
+ * The keys a verifier trusts: one key, or several by key id — after a rotation the checkpoints of
+ * each period name the key that signed them, and each is checked with exactly that key.
+ */
+export type TrustedKeys = KeyObject | ReadonlyMap<string, KeyObject>;
+
+export function trustedKeySet(keys: readonly KeyObject[]): TrustedKeys {
+  return keys.length === 1 ? keys[0]! : new Map(keys.map((k) => [keyIdOf(k), k]));
+}
+
+/** Pinned keys as given (KeyObject, PEM text or PEM path; several after a rotation), resolved. */
+export async function resolveTrustedKeys(pinned: KeyObject | string | readonly (KeyObject | string)[]): Promise<TrustedKeys> {
+  const list = Array.isArray(pinned) ? pinned : [pinned as KeyObject | string];
+  if (list.length === 0) throw new Error('no trusted public key given');
+  return trustedKeySet(await Promise.all(list.map((k) => resolvePublicKey(k))));
+}
+
+/** The key to check a signature by `keyId` with; undefined when that key is not trusted. */
+export function keyFor(trust: TrustedKeys, keyId: string): KeyObject | undefined {
+  return trust instanceof Map ? trust.get(keyId) : (trust as KeyObject);
+}
+
+export function verifyCheckpointSignature(sc: SignedCheckpoint, trust: TrustedKeys): boolean {
+  const publicKey = keyFor(trust, sc.keyId);
+  if (!publicKey) return false;
   try {
     const sig = Buffer.from(sc.signature, 'base64');
     if (sig.length !== 64 || sig.toString('base64') !== sc.signature) return false;

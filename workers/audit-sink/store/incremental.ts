@@ -17,6 +17,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { randomInt, type KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical';
+import type { TrustedKeys } from './checkpoint';
 import { GENESIS_HASH } from './chain';
 import { FsIncrementalSource } from './incremental-fs';
 import { S3IncrementalSource } from './incremental-s3';
@@ -29,7 +30,7 @@ import { seededRandom } from '../../../shared/seeded-random';
 
 export interface IncrementalVerifyOptions {
   /** trusted checkpoint key (default: the store's own key files, as verifyStore) */
-  publicKey?: KeyObject | string;
+  publicKey?: KeyObject | string | readonly string[];
   /** segments verified in earlier runs that each run re-checks (default 16) */
   sampleSegments?: number;
   /** new segments verified per run at most; the rest waits for the next run (default 2000) */
@@ -66,7 +67,7 @@ const sameCheckpoint = (a: SignedCheckpoint, b: SignedCheckpoint): boolean =>
   canonicalJson({ ...a.checkpoint, sealedAt: '' }) === canonicalJson({ ...b.checkpoint, sealedAt: '' });
 
 export class IncrementalVerifier {
-  private key: KeyObject | null = null;
+  private key: TrustedKeys | null = null;
   private readonly source: IncrementalSource;
   private readonly parts = new Map<number, Progress>();
   private readonly verified: VerifiedSegment[] = [];
@@ -210,7 +211,7 @@ export class IncrementalVerifier {
   }
 
   /** Is a segment verified earlier still exactly what was verified? */
-  private async recheck(v: VerifiedSegment, key: KeyObject): Promise<VerifyFailure | null> {
+  private async recheck(v: VerifiedSegment, key: TrustedKeys): Promise<VerifyFailure | null> {
     const cpState = await this.source.recheckCheckpoint(v.ref, v.partition, v.name);
     if (cpState === 'changed') return this.locate(key, `the checkpoint of ${v.name} changed after it was verified`);
     if (cpState !== 'same') return cpState;
@@ -228,7 +229,7 @@ export class IncrementalVerifier {
   }
 
   /** The checkpoints changed under us: read them all again and name the first verified segment affected. */
-  private async locate(key: KeyObject, why: string): Promise<VerifyFailure> {
+  private async locate(key: TrustedKeys, why: string): Promise<VerifyFailure> {
     const current = await this.source.allCheckpoints();
     for (const partition of [...this.parts.keys()].sort((a, b) => a - b)) {
       for (const v of this.verified.filter((x) => x.partition === partition)) {

@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { parseSegment } from './segment-parse';
-import { resolvePublicKey, verifyCheckpointSignature } from './checkpoint';
+import { resolveTrustedKeys, verifyCheckpointSignature, type TrustedKeys } from './checkpoint';
 import { hashLeaf, inclusionProof, rootFromInclusionProof } from './merkle';
 import type { InclusionProof, WormStoreConfig } from './types';
 import { snapshotStore } from './verify';
@@ -51,9 +51,10 @@ export async function createInclusionProof(config: WormStoreConfig, eventId: str
 
 export type ProofCheck = { ok: true } | { ok: false; reason: string };
 
-/** Self-contained check of a proof against a trusted public key (KeyObject, PEM text or PEM path). */
-export async function verifyInclusionProof(proof: InclusionProof, publicKey: KeyObject | string): Promise<ProofCheck> {
-  const key = await resolvePublicKey(publicKey);
+/** Self-contained check of a proof against trusted public keys (KeyObject, PEM text or PEM path; several after a rotation). */
+export async function verifyInclusionProof(proof: InclusionProof, publicKey: TrustedKeys | string | readonly string[]): Promise<ProofCheck> {
+  const key =
+    typeof publicKey === 'string' || Array.isArray(publicKey) ? await resolveTrustedKeys(publicKey as string | readonly string[]) : (publicKey as TrustedKeys);
   const sc = proof.checkpoint;
   const cp = sc.checkpoint;
   if (!verifyCheckpointSignature(sc, key)) return { ok: false, reason: 'checkpoint signature does not verify' };

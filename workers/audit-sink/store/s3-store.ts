@@ -13,7 +13,7 @@ import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCom
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { canonicalJson } from './canonical';
-import { buildCheckpoint, encodeSignedCheckpoint, parseSignedCheckpoint, signCheckpoint, verifyCheckpointSignature } from './checkpoint';
+import { buildCheckpoint, encodeSignedCheckpoint, parseSignedCheckpoint, resolveTrustedKeys, signCheckpoint, verifyCheckpointSignature } from './checkpoint';
 import { collectEventIds, fsyncDir, listPartitionDirs, listSegmentFiles, padNumber } from './files';
 import { sha256 } from './merkle';
 import { SegmentStoreBase, type SealItem } from './segment-base';
@@ -128,13 +128,15 @@ export class S3WormStore extends SegmentStoreBase {
   protected async loadSealedState(): Promise<Map<number, string[]>> {
     const { bucket } = this.config;
     const latest = new Map<number, SignedCheckpoint>();
+    // Checkpoints of earlier signing keys too: a rotation must not stop the sink on its own history.
+    const trusted = await resolveTrustedKeys([this.signingKeys.publicKey, ...(this.config.previousPublicKeyPaths ?? [])]);
     for (const key of await listAllKeys(this.client, bucket, `${this.prefix}checkpoints/`)) {
       const rel = key.slice(this.prefix.length);
       if (!CHECKPOINT_KEY_RE.test(rel)) continue;
       const body = await getObjectBytes(this.client, bucket, key);
       const sc = parseSignedCheckpoint(JSON.parse(body.toString('utf8')) as unknown);
-      if (!sc || !verifyCheckpointSignature(sc, this.signingKeys.publicKey)) {
-        throw new Error(`checkpoint s3://${bucket}/${key} is malformed or not signed by the configured key; refusing to write`);
+      if (!sc || !verifyCheckpointSignature(sc, trusted)) {
+        throw new Error(`checkpoint s3://${bucket}/${key} is malformed or not signed by the configured key or a previous one; refusing to write`);
       }
       const cur = latest.get(sc.checkpoint.partition);
       if (!cur || sc.checkpoint.firstSeq > cur.checkpoint.firstSeq) latest.set(sc.checkpoint.partition, sc);

@@ -6,7 +6,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical';
-import { verifyCheckpointSignature } from './checkpoint';
+import { verifyCheckpointSignature, type TrustedKeys } from './checkpoint';
 import { rootFromLeafHashes, sha256 } from './merkle';
 import { parseSegment } from './segment-parse';
 import type { Checkpoint, GapReport, ProblemKind, SignedCheckpoint, VerifyResult } from './types';
@@ -34,7 +34,7 @@ export interface SegmentRef {
 }
 
 /** Checkpoint-level checks, before the segment is read. Returns the (first) checkpoint, or a failure. */
-export function checkCheckpoints(ref: SegmentRef, cps: SignedCheckpoint[], pos: ChainPosition, publicKey: KeyObject): VerifyFailure | Checkpoint | null {
+export function checkCheckpoints(ref: SegmentRef, cps: SignedCheckpoint[], pos: ChainPosition, publicKey: TrustedKeys): VerifyFailure | Checkpoint | null {
   const fail = (sequence: number | null, kind: ProblemKind, reason: string) => failure(ref.partition, ref.name, sequence, kind, reason);
   const sc = cps[0];
   if (!sc) return null;

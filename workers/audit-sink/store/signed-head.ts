@@ -11,6 +11,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { canonicalJson } from './canonical';
 import { sha256 } from './merkle';
+import { keyFor, type TrustedKeys } from './checkpoint';
 
 export const HEAD_DOMAIN = 'stateset-audit-head-v1\n';
 export const HEAD_LOG = 'heads.jsonl';
@@ -47,7 +48,9 @@ export function signHead(head: TreeHead, keys: { privateKey: KeyObject; keyId: s
   return { head, keyId: keys.keyId, signature: sign(null, signingInput(head), keys.privateKey).toString('base64') };
 }
 
-export function verifyHeadSignature(sh: SignedHead, publicKey: KeyObject): boolean {
+export function verifyHeadSignature(sh: SignedHead, trust: TrustedKeys): boolean {
+  const publicKey = keyFor(trust, sh.keyId);
+  if (!publicKey) return false;
   try {
     const sig = Buffer.from(sh.signature, 'base64');
     return sig.length === 64 && verify(null, signingInput(sh.head), publicKey, sig);

@@ -77,6 +77,8 @@ export type FsWormStoreConfig = {
   dir: string;
   checkpointDir: string;
   signingKeyPath?: string;
+  /** public keys (PEM paths) of earlier signing keys: their checkpoints stay verifiable after a rotation */
+  previousPublicKeyPaths?: readonly string[];
   maxSegmentRecords: number;
   maxSegmentAgeMs: number;
 };
@@ -91,6 +93,8 @@ export type S3WormStoreConfig = {
   prefix: string;
   retentionDays: number;
   signingKeyPath?: string;
+  /** public keys (PEM paths) of earlier signing keys: their checkpoints stay verifiable after a rotation */
+  previousPublicKeyPaths?: readonly string[];
   maxSegmentRecords: number;
   maxSegmentAgeMs: number;
   stagingDir: string;

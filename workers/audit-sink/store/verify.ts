@@ -15,7 +15,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { KeyObject } from 'node:crypto';
 import * as path from 'node:path';
 import { GENESIS_HASH } from './chain';
-import { DEFAULT_KEY_FILE, resolvePublicKey } from './checkpoint';
+import { DEFAULT_KEY_FILE, resolvePublicKey, resolveTrustedKeys, type TrustedKeys } from './checkpoint';
 import { checkCheckpoints, checkSegmentData, failure, type ChainPosition, type SegmentOk, type VerifyFailure } from './segment-check';
 import { snapshotFs } from './snapshot-fs';
 import { verifyHeadSignature, type SignedHead } from './signed-head';
@@ -30,7 +30,7 @@ export type { SegmentItem, StoreSnapshot } from './snapshot-types';
 
 export interface VerifyOptions {
   /** Trusted checkpoint public key (KeyObject, PEM text or PEM path). Default: derived from the store's key files — pin it for an independent audit. */
-  publicKey?: KeyObject | string;
+  publicKey?: KeyObject | string | readonly string[];
   onProgress?(done: number, total: number): void;
   /** s3 only: an S3 client to use instead of one built from the config */
   client?: S3Client;
@@ -44,7 +44,7 @@ async function verifyItem(
   isLast: boolean,
   pos: ChainPosition,
   seen: Set<string>,
-  publicKey: KeyObject,
+  publicKey: TrustedKeys,
   probe?: { seq: number; chainHash?: string },
 ): Promise<VerifyFailure | SegmentOk> {
   const ref = { kind, partition, name: item.name };
@@ -66,7 +66,7 @@ async function verifyItem(
  * The newest signed head of a partition against its verified chain: the store must still hold every
  * record the head covers, and the record at the head's last position must be the one it signed.
  */
-function checkHead(partition: number, sh: SignedHead, publicKey: KeyObject, pos: ChainPosition, probe: { chainHash?: string }): VerifyFailure | null {
+function checkHead(partition: number, sh: SignedHead, publicKey: TrustedKeys, pos: ChainPosition, probe: { chainHash?: string }): VerifyFailure | null {
   const { head } = sh;
   const where = `p${partition}`;
   if (!verifyHeadSignature(sh, publicKey))
@@ -93,7 +93,7 @@ function checkHead(partition: number, sh: SignedHead, publicKey: KeyObject, pos:
 }
 
 /** Verifies a snapshot (see the module comment for what is checked). */
-export async function verifySnapshot(snap: StoreSnapshot, publicKey: KeyObject, onProgress?: (done: number, total: number) => void): Promise<VerifyResult> {
+export async function verifySnapshot(snap: StoreSnapshot, publicKey: TrustedKeys, onProgress?: (done: number, total: number) => void): Promise<VerifyResult> {
   if (snap.failure) return snap.failure;
   if (snap.heads?.broken) return failure(null, 'heads.jsonl', null, 'head-log-broken', snap.heads.broken.reason);
   // A partition with a signed head but no segment left at all was removed whole.
@@ -140,9 +140,18 @@ export async function verifySnapshot(snap: StoreSnapshot, publicKey: KeyObject, 
   return { ok: true, partitions: snap.partitions.size, segments: total, records, gaps, warnings: snap.warnings, heads };
 }
 
-/** The public key the verifier trusts: opts.publicKey, else the store's key (private PEM or exported .pub.pem). */
-export async function trustedPublicKey(config: WormStoreConfig, publicKey?: KeyObject | string): Promise<KeyObject> {
-  if (publicKey !== undefined) return resolvePublicKey(publicKey);
+/**
+ * The keys the verifier trusts: opts.publicKey (one or several pinned keys), else the store's own key
+ * (private PEM or exported .pub.pem) plus the public keys of earlier signing keys the configuration
+ * names (AUDIT_SIGNING_PREVIOUS_PUBLIC_KEYS): after a rotation, old checkpoints stay verifiable.
+ */
+export async function trustedPublicKey(config: WormStoreConfig, publicKey?: KeyObject | string | readonly string[]): Promise<TrustedKeys> {
+  if (publicKey !== undefined) return resolveTrustedKeys(publicKey);
+  return resolveTrustedKeys([await ownPublicKey(config), ...(config.previousPublicKeyPaths ?? [])]);
+}
+
+/** The public key of the store's current signing key. */
+export async function ownPublicKey(config: WormStoreConfig): Promise<KeyObject> {
   const keyPath = config.signingKeyPath ?? path.join(config.kind === 'fs' ? config.dir : config.stagingDir, DEFAULT_KEY_FILE);
   try {
     return await resolvePublicKey(keyPath);
