@@ -2,7 +2,6 @@
  * Inclusion proofs: show that the record with a given eventId is leaf `leafIndex` of a sealed segment
  * whose RFC 6962 root is signed in a checkpoint. Only sealed segments can be proven.
  */
-import type { KeyObject } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { parseSegment } from './segment-parse';
 import { resolveTrustedKeys, verifyCheckpointSignature, type TrustedKeys } from './checkpoint';

@@ -4,7 +4,6 @@
  * continues firstSeq and prevChainHead from the chain position), then the content (every line, count,
  * byte length, SHA-256, Merkle root, chain head, offsets, the bytes after the covered part).
  */
-import type { KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical';
 import { verifyCheckpointSignature, type TrustedKeys } from './checkpoint';
 import { rootFromLeafHashes, sha256 } from './merkle';
