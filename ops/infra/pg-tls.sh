@@ -39,11 +39,25 @@ HBA
   chown postgres:postgres "$PG_DATA/pg_hba.conf"
 }
 
+# The login role (the schema owner of the tests: it creates the per-process roles, so CREATEROLE) and
+# its database; run on every start, so a cluster made by an older script gets the same.
+ensure_login_role() {
+  # The login role's password from the file, over stdin of the local trust socket (never on a command
+  # line); it is hex (openssl rand), so it needs no quoting.
+  {
+    echo "SELECT 'CREATE ROLE stateset LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'stateset') \\gexec"
+    echo "ALTER ROLE stateset CREATEROLE PASSWORD '$(cat "$PG_TLS_DIR/password")';"
+    echo "SELECT 'CREATE DATABASE stateset OWNER stateset' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'stateset') \\gexec"
+  } | as_postgres "$PG_BIN/psql" -q -h "$PG_TLS_DIR" -p "$PG_TLS_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 >>"$PG_TLS_LOG" 2>&1 ||
+    die pg-tls "$PG_TLS_LOG" "could not create the stateset role and database"
+}
+
 start() {
   [[ -x "$PG_BIN/postgres" ]] || die pg-tls - "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin"
   need_cmd pg-tls setpriv "util-linux"
   if pid_of pg-tls >/dev/null && is_ready; then
     log "pg-tls: already running (pid $(pid_of pg-tls)), reusing 127.0.0.1:$PG_TLS_PORT"
+    ensure_login_role
     return 0
   fi
   port_open 127.0.0.1 "$PG_TLS_PORT" && die pg-tls - "port $PG_TLS_PORT is in use by a process these scripts did not start"
@@ -58,14 +72,7 @@ start() {
     -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key -c ssl_min_protocol_version=TLSv1.2 \
     -c password_encryption=scram-sha-256 -c fsync=off -c full_page_writes=off -c shared_buffers=32MB
   wait_until pg-tls "$PG_TLS_LOG" 30 pg-tls is_ready
-  # The login role's password from the file, over stdin of the local trust socket (never on a command
-  # line); it is hex (openssl rand), so it needs no quoting.
-  {
-    echo "SELECT 'CREATE ROLE stateset LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'stateset') \\gexec"
-    echo "ALTER ROLE stateset PASSWORD '$(cat "$PG_TLS_DIR/password")';"
-    echo "SELECT 'CREATE DATABASE stateset OWNER stateset' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'stateset') \\gexec"
-  } | as_postgres "$PG_BIN/psql" -q -h "$PG_TLS_DIR" -p "$PG_TLS_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 >>"$PG_TLS_LOG" 2>&1 ||
-    die pg-tls "$PG_TLS_LOG" "could not create the stateset role and database"
+  ensure_login_role
 }
 
 stop() { stop_pid pg-tls 20; }

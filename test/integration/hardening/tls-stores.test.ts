@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { setupPlatform } from '../../../ops/cli/setup';
-import { initORM } from '../../../shared/orm';
+import { initORM, PROCESS_ROLES, processRoleName } from '../../../shared/orm';
 import { createRedis } from '../../../shared/redis';
 import { createTenantKey, startGateway, testConfig, waitFor, type RunningGateway } from '../../support/platform';
 import { tlsServiceEnv, unrelatedCa } from '../../support/tls';
@@ -32,6 +32,9 @@ describe('hardening: PostgreSQL verify-full and Redis TLS + AUTH, end to end thr
     if (!pgUrl) return;
     const orm = await initORM(testConfig({ DATABASE_URL: pgUrl }));
     await orm.em.getConnection().execute(`drop schema if exists "${orm.config.get('schema')}" cascade`);
+    // Its process roles (made by setup): the schema that held their grants is gone, so DROP ROLE
+    // suffices (the TLS cluster's owner has CREATEROLE, not the superuser's DROP OWNED rights).
+    for (const role of PROCESS_ROLES) await orm.em.getConnection().execute(`drop role if exists "${processRoleName(String(orm.config.get('schema')), role)}"`);
     await orm.close(true);
   });
 
