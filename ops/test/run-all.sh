@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: installs and starts what the tests need (Kafka, schema registry, Ceph radosgw,
 # promtool/amtool; PostgreSQL and Redis must already run), then lint, schema checks, the unit tier,
-# the integration + e2e tiers against the real services, and the Prometheus rule tests.
+# the integration + e2e tiers against the real services, the fault-injection scenarios, and the
+# Prometheus rule tests.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -34,6 +35,9 @@ npm run --silent test:unit
 
 step "integration and e2e tiers (real Kafka, registry, PostgreSQL, Redis, S3)"
 npm run --silent test:integration
+
+step "fault injection (real services: crashes, restarts, outages; one summary line per scenario)"
+npm run --silent test:faults
 
 step "Prometheus rules and Alertmanager routes"
 bash test/ops/prometheus-rules.sh

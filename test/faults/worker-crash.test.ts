@@ -1,0 +1,122 @@
+import { randomInt } from 'node:crypto';
+import { expect } from 'chai';
+import { createTenantKey, ownTopics, startGateway, testConfig, waitFor, type RunningGateway } from '../support/platform';
+import { pooled, readAll, reportFault, sleep, spawnCompiled, type ChildHandle } from '../support/faults';
+import { createContainer, type Deps } from '../../shared/container';
+
+const COMMANDS = 10_000;
+const KILLS = 20;
+
+/**
+ * Scenario 1: the compiled orders worker is SIGKILLed at random moments, 20 times, while 10,000
+ * `POST /v1/orders` flow through a real gateway. Every 202 must reach a final operation state, each
+ * create must have exactly one order row, one `order.created` and one `command.succeeded`; a repeated
+ * event-id (a batch republished after a kill) is counted, not hidden.
+ */
+describe('fault: worker crash (SIGKILL ×20 during 10,000 commands)', function () {
+  this.timeout(600_000);
+  let gw: RunningGateway;
+  let deps: Deps;
+  let worker: ChildHandle;
+  let own: Record<string, string>;
+
+  const startWorker = () => spawnCompiled('dist/workers/orders/main.js', { ...own, METRICS_PORT: '0', LOG_LEVEL: 'error', OUTBOX_POLL_MS: '200' });
+
+  before(async () => {
+    own = await ownTopics();
+    gw = await startGateway({ ...own, RATE_LIMIT_WRITE_PER_MIN: '10000000', RATE_LIMIT_READ_PER_MIN: '10000000' });
+    deps = await createContainer(testConfig(own), 'fault-observer');
+    worker = startWorker();
+  });
+  after(async () => {
+    worker?.child.kill('SIGKILL');
+    await gw?.close();
+    await deps?.close();
+  });
+
+  it('loses nothing and applies nothing twice', async () => {
+    const key = await createTenantKey(gw, 'tenant-fault-worker', 'operator');
+    let kills = 0;
+    let lastKillAt = Date.now();
+    let loadDone = false;
+    const chaos = (async () => {
+      while (kills < KILLS) {
+        await sleep(randomInt(300, 2500));
+        worker.child.kill('SIGKILL');
+        await worker.exited;
+        kills += 1;
+        lastKillAt = Date.now();
+        worker = startWorker();
+        // Once the load is over, keep killing while there is a backlog: the kills must hit work in flight.
+        if (loadDone) await sleep(randomInt(500, 1500));
+      }
+    })();
+    const results = await pooled(COMMANDS, 32, async (i) => {
+      const res = await fetch(`${gw.url}/v1/orders`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-API-Key': key },
+        body: JSON.stringify({ customerId: `fault-${i}`, currency: 'EUR', items: [{ sku: 'SKU-F', quantity: 1, unitPriceMinor: 100 }] }),
+      });
+      const body = (await res.json()) as { id?: string };
+      return res.status === 202 ? body.id! : null;
+    });
+    loadDone = true;
+    await chaos;
+    const accepted = results.filter((x): x is string => x !== null);
+
+    const conn = deps.orm.em.fork().getConnection();
+    const finals = async () =>
+      Number(
+        (
+          await conn.execute<{ n: string }[]>(`select count(*) as n from operations where id = any(?::uuid[]) and status in ('succeeded', 'failed')`, [
+            `{${accepted.join(',')}}`,
+          ])
+        )[0]!.n,
+      );
+    await waitFor('every accepted command final', async () => (await finals()) === accepted.length, 240_000);
+    const recoveredS = (Date.now() - lastKillAt) / 1000;
+    await waitFor(
+      'outbox drained',
+      async () => Number((await conn.execute<{ n: string }[]>('select count(*) as n from outbox where published_at is null'))[0]!.n) === 0,
+      120_000,
+    );
+
+    const rows = await conn.execute<{ id: string; status: string; resource_id: string | null; has_order: boolean }[]>(
+      `select o.id, o.status, o.resource_id, exists (select 1 from orders r where r.id::text = o.resource_id) as has_order
+       from operations o where o.id = any(?::uuid[])`,
+      [`{${accepted.join(',')}}`],
+    );
+    const succeeded = rows.filter((r) => r.status === 'succeeded');
+    const missingRows = succeeded.filter((r) => !r.has_order).length;
+    const { messages, repeatedEventIds } = await readAll(deps.kafka, [deps.topics.events('orders'), deps.topics.audit], 120_000);
+    // Distinct event-ids per effect: a second application would be a second event-id, not a repeat.
+    const createdFor = new Map<string, Set<string>>();
+    const succeededFor = new Map<string, Set<string>>();
+    for (const m of messages) {
+      const type = m.headers['event-type'];
+      if (type === 'order.created.v1') (createdFor.get(m.key) ?? createdFor.set(m.key, new Set()).get(m.key)!).add(m.headers['event-id']!);
+      if (type === 'audit.command.succeeded') {
+        const op = m.headers['operation-id']!;
+        (succeededFor.get(op) ?? succeededFor.set(op, new Set()).get(op)!).add(m.headers['event-id']!);
+      }
+    }
+    const twice = (m: Map<string, Set<string>>) => [...m.values()].reduce((n, s) => n + Math.max(0, s.size - 1), 0);
+    const duplicated = twice(createdFor) + twice(succeededFor);
+    const missingEvents = succeeded.filter((r) => !createdFor.has(r.resource_id!)).length + succeeded.filter((r) => !succeededFor.has(r.id)).length;
+    const summary = {
+      sent: COMMANDS,
+      accepted: accepted.length,
+      completed: rows.length,
+      lost: accepted.length - rows.filter((r) => r.status === 'succeeded' || r.status === 'failed').length + missingRows + missingEvents,
+      duplicated,
+      recoveredS,
+      repeatedEventIds,
+      extra: { kills },
+    };
+    reportFault('worker-crash', summary);
+    expect(accepted.length, 'every request accepted (the gateway was not under fault)').to.equal(COMMANDS);
+    expect(summary.lost, 'lost').to.equal(0);
+    expect(summary.duplicated, 'duplicated').to.equal(0);
+    expect(succeeded.length).to.equal(accepted.length);
+  });
+});
