@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../gateway/auth/permissions';
+import { DOMAINS } from '../../schemas/catalog';
 
 /**
  * Every argument of the CLI, checked before anything touches the database: a typo must never
@@ -18,6 +19,7 @@ const argSchemas = {
   store: z.enum(['fs', 's3']),
   'public-key': z.string().min(1),
   for: z.enum(['all', 'gateway', 'worker', 'audit-sink']),
+  domain: z.enum(DOMAINS),
 } as const;
 
 export type CliArgName = keyof typeof argSchemas;

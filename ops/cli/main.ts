@@ -8,10 +8,13 @@
  *   stateset audit verify [--store fs|s3] [--public-key PEM] [--no-anchors]
  *   stateset audit proof <event-id> [--store fs|s3] [--public-key PEM]
  *   stateset audit public-key [--store fs|s3]        the public key to pin, and its key id
+ *   stateset dlq replay --domain D [--dry-run]       re-submit a domain's dead letters (audited)
  *   stateset worker [--domains all|orders,inventory,…]    a worker process hosting those domains
  * Each subcommand loads only its own modules, so `stateset worker` carries no setup or audit code.
  */
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { Presets, SingleBar } from 'cli-progress';
 import { loadConfig } from '../../shared/config';
 import { CliUsageError, validateCliArgs } from './args';
 
@@ -23,6 +26,7 @@ const USAGE = `usage:
   stateset keys revoke --tenant <id> --id <uuid>
   stateset audit verify [--store fs|s3] [--public-key <pem path>]… [--no-anchors] [--json]
   stateset audit proof <event-id> [--store fs|s3] [--public-key <pem path>]…
+  stateset dlq replay --domain <domain> [--dry-run] [--json]
   stateset worker [--domains all|<domain>,<domain>…]`;
 
 async function main(argv: string[]): Promise<number> {
@@ -48,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
       'no-anchors': { type: 'boolean' },
       production: { type: 'boolean' },
       for: { type: 'string' },
+      domain: { type: 'string' },
+      'dry-run': { type: 'boolean' },
     },
   });
   const [cmd, sub] = positionals;
@@ -63,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(values.json ? JSON.stringify(checks) : formatDoctor(checks));
     return doctorExitCode(checks, values.production === true);
   }
-  const { json: _json, help: _help, 'no-anchors': noAnchors, production: _production, 'public-key': pinnedKeys, ...strings } = values;
+  const { json: _json, help: _help, 'no-anchors': noAnchors, production: _production, 'public-key': pinnedKeys, 'dry-run': dryRun, ...strings } = values;
   const args = validateCliArgs(strings);
   const publicKeys = pinnedKeys?.map((k) => validateCliArgs({ 'public-key': k })['public-key']!);
   const config = loadConfig();
@@ -106,6 +112,37 @@ async function main(argv: string[]): Promise<number> {
     const row = await revokeKey(config, need('tenant'), need('id'));
     console.log(`revoked ${row.id} (${row.redacted})`);
     return 0;
+  }
+  if (cmd === 'dlq' && sub === 'replay') {
+    const domain = args.domain;
+    if (!domain) throw new CliUsageError(`--domain is required\n${USAGE}`);
+    const { replayDlq } = await import('./dlq.js');
+    const { createContainer } = await import('../../shared/container/index.js');
+    const deps = await createContainer(config, 'dlq-replay');
+    const bar =
+      !values.json && process.stderr.isTTY
+        ? new SingleBar({ format: 'replaying [{bar}] {value}/{total} dead letters', stream: process.stderr }, Presets.shades_classic)
+        : null;
+    try {
+      const r = await replayDlq(deps, domain, {
+        dryRun: dryRun === true,
+        operator: `cli:${userInfo().username}`,
+        onProgress: (done, total) => (done === 0 ? bar?.start(total, 0) : bar?.update(done)),
+      });
+      bar?.stop();
+      if (values.json) console.log(JSON.stringify(r));
+      else {
+        for (const l of r.letters) console.log(`${l.partition}/${l.offset}  ${l.commandType ?? '?'}  operation ${l.operationId ?? '?'}  ${l.reason}`);
+        console.log(
+          r.dryRun
+            ? `dry run: ${r.letters.length} dead letters would be replayed; nothing was sent`
+            : `replayed ${r.replayed} dead letters to ${deps.topics.commands(domain)} (each audited as dlq.replayed)`,
+        );
+      }
+      return 0;
+    } finally {
+      await deps.close();
+    }
   }
   if (cmd === 'audit' && sub === 'public-key') {
     const { auditPublicKey } = await import('./audit.js');
