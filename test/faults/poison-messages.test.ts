@@ -187,6 +187,7 @@ describe('fault: poison messages inside batches, then `stateset dlq replay` afte
     expect(lost, 'lost').to.equal(0);
     expect(duplicated, 'duplicated').to.equal(0);
     expect(replayAudits, 'each replay audited').to.equal(dead.length);
+    expect(repeatedEventIds, 'no crash here: no repeated event-id').to.equal(0);
     expect(dlqReplayGroupId(own.KAFKA_TOPIC_PREFIX!, 'orders')).to.include('dlq-replay');
   });
 });

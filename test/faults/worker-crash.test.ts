@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { expect } from 'chai';
 import { createTenantKey, ownTopics, startGateway, testConfig, waitFor, type RunningGateway } from '../support/platform';
-import { pooled, readAll, reportFault, sleep, spawnCompiled, type ChildHandle } from '../support/faults';
+import { pooled, readAll, repeatBound, reportFault, sleep, spawnCompiled, type ChildHandle } from '../support/faults';
 import { createContainer, type Deps } from '../../shared/container';
 
 const COMMANDS = 10_000;
@@ -118,5 +118,6 @@ describe('fault: worker crash (SIGKILL ×20 during 10,000 commands)', function (
     expect(summary.lost, 'lost').to.equal(0);
     expect(summary.duplicated, 'duplicated').to.equal(0);
     expect(succeeded.length).to.equal(accepted.length);
+    expect(repeatedEventIds, 'repeats: at most the batch in flight at each kill').to.be.at.most(repeatBound(kills));
   });
 });

@@ -8,7 +8,7 @@ import { createContainer, type Deps } from '../../shared/container';
 import { AuditSink } from '../../workers/audit-sink/sink';
 import { createWormStore, verifyStore, type FsWormStoreConfig } from '../../workers/audit-sink/store';
 import { createTenantKey, ownTopics, startGateway, startWorker, testConfig, waitFor, type RunningGateway, type RunningWorker } from '../support/platform';
-import { pooled, readAll, reportFault, sleep } from '../support/faults';
+import { pooled, readAll, repeatBound, reportFault, sleep } from '../support/faults';
 import { storedRecords } from '../support/worm-records';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -144,6 +144,7 @@ describe('fault: broker restart (Kafka stopped and started ×3 during 5,000 comm
     expect(summary.duplicated, 'duplicated').to.equal(0);
     expect(statuses.get(503) ?? 0, 'the gateway answered 503 while the broker was down').to.be.greaterThan(0);
     expect(fivexx, 'no 5xx but 503').to.equal(0);
+    expect(repeatedEventIds, 'repeats: at most the batch in flight at each restart').to.be.at.most(repeatBound(restarts));
     const verified = await verifyStore(store);
     expect(verified.ok, JSON.stringify(verified)).to.equal(true);
   });

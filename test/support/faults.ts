@@ -118,4 +118,11 @@ export async function pooled<T>(n: number, concurrency: number, fn: (i: number) 
   return out;
 }
 
+/**
+ * The most repeated event-ids a fault may leave: one outbox batch in flight per fault (one relay at a
+ * time publishes, shared/outbox/relay.ts, 500 rows a batch), republished after it.
+ */
+export const OUTBOX_BATCH = 500;
+export const repeatBound = (faults: number) => faults * OUTBOX_BATCH;
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
