@@ -71,10 +71,12 @@ describe('fault: gateway crash (SIGKILL ×5 under load, retries with the same Id
     const statuses = new Map<string, number>();
     const note = (what: string) => statuses.set(what, (statuses.get(what) ?? 0) + 1);
     let retried = 0;
+    let waitedOnClaim = 0;
     const answers = await pooled(COMMANDS, 32, async (i) => {
       const idempotencyKey = `gwc-${run}-${i}`;
       const body = JSON.stringify({ customerId: idempotencyKey, currency: 'EUR', items: [{ sku: 'SKU-G', quantity: 1, unitPriceMinor: 100 }] });
       const deadline = Date.now() + RETRY_FOR_MS;
+      let saw409 = false;
       for (let attempt = 0; Date.now() < deadline; attempt++) {
         if (attempt === 1) retried += 1;
         try {
@@ -87,6 +89,11 @@ describe('fault: gateway crash (SIGKILL ×5 under load, retries with the same Id
           const answer = (await res.json()) as { id?: string };
           note(String(res.status));
           if (res.status === 202) return { idempotencyKey, id: answer.id!, attempts: attempt + 1 };
+          // 409: a dead gateway's claim, answered only once it is old enough to be resumed.
+          if (res.status === 409 && !saw409) {
+            saw409 = true;
+            waitedOnClaim += 1;
+          }
           // Anything but "not now" is a wrong answer: the test must be able to fail on it.
           if (![409, 429, 500, 502, 503].includes(res.status)) throw new Error(`${idempotencyKey}: unexpected ${res.status} ${JSON.stringify(answer)}`);
         } catch (err) {
@@ -175,6 +182,7 @@ describe('fault: gateway crash (SIGKILL ×5 under load, retries with the same Id
         kills,
         'clients that retried': retried,
         'stuck keys': stuck,
+        'keys resumed after a dead claim': waitedOnClaim,
         'missing command.accepted': missingAccepted,
         answers: [...statuses.entries()].map(([s, n]) => `${s}×${n}`).join(' '),
       },
