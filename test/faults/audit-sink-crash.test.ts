@@ -3,7 +3,9 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { ownTopics, testConfig, waitFor } from '../support/platform';
+import { testConfig, waitFor } from '../support/platform';
+import { setupPlatform } from '../../ops/cli/setup';
+import { dropProcessRoles } from '../../shared/orm';
 import { readAll, reportFault, sleep, spawnCompiled, type ChildHandle } from '../support/faults';
 import { storedEventIds } from '../support/fault-audit';
 import { createContainer, type Deps } from '../../shared/container';
@@ -28,7 +30,14 @@ describe('fault: audit sink crash mid-batch (SIGKILL ×20, fs and s3 stores)', f
   for (const kind of ['fs', 's3'] as const) {
     it(`${kind}: verify passes, every record stored exactly once, index exact`, async () => {
       const dir = await fsp.mkdtemp(path.join(os.tmpdir(), `fault-sink-${kind}-`));
-      const own = await ownTopics();
+      // Topics, a sink group and an audit_events index of their own: the anchors compare the index of
+      // the whole schema with the store, partition by partition.
+      const run = randomBytes(3).toString('hex');
+      const own = {
+        KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX ?? ''}sink-${run}.`,
+        DATABASE_SCHEMA: `${process.env.DATABASE_SCHEMA ?? 'test'}_sink_${run}`,
+      };
+      await setupPlatform(testConfig(own));
       const env: Record<string, string> = {
         ...own,
         AUDIT_STORE: kind,
@@ -70,7 +79,10 @@ describe('fault: audit sink crash mid-batch (SIGKILL ×20, fs and s3 stores)', f
         await producing;
         const mine = new Set(published);
         const storedMine = async () => (await storedEventIds(wormStoreConfig(config, kind))).filter((id) => mine.has(id));
-        await waitFor('every published record stored', async () => new Set(await storedMine()).size === published.length, 120_000);
+        // After a SIGKILL the group waits out the dead member's session before the new one gets the partition.
+        await waitFor('every published record stored', async () => new Set(await storedMine()).size === published.length, 240_000).catch(async (err: Error) => {
+          throw new Error(`${err.message}: ${new Set(await storedMine()).size}/${published.length}; sink output: ${sink.output().slice(-2000)}`);
+        });
         const recoveredS = (Date.now() - lastKillAt) / 1000;
         // A graceful stop: the last batch's offsets committed, so the anchors compare with what is stored.
         sink.child.kill('SIGTERM');
@@ -106,6 +118,8 @@ describe('fault: audit sink crash mid-batch (SIGKILL ×20, fs and s3 stores)', f
         expect(summary.duplicated, 'duplicated').to.equal(0);
       } finally {
         sink.child.kill('SIGKILL');
+        await deps.orm.em.getConnection().execute(`drop schema if exists "${own.DATABASE_SCHEMA}" cascade`);
+        await dropProcessRoles(deps.orm, own.DATABASE_SCHEMA);
         await deps.close();
         await fsp.rm(dir, { recursive: true, force: true });
       }
