@@ -72,7 +72,9 @@ export function createGatewayServices(deps: Deps, overrides: Partial<GatewayServ
     config.API_KEY_PEPPER_PREVIOUS,
   );
   const audit = new AuditTrail(deps.orm, deps.topics, deps.logger);
-  const idempotency = new IdempotencyStore(deps.orm, config.IDEMPOTENCY_TTL_H);
+  // A claim unanswered for longer than any request can live (claim, a publication bounded by the
+  // broker timeout, an insert) was left by a dead gateway: the next retry resumes its operation.
+  const idempotency = new IdempotencyStore(deps.orm, config.IDEMPOTENCY_TTL_H, 30_000 + 2 * config.KAFKA_REQUEST_TIMEOUT_MS);
   const commands = new CommandService(new OperationStore(deps.orm), deps.publisher, deps.codec, deps.topics, deps.metrics, idempotency, deps.commandSigner);
   const tokens = new JwtService(config, (keyId) => apiKeys.status(keyId), deps.logger);
   const summaries = new AuthFailureSummaries(config.RATE_LIMIT_WINDOW_S * 1000, (sum) =>

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { CommandDefinition, ParsedCommandBody } from '../../schemas/catalog';
 import type { TopicNames } from '../../schemas/topics';
 import type { OperationRow, OperationStatus } from '../../shared/orm';
@@ -53,7 +53,8 @@ export class CommandService {
   ) {}
 
   async accept(req: CommandRequest): Promise<CommandResult> {
-    const operationId = randomUUID();
+    let operationId: string = randomUUID();
+    let resumed = false;
     let scope: IdempotencyScope | undefined;
     if (req.idempotencyKey) {
       scope = { tenantId: req.principal.tenantId, principal: req.principal.id, key: req.idempotencyKey };
@@ -63,21 +64,37 @@ export class CommandService {
         if (!isOperationView(claim.body)) throw new Error(`the stored answer of Idempotency-Key ${scope.key} is not an operation`);
         return { statusCode: claim.statusCode, body: claim.body, replayed: true };
       }
+      if (claim.kind === 'resume') {
+        operationId = claim.operationId;
+        resumed = true;
+      }
     }
+    const progress = { published: false };
     try {
-      const op = await this.publishAndRecord(req, operationId);
+      const op = await this.publishAndRecord(req, operationId, resumed, progress);
       const body = operationView(op);
       if (scope) await this.idempotency.complete(scope, 202, { ...body }).catch(() => undefined);
       return { statusCode: 202, body, replayed: false };
     } catch (err) {
-      if (scope) await this.idempotency.release(scope).catch(() => undefined);
+      // Once the broker may hold the command (acknowledged, or a resumed claim whose dead request may
+      // have published it), freeing the key would let a retry start a second operation: it stays
+      // claimed, and a retry after the claim is abandoned resumes this same operation.
+      if (scope && !progress.published && !resumed) await this.idempotency.release(scope).catch(() => undefined);
       throw err;
     }
   }
 
-  private async publishAndRecord(req: CommandRequest, operationId: string): Promise<OperationRow> {
+  /**
+   * `resumed`: the claim of a request that died somewhere between claiming the key and storing its
+   * answer. If its operation row exists the command was applied or recorded: nothing is published
+   * again. Otherwise the same command is published again (same operation id, same new resource id —
+   * derived from the operation id — so the worker's inbox drops whichever copy comes second), and
+   * the command.accepted record is written unless the dead request wrote it.
+   */
+  private async publishAndRecord(req: CommandRequest, operationId: string, resumed: boolean, progress: { published: boolean }): Promise<OperationRow> {
     const { def, principal } = req;
-    const payload = req.body.toPayload({ id: req.pathId, newId: randomUUID });
+    let n = 0;
+    const payload = req.body.toPayload({ id: req.pathId, newId: () => resourceIdFor(operationId, n++) });
     const topic = this.topics.commands(def.domain);
     const now = new Date();
     const fields: Record<string, unknown> = payload;
@@ -110,27 +127,42 @@ export class CommandService {
       },
       now,
     );
-    const end = this.metrics.publishDuration.startTimer({ type: def.type });
-    await this.publisher.send([command]);
-    end();
-    this.metrics.commandsPublished.inc({ type: def.type });
-    return this.operations.recordAccepted(
-      {
-        id: operationId,
-        tenantId: principal.tenantId,
-        type: def.type,
-        status: 'accepted',
-        principal: principal.id,
-        requestId: req.requestId,
-        resourceType: def.resourceType,
-        resourceId,
-        error: null,
-        createdAt: now,
-        updatedAt: now,
-      },
-      { ...auditMessage(record, this.topics), record },
-    );
+    const recorded = resumed ? await this.operations.find(operationId) : null;
+    if (!recorded) {
+      const end = this.metrics.publishDuration.startTimer({ type: def.type });
+      await this.publisher.send([command]);
+      end();
+      progress.published = true;
+      this.metrics.commandsPublished.inc({ type: def.type });
+    }
+    const row: OperationRow = {
+      id: operationId,
+      tenantId: principal.tenantId,
+      type: def.type,
+      status: 'accepted',
+      principal: principal.id,
+      requestId: req.requestId,
+      resourceType: def.resourceType,
+      resourceId,
+      error: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const audit = { ...auditMessage(record, this.topics), record };
+    return resumed ? this.operations.recordResumed(row, audit) : this.operations.recordAccepted(row, audit);
   }
+}
+
+/**
+ * The id of a resource a command creates, derived from its operation id (random, never chosen by a
+ * client): publishing a resumed command again yields the same command, not a second resource.
+ */
+function resourceIdFor(operationId: string, n: number): string {
+  const h = createHash('sha256').update(`stateset resource ${operationId} ${n}`).digest();
+  h[6] = (h[6]! & 0x0f) | 0x40;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
 const OPERATION_STATUSES = new Set<string>(['accepted', 'running', 'succeeded', 'failed'] satisfies OperationStatus[]);

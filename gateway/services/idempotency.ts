@@ -10,7 +10,11 @@ export interface IdempotencyScope {
   key: string;
 }
 
-export type Claim = { kind: 'new' } | { kind: 'replay'; statusCode: number; body: Record<string, unknown> };
+/**
+ * `resume`: the key was claimed for `operationId` by a request that never finished (its gateway
+ * died between the claim and the stored answer); the caller now owns that same operation.
+ */
+export type Claim = { kind: 'new' } | { kind: 'resume'; operationId: string } | { kind: 'replay'; statusCode: number; body: Record<string, unknown> };
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
@@ -50,9 +54,15 @@ export class IdempotencyStore {
   private readonly claims: MicroBatcher<ClaimRequest, boolean>;
   private readonly completions: MicroBatcher<Completion, void>;
 
+  /**
+   * @param resumeAfterMs a claim without an answer for this long belongs to a request that is dead
+   * (no request lives that long: claim, one publication bounded by the broker timeout, one insert);
+   * the next request with the key takes it over — same operation id — instead of a 409 until expiry.
+   */
   constructor(
     private readonly orm: MikroORM,
     private readonly ttlHours: number,
+    private readonly resumeAfterMs = 30_000,
   ) {
     this.claims = new MicroBatcher((reqs) => this.claimMany(reqs));
     this.completions = new MicroBatcher((cs) => this.completeMany(cs));
@@ -68,12 +78,31 @@ export class IdempotencyStore {
       );
     if (!row) throw new ConflictError('the request with this Idempotency-Key is still being processed');
     if (row.fingerprint !== fingerprint) throw new IdempotencyMismatchError('this Idempotency-Key was used with a different request');
-    if (row.status_code === null || !row.response_body) throw new ConflictError('the request with this Idempotency-Key is still being processed');
+    if (row.status_code === null || !row.response_body) {
+      const resumed = await this.takeOverAbandoned(scope, fingerprint);
+      if (resumed) return { kind: 'resume', operationId: resumed };
+      throw new ConflictError('the request with this Idempotency-Key is still being processed');
+    }
     return { kind: 'replay', statusCode: row.status_code, body: row.response_body };
   }
 
   complete(scope: IdempotencyScope, statusCode: number, body: Record<string, unknown>): Promise<void> {
     return this.completions.add({ scope, statusCode, body });
+  }
+
+  /**
+   * One statement, so of several retries only one takes an abandoned claim over (its clock restarts):
+   * the operation id stays, because the dead request may have published the command already.
+   */
+  private async takeOverAbandoned(scope: IdempotencyScope, fingerprint: string): Promise<string | undefined> {
+    const [row] = await this.orm.em.fork().execute<{ operation_id: string }[]>(
+      `update idempotency_keys set created_at = now()
+       where tenant_id = ? and principal = ? and key = ? and fingerprint = ? and status_code is null
+         and created_at < now() - make_interval(secs => ?)
+       returning operation_id`,
+      [scope.tenantId, scope.principal, scope.key, fingerprint, this.resumeAfterMs / 1000],
+    );
+    return row?.operation_id;
   }
 
   /** The request failed before it was accepted: the key is free again. */

@@ -33,6 +33,47 @@ export class OperationStore {
     return (await this.orm.em.fork().findOne(Operation, { id: op.id })) ?? op;
   }
 
+  async find(id: string): Promise<OperationRow | null> {
+    return this.orm.em.fork().findOne(Operation, { id });
+  }
+
+  /**
+   * A resumed claim's record (rare: a gateway died mid-request): the operation row if missing, and
+   * the command.accepted record unless the dead request wrote it (its statement wrote both or
+   * neither; a worker that applied the command first writes no accepted record). One statement.
+   */
+  async recordResumed(op: OperationRow, audit: AcceptedAudit): Promise<OperationRow> {
+    await this.orm.em.fork().execute(
+      `with accepted as (insert into operations (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) on conflict (id) do nothing)
+       insert into outbox (topic, message_key, record_name, schema_file, payload, headers, created_at)
+       select ?, ?, 'audit', ?, ?::jsonb, ?::jsonb, ?::timestamptz
+       where not exists (select 1 from outbox where topic = ? and record_name = 'audit'
+                         and payload->>'action' = 'command.accepted' and payload->>'operationId' = ?)`,
+      [
+        op.id,
+        op.tenantId,
+        op.type,
+        op.status,
+        op.principal,
+        op.requestId,
+        op.resourceType,
+        op.resourceId,
+        op.error === null ? null : JSON.stringify(op.error),
+        op.createdAt,
+        op.updatedAt,
+        audit.topic,
+        audit.key,
+        AUDIT_SCHEMA_FILE,
+        JSON.stringify({ ...audit.record }),
+        JSON.stringify(audit.headers),
+        audit.record.occurredAt,
+        audit.topic,
+        op.id,
+      ],
+    );
+    return (await this.find(op.id)) ?? op;
+  }
+
   private async insertMany(items: { op: OperationRow; audit: AcceptedAudit }[]): Promise<boolean[]> {
     const rows = items.map((i) => i.op);
     const values: unknown[] = [];
