@@ -1,11 +1,15 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
 import { expect } from 'chai';
 import { createTenantKey, ownTopics, startGateway, testConfig, type RunningGateway } from '../support/platform';
-import { pooled, reportFault, sleep, spawnCompiled, type ChildHandle } from '../support/faults';
+import { bounded, pooled, reportFault, sleep, spawnCompiled, type ChildHandle } from '../support/faults';
 import { orderEffects, postOrder, statusCounts, type OrderAnswer } from '../support/order-effects';
 import { createContainer, type Deps } from '../../shared/container';
 
-const COMMANDS = 3_000;
+/** FAULT_COMMANDS / FAULT_WORKER_LOG_LEVEL: a smaller, more talkative run while investigating. */
+const COMMANDS = Number(process.env.FAULT_COMMANDS ?? 3_000);
 const RESTARTS = 3;
 /** How long one "restart" lasts: every connection of the scenario is terminated as soon as it shows up. */
 const OUTAGE_MS = 1_500;
@@ -28,21 +32,41 @@ describe('fault: PostgreSQL restart (backends terminated ×3 during commands)', 
 
   before(async () => {
     own = await ownTopics();
-    gw = await startGateway({ ...own, DATABASE_APPLICATION_NAME: app, RATE_LIMIT_WRITE_PER_MIN: '10000000', RATE_LIMIT_READ_PER_MIN: '10000000' });
+    gw = await startGateway({
+      ...own,
+      LOG_LEVEL: 'fatal',
+      DATABASE_APPLICATION_NAME: app,
+      RATE_LIMIT_WRITE_PER_MIN: '10000000',
+      RATE_LIMIT_READ_PER_MIN: '10000000',
+    });
     // The observer has no application_name: its own connections survive the terminations.
     deps = await createContainer(testConfig(own), 'fault-observer');
     worker = spawnCompiled('dist/workers/orders/main.js', {
       ...own,
       DATABASE_APPLICATION_NAME: app,
       METRICS_PORT: '0',
-      LOG_LEVEL: 'error',
+      LOG_LEVEL: process.env.FAULT_WORKER_LOG_LEVEL ?? 'error',
       OUTBOX_POLL_MS: '200',
     });
+    // The worker's own account of its retries, for the post-mortem of a failed run.
+    const log = fs.createWriteStream(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fault-pg-')), 'worker.log'));
+    console.log(`    worker log: ${String(log.path)}`);
+    worker.child.stdout!.pipe(log);
+    worker.child.stderr!.pipe(log);
   });
   after(async () => {
     worker?.child.kill('SIGKILL');
-    await gw?.close();
-    await deps?.close();
+    // Step by step, each bounded: a step that hangs after the terminations is named in the failure.
+    if (gw) {
+      await bounded('server close', new Promise<void>((r) => gw.server.close(() => r())));
+      gw.server.closeAllConnections();
+      await bounded('services stop', gw.services.stop?.());
+      await bounded('relay stop', gw.relay?.stop());
+      await bounded('listener stop', gw.deps.notifications.stop());
+      await bounded('publisher close', gw.deps.publisher.close());
+      await bounded('orm close', gw.deps.orm.close(true));
+    }
+    await bounded('observer close', deps?.close());
   });
 
   it('pauses, resumes, answers 503 (never 500), loses nothing and applies nothing twice', async () => {
@@ -76,6 +100,8 @@ describe('fault: PostgreSQL restart (backends terminated ×3 during commands)', 
     const unavailable = answers.filter((a) => a.status === 503);
     const bad = answers.filter((a) => a.status !== 202 && a.status !== 503);
     const workerExited = worker.child.exitCode !== null || worker.child.signalCode !== null;
+    console.log(`    load done: ${statusCounts(answers)}; ${terminated} backends terminated; worker ${workerExited ? 'exited' : 'running'}`);
+    for (const a of bad.slice(0, 5)) console.log(`    non-202/503: ${a.status} ${a.problemType ?? ''} after ${a.ms} ms`);
 
     let recoveredS = 0;
     const effects = await orderEffects(deps, accepted, () => (recoveredS = (Date.now() - lastRestartEndAt) / 1000));

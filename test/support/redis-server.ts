@@ -26,7 +26,7 @@ export async function startRedisServer(port: number, readyTimeoutMs = 10_000): P
   try {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
-    throw new Error(`redis-server could not be started (is it installed?): ${String(err)}`);
+    throw new Error(`redis-server could not be started (is it installed?): ${String(err)}`, { cause: err });
   }
   child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-10_000)));
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-10_000)));
