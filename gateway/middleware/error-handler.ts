@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ConnectionException } from '@mikro-orm/core';
+import { ConnectionException, DriverException } from '@mikro-orm/core';
 import { InputError, PayloadTooLargeError, problemFor, type Problem } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import type { Metrics } from '../../shared/metrics';
@@ -16,9 +16,19 @@ function fromBodyParser(err: unknown): Error | null {
   return null;
 }
 
+/**
+ * SQLSTATEs of a server that is going away or not taking connections: class 08 (connection), 53300
+ * (too many connections), 57P01-57P03 (terminated by a restart or an administrator, crash shutdown,
+ * cannot connect now). The message of 57P01 names no connection failure, so the code decides.
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|53300$|57P0[1-3]$)/;
+
 /** A database that cannot be reached is a dependency outage (503), not a server bug (500). */
 function fromDatabase(err: unknown): Error | null {
-  if (err instanceof ConnectionException || isUnreachable(err)) return new DependencyUnavailableError('postgres', 'not reachable', err);
+  const code = err instanceof DriverException ? ((err as DriverException & { code?: string }).code ?? '') : '';
+  if (err instanceof ConnectionException || UNAVAILABLE_SQLSTATE.test(code) || isUnreachable(err)) {
+    return new DependencyUnavailableError('postgres', 'not reachable', err);
+  }
   return null;
 }
 

@@ -61,6 +61,12 @@ export const envSchema = z
       .regex(/^[a-z_][a-z0-9_]*$/)
       .max(63)
       .optional(),
+    // PostgreSQL's application_name of every connection of the process (pg_stat_activity, logs); unset: none.
+    DATABASE_APPLICATION_NAME: z
+      .string()
+      .regex(/^[a-zA-Z0-9_.-]+$/)
+      .max(63)
+      .optional(),
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
     REDIS_KEY_PREFIX: z.string().default('stateset:'),
     // A private CA for a rediss:// REDIS_URL (PEM); without it the system CAs verify the server.

@@ -6,15 +6,22 @@ import { platformEntities } from './entities';
 import { migrationsList } from './migrations';
 import { pgConnection } from './pg-tls';
 
-export type OrmConfig = Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_MAX'> & Partial<Pick<Config, 'DATABASE_ROLE'>>;
+export type OrmConfig = Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_MAX'> &
+  Partial<Pick<Config, 'DATABASE_ROLE' | 'DATABASE_APPLICATION_NAME'>>;
 
 /**
  * Startup parameters of every connection: the schema, and the role the process drops to (`SET ROLE`
- * before its first query: a superuser or owner login then has only the role's rights). Names are
- * validated by the config (lowercase, digits, _).
+ * before its first query: a superuser or owner login then has only the role's rights), and the
+ * application_name that tells the process's connections apart in pg_stat_activity (MikroORM drops the
+ * URL's query parameters, so it cannot come from DATABASE_URL). Names are validated by the config
+ * (letters, digits, _ . -: nothing that needs quoting in `options`).
  */
-export function connectionOptions(config: Pick<OrmConfig, 'DATABASE_SCHEMA' | 'DATABASE_ROLE'>): string {
-  return `-c search_path=${config.DATABASE_SCHEMA}` + (config.DATABASE_ROLE ? ` -c role=${config.DATABASE_ROLE}` : '');
+export function connectionOptions(config: Pick<OrmConfig, 'DATABASE_SCHEMA' | 'DATABASE_ROLE' | 'DATABASE_APPLICATION_NAME'>): string {
+  return (
+    `-c search_path=${config.DATABASE_SCHEMA}` +
+    (config.DATABASE_ROLE ? ` -c role=${config.DATABASE_ROLE}` : '') +
+    (config.DATABASE_APPLICATION_NAME ? ` -c application_name=${config.DATABASE_APPLICATION_NAME}` : '')
+  );
 }
 
 export function ormOptions(config: OrmConfig): Options {

@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { expect } from 'chai';
-import { ConnectionException } from '@mikro-orm/core';
+import { ConnectionException, DriverException } from '@mikro-orm/core';
 import { errorHandler } from '../../gateway/middleware/error-handler';
 import { requestId } from '../../gateway/middleware/request-id';
 import { createLogger } from '../../shared/logger';
@@ -27,6 +27,13 @@ describe('gateway error handler', () => {
       expect(res.headers['content-type']).to.match(/^application\/problem\+json/);
       expect(res.text).to.not.include('5432');
     }
+  });
+
+  it('maps a backend terminated by a restart (SQLSTATE 57P01, no connection word in its message) to 503', async () => {
+    const terminated = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    expect((await request(appThrowing(new DriverException(terminated))).get('/x')).status).to.equal(503);
+    const constraint = Object.assign(new Error('some other driver failure'), { code: '42000' });
+    expect((await request(appThrowing(new DriverException(constraint))).get('/x')).status).to.equal(500);
   });
 
   it('maps a dependency error to 503 and an unknown error to a 500 without details', async () => {

@@ -41,6 +41,7 @@ describe('database role plan', () => {
   it('DATABASE_ROLE is a validated identifier, sent as a startup parameter next to the search path', () => {
     expect(connectionOptions({ DATABASE_SCHEMA: 's', DATABASE_ROLE: 's_gateway' })).to.equal('-c search_path=s -c role=s_gateway');
     expect(connectionOptions({ DATABASE_SCHEMA: 's' })).to.equal('-c search_path=s');
+    expect(connectionOptions({ DATABASE_SCHEMA: 's', DATABASE_APPLICATION_NAME: 'fault-pg.1' })).to.equal('-c search_path=s -c application_name=fault-pg.1');
     expect(() => loadConfig({ NODE_ENV: 'test', DATABASE_ROLE: 'x -c role=postgres' })).to.throw(/DATABASE_ROLE/);
   });
 
