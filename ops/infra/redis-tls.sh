@@ -46,8 +46,9 @@ appendonly no
 dir $REDIS_TLS_DIR
 CONF
   )
-  # Redis rewrites its process title to "redis-server <bind>:<port>", so that is the marker.
-  start_bg redis-tls "$REDIS_TLS_LOG" "redis-server 127.0.0.1:$REDIS_TLS_PORT" redis-server "$REDIS_TLS_DIR/redis.conf"
+  # Redis rewrites its process title to "redis-server <bind>:<port>" once it runs; before that the
+  # command line is "redis-server <conf>": the marker must match both.
+  start_bg redis-tls "$REDIS_TLS_LOG" "redis-server" redis-server "$REDIS_TLS_DIR/redis.conf"
   wait_until redis-tls "$REDIS_TLS_LOG" 20 redis-tls is_ready
 }
 
