@@ -79,6 +79,15 @@ start_bg() {
   log "$name started (pid $pid), log: $logfile"
 }
 
+# started_alive <name>: the process recorded by start_bg is still running.
+started_alive() {
+  local f pid
+  f="$(pid_file "$1")"
+  [[ -s "$f" ]] || return 1
+  read -r pid _ <"$f" || true
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
+}
+
 # wait_until <component> <logfile> <timeout-seconds> <pid-name> <check-cmd...>
 # Polls check-cmd every second; fails fast if the process dies, fails after the timeout.
 wait_until() {
@@ -90,7 +99,9 @@ wait_until() {
       log "$component ready after $((SECONDS - start)) s"
       return 0
     fi
-    if [[ -n "$pname" ]] && ! pid_of "$pname" >/dev/null; then
+    # Liveness of the pid just started (not pid_of's marker check: a process that is exec'ing or
+    # rewriting its title — Redis does at start — can briefly show another command line).
+    if [[ -n "$pname" ]] && ! started_alive "$pname"; then
       die "$component" "$logfile" "process exited before becoming ready"
     fi
     if ((SECONDS - start >= limit)); then
