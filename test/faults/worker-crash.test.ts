@@ -85,7 +85,9 @@ describe('fault: worker crash (SIGKILL ×20 during 10,000 commands)', function (
     try {
       await waitFor('every accepted command final', async () => (await finals()) === accepted.length, 300_000);
     } catch (err) {
-      throw new Error(`${(err as Error).message}: ${await finals()} of ${accepted.length} final; worker output: ${worker.output().slice(-3000)}`);
+      throw new Error(`${(err as Error).message}: ${await finals()} of ${accepted.length} final; worker output: ${worker.output().slice(-3000)}`, {
+        cause: err,
+      });
     } finally {
       clearInterval(supervisor);
     }
