@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../gateway/auth/permissions';
 import { DOMAINS } from '../../schemas/catalog';
+import { DEPLOYMENT_TARGETS } from '../../shared/config/deployment-checks';
 
 /**
  * Every argument of the CLI, checked before anything touches the database: a typo must never
@@ -18,7 +19,7 @@ const argSchemas = {
     .transform(Number),
   store: z.enum(['fs', 's3']),
   'public-key': z.string().min(1),
-  for: z.enum(['all', 'gateway', 'worker', 'audit-sink']),
+  for: z.enum(DEPLOYMENT_TARGETS),
   domain: z.enum(DOMAINS),
 } as const;
 

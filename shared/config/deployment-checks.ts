@@ -82,19 +82,12 @@ export function deploymentChecks(config: Config, env: NodeJS.ProcessEnv, uid: nu
       "set DATABASE_ROLE to the process's role (<schema>_gateway, _<domain>, _worker, _audit_sink; made by `stateset setup`)",
     ),
   );
+  const notDevDefault = (check: string, isDefault: boolean, fix: string) => checkRow(check, !isDefault, isDefault ? 'the development default' : 'set', fix);
+  checks.push(notDevDefault('API-key pepper', config.API_KEY_PEPPER === DEV_API_KEY_PEPPER, 'set API_KEY_PEPPER to ≥32 random characters'));
   checks.push(
-    checkRow(
-      'API-key pepper',
-      config.API_KEY_PEPPER !== DEV_API_KEY_PEPPER,
-      config.API_KEY_PEPPER === DEV_API_KEY_PEPPER ? 'the development default' : 'set',
-      'set API_KEY_PEPPER to ≥32 random characters',
-    ),
-  );
-  checks.push(
-    checkRow(
+    notDevDefault(
       'command signing key',
-      config.COMMAND_SIGNING_KEY !== DEV_COMMAND_SIGNING_KEY,
-      config.COMMAND_SIGNING_KEY === DEV_COMMAND_SIGNING_KEY ? 'the development default' : 'set',
+      config.COMMAND_SIGNING_KEY === DEV_COMMAND_SIGNING_KEY,
       'set COMMAND_SIGNING_KEY (gateway and workers only) to ≥32 random characters',
     ),
   );

@@ -15,9 +15,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const storeConfig = wormStoreConfig(config);
   // Before connecting to anything. In production the key's custody is one more item of the checklist
-  // every process refuses to start on; with NODE_ENV forgotten it is still refused on its own.
+  // every process refuses to start on (read once, there); with NODE_ENV forgotten it is refused on its own.
   const warnings = config.NODE_ENV === 'production' ? assertDeployable(config, 'audit-sink', await auditSinkChecks(config)) : [];
-  if (config.NODE_ENV !== 'development' && config.NODE_ENV !== 'test') await assertKeyCustody(storeConfig);
+  if (config.NODE_ENV === undefined) await assertKeyCustody(storeConfig);
   const deps = await createContainer(config, 'audit-sink');
   for (const w of warnings) deps.logger.warn({ check: w.check, fix: w.fix }, `deployment check: ${w.detail}`);
   const metricsServer = await startMetricsServer(
