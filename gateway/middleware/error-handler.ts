@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ConnectionException, DriverException } from '@mikro-orm/core';
+import { ConnectionException } from '@mikro-orm/core';
 import { InputError, PayloadTooLargeError, problemFor, type Problem } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import type { Metrics } from '../../shared/metrics';
@@ -25,7 +25,8 @@ const UNAVAILABLE_SQLSTATE = /^(08|53300$|57P0[1-3]$)/;
 
 /** A database that cannot be reached is a dependency outage (503), not a server bug (500). */
 function fromDatabase(err: unknown): Error | null {
-  const code = err instanceof DriverException ? ((err as DriverException & { code?: string }).code ?? '') : '';
+  // pg's own DatabaseError (a failed BEGIN of a transaction, not wrapped by MikroORM) carries the code too.
+  const code = err instanceof Error ? String((err as Error & { code?: unknown }).code ?? '') : '';
   if (err instanceof ConnectionException || UNAVAILABLE_SQLSTATE.test(code) || isUnreachable(err)) {
     return new DependencyUnavailableError('postgres', 'not reachable', err);
   }

@@ -42,7 +42,7 @@ export function isRetriable(err: unknown): boolean {
 }
 
 const UNREACHABLE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|socket hang up|Connection terminated|too many clients|the database system is (starting|shutting) up|timeout|fetch failed/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|socket hang up|Connection terminated|too many clients|the database system is (starting|shutting) up|timeout|fetch failed|not queryable|Client was closed/i;
 
 /** A client error that says the server could not be reached or answered in time (any dependency). */
 export function isUnreachable(err: unknown): boolean {

@@ -5,6 +5,9 @@ import { domainEntities } from '../../workers/entities';
 import { platformEntities } from './entities';
 import { migrationsList } from './migrations';
 import { pgConnection } from './pg-tls';
+import { patchKysely } from './kysely-patches';
+
+patchKysely();
 
 export type OrmConfig = Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_MAX'> &
   Partial<Pick<Config, 'DATABASE_ROLE' | 'DATABASE_APPLICATION_NAME'>>;

@@ -126,3 +126,18 @@ export const OUTBOX_BATCH = 500;
 export const repeatBound = (faults: number) => faults * OUTBOX_BATCH;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Awaits a cleanup step for at most `ms`: a hung close must fail the run loudly, not hold it for the mocha timeout. */
+export async function bounded<T>(what: string, p: Promise<T> | undefined, ms = 30_000): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
