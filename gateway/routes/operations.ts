@@ -111,7 +111,7 @@ export function operationRoutes(orm: MikroORM, opts: OperationRouteOptions): Rou
         }
       },
     }),
-      defineRoute({
+    defineRoute({
       method: 'get',
       path: '/v1/operations',
       permission: 'operations:read',
@@ -170,5 +170,5 @@ export function operationRoutes(orm: MikroORM, opts: OperationRouteOptions): Rou
         res.json(operationView(op));
       },
     }),
-];
+  ];
 }

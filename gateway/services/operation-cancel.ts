@@ -62,7 +62,12 @@ export class OperationCancellation {
     const domainPermission = findCommand(op.type)?.permission;
     if (domainPermission && !principal.permissions.has(domainPermission)) {
       this.metrics.authzFailures.inc({ permission: domainPermission });
-      await this.audit({ ...context, action: 'operation.cancel_refused', outcome: 'denied', details: { reason: 'missing_permission', permission: domainPermission } });
+      await this.audit({
+        ...context,
+        action: 'operation.cancel_refused',
+        outcome: 'denied',
+        details: { reason: 'missing_permission', permission: domainPermission },
+      });
       throw new PermissionDeniedError(domainPermission);
     }
     if (op.status === 'accepted' && (await this.cancelAccepted(op, context))) {
@@ -74,7 +79,12 @@ export class OperationCancellation {
       await this.audit({ ...context, action: 'operation.cancel_requested', outcome: 'success', details: { alreadyCancelled: true, commandType: now.type } });
       return { kind: 'already_cancelled', op: now };
     }
-    await this.audit({ ...context, action: 'operation.cancel_refused', outcome: 'failure', details: { reason: 'already_applied', status: now.status, commandType: now.type } });
+    await this.audit({
+      ...context,
+      action: 'operation.cancel_refused',
+      outcome: 'failure',
+      details: { reason: 'already_applied', status: now.status, commandType: now.type },
+    });
     throw new ConflictError(`the operation is ${now.status}: its command was applied and can no longer be cancelled`);
   }
 

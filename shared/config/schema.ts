@@ -202,7 +202,11 @@ export const envSchema = z
     }
     // An idempotency claim may resume its operation (gateway/services/command-service.ts): the row must outlive the claim.
     if (env.OPERATION_RETENTION_DAYS * 24 < env.IDEMPOTENCY_TTL_H) {
-      ctx.addIssue({ code: 'custom', path: ['OPERATION_RETENTION_DAYS'], message: 'must cover IDEMPOTENCY_TTL_H (operations are kept at least as long as idempotency keys)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPERATION_RETENTION_DAYS'],
+        message: 'must cover IDEMPOTENCY_TTL_H (operations are kept at least as long as idempotency keys)',
+      });
     }
     if (Boolean(env.HTTP_TLS_CERT_FILE) !== Boolean(env.HTTP_TLS_KEY_FILE)) {
       ctx.addIssue({ code: 'custom', path: ['HTTP_TLS_CERT_FILE'], message: 'HTTP_TLS_CERT_FILE and HTTP_TLS_KEY_FILE go together' });

@@ -37,7 +37,10 @@ describe('events feed GET /v1/events and the retention purge (real PostgreSQL, K
     keyB = await createTenantKey(gw, tenantB, 'admin');
     const writer = await createTenantKey(gw, tenantA, 'operator');
     for (let i = 0; i < 3; i++) {
-      const res = await request(gw.url).post('/v1/orders').set('X-API-Key', writer).send(orderBody(`feed-${i}`));
+      const res = await request(gw.url)
+        .post('/v1/orders')
+        .set('X-API-Key', writer)
+        .send(orderBody(`feed-${i}`));
       expect(res.status).to.equal(202);
       const done = await request(gw.url).get(`/v1/operations/${res.body.id}`).set('X-API-Key', writer).set('Prefer', 'wait=30');
       expect(done.body.status).to.equal('succeeded');

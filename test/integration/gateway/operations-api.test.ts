@@ -9,7 +9,7 @@ import { applyItems, applyOne, OperationCancelledMeanwhileError, type Applicable
 import type { CommandHandler } from '../../../shared/worker';
 import type { Envelope } from '../../../shared/worker/envelope';
 import { anOperation } from '../../support/factories';
-import { createTenantKey, startWorker, waitFor, workerOptions, type RunningGateway, type RunningWorker } from '../../support/platform';
+import { createTenantKey, startWorker, workerOptions, type RunningGateway, type RunningWorker } from '../../support/platform';
 import { gateway, isProblem } from './support';
 
 const orderBody = (customerId: string) => ({ customerId, currency: 'EUR', items: [{ sku: 'OPS-1', quantity: 1, unitPriceMinor: 250 }] });

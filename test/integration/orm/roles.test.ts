@@ -136,7 +136,10 @@ describe('least-privilege database roles (real PostgreSQL)', function () {
       [randomUUID(), tenant],
     );
     expect((await gw.query(`update operations set status = 'cancelled', updated_at = now() where id = $1`, [op])).rowCount).to.equal(1);
-    expect((await gw.query(`update operations set status = 'cancelled', updated_at = now() where id = $1`, [op])).rowCount, 'a final row is out of reach').to.equal(0);
+    expect(
+      (await gw.query(`update operations set status = 'cancelled', updated_at = now() where id = $1`, [op])).rowCount,
+      'a final row is out of reach',
+    ).to.equal(0);
     await denied(gw, `delete from operations where id = $1`, [op]);
     await gw.query('select * from events limit 1');
     await denied(gw, `delete from events`);
