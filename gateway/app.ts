@@ -30,6 +30,8 @@ import { OperationWaiter } from './services/operation-waiter';
 import { ReadCache } from './services/read-cache';
 import { commandRoutes } from './routes/commands';
 import { operationRoutes } from './routes/operations';
+import { eventRoutes } from './routes/events';
+import { OperationCancellation } from './services/operation-cancel';
 import { orderQueryRoutes } from './routes/orders';
 import { inventoryQueryRoutes } from './routes/inventory';
 import { returnQueryRoutes } from './routes/returns';
@@ -125,13 +127,15 @@ export function routeSpecs(deps: Deps, services: GatewayServices): RouteSpec[] {
     ...authRoutes(services.tokens, services.audit),
     ...apiKeyRoutes(services.apiKeys, services.audit, deps.config.API_KEY_ROTATION_OVERLAP_S),
     ...commandRoutes(services.commands, services.audit),
-    ...operationRoutes(
-      deps.orm,
-      services.operationWaiter,
-      services.reads,
-      deps.config.OPERATION_MAX_WAIT_S,
-      new WaitQuota(deps.config.OPERATION_MAX_WAITS_PER_PRINCIPAL, deps.config.OPERATION_MAX_WAITS_PER_TENANT),
-    ),
+    ...operationRoutes(deps.orm, {
+      waiter: services.operationWaiter,
+      cache: services.reads,
+      maxWaitS: deps.config.OPERATION_MAX_WAIT_S,
+      quota: new WaitQuota(deps.config.OPERATION_MAX_WAITS_PER_PRINCIPAL, deps.config.OPERATION_MAX_WAITS_PER_TENANT),
+      cancellation: new OperationCancellation(deps.orm, deps.topics, deps.metrics, (input) => services.audit.record(input)),
+      retentionDays: deps.config.OPERATION_RETENTION_DAYS,
+    }),
+    ...eventRoutes(deps.orm, deps.config.EVENT_RETENTION_DAYS),
     ...orderQueryRoutes(deps.orm, services.reads),
     ...inventoryQueryRoutes(deps.orm, services.reads),
     ...returnQueryRoutes(deps.orm, services.reads),

@@ -35,7 +35,10 @@ export function buildOpenApi(specs: RouteSpec[], version: string): Record<string
   for (const spec of specs) {
     const path = spec.path.replace(/:([A-Za-z]+)/g, '{$1}');
     const responses: Record<string, unknown> = {
-      [String(spec.success)]: { description: spec.success === 202 ? 'Accepted; poll the operation in Location' : 'OK' },
+      [String(spec.success)]: {
+        description: spec.success === 202 ? 'Accepted; poll the operation in Location' : 'OK',
+        ...(spec.example === undefined ? {} : { content: { 'application/json': { example: spec.example } } }),
+      },
       '400': problem('Invalid request'),
       '429': problem('Rate limited'),
       '500': problem('Internal error'),
@@ -55,8 +58,10 @@ export function buildOpenApi(specs: RouteSpec[], version: string): Record<string
       responses['422'] = problem('Idempotency-Key reused with another body');
       responses['503'] = problem('Kafka or the schema registry unavailable; nothing was accepted');
     }
+    for (const [status, when] of Object.entries(spec.errors ?? {})) responses[status] = problem(when);
     (paths[path] ??= {})[spec.method] = {
       summary: spec.summary,
+      ...(spec.description ? { description: spec.description } : {}),
       tags: [spec.tag],
       'x-permission': spec.permission,
       security: spec.permission === 'public' ? [] : [{ apiKey: [] }, { bearer: [] }],

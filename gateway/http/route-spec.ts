@@ -26,6 +26,12 @@ export interface RouteSpec {
   body?: z.ZodType;
   /** HTTP statuses of success responses, for the OpenAPI document. */
   success: number;
+  /** For the OpenAPI document: what the summary leaves out (filters, retention, concurrency). */
+  description?: string;
+  /** For the OpenAPI document: an example of the success body. */
+  example?: unknown;
+  /** For the OpenAPI document: error answers of this route beyond those every route has (status → when). */
+  errors?: Readonly<Record<number, string>>;
   handler(req: Request, res: Response): Promise<void> | void;
 }
 

@@ -165,7 +165,7 @@ function resourceIdFor(operationId: string, n: number): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
-const OPERATION_STATUSES = new Set<string>(['accepted', 'running', 'succeeded', 'failed'] satisfies OperationStatus[]);
+const OPERATION_STATUSES = new Set<string>(['accepted', 'running', 'succeeded', 'failed', 'cancelled'] satisfies OperationStatus[]);
 
 /** A replay answers with the view stored on completion; it comes back from a JSON column, so its shape is checked. */
 function isOperationView(b: Record<string, unknown>): b is Record<string, unknown> & OperationView {

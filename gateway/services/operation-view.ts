@@ -1,4 +1,4 @@
-import type { OperationRow } from '../../shared/orm';
+import { isFinalStatus, type OperationRow } from '../../shared/orm';
 
 const RESOURCE_PATHS: Record<string, string> = {
   order: '/v1/orders',
@@ -26,7 +26,7 @@ export function operationView(op: OperationRow): OperationView {
     id: op.id,
     type: op.type,
     status: op.status,
-    done: op.status === 'succeeded' || op.status === 'failed',
+    done: isFinalStatus(op.status),
     createdAt: op.createdAt.toISOString(),
     updatedAt: op.updatedAt.toISOString(),
   };

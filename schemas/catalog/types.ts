@@ -18,6 +18,8 @@ export const PERMISSIONS = [
   'warranties:read',
   'warranties:write',
   'operations:read',
+  'operations:write',
+  'events:read',
   'api-keys:manage',
   'audit:read',
   'metrics:read',

@@ -135,6 +135,10 @@ export const envSchema = z
       .max(24 * 30)
       .default(24),
     OPERATION_MAX_WAIT_S: z.coerce.number().int().min(0).max(30).default(30),
+    // Retention (issue 15): finished operations and the events feed are purged by every worker process.
+    OPERATION_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(7),
+    EVENT_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(7),
+    RETENTION_PURGE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
     // Gateway read cache of GET /v1/<resources>/{id} and /v1/operations/{id}, invalidated by NOTIFY (0 = off).
     READ_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     READ_CACHE_TTL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
@@ -194,6 +198,14 @@ export const envSchema = z
       }
       env.JWT_SIGNING_KEYS.forEach((k, i) => {
         if (k.seed === DEV_JWT_SIGNING_SEED) ctx.addIssue({ code: 'custom', path: ['JWT_SIGNING_KEYS', i, 'seed'], message: why });
+      });
+    }
+    // An idempotency claim may resume its operation (gateway/services/command-service.ts): the row must outlive the claim.
+    if (env.OPERATION_RETENTION_DAYS * 24 < env.IDEMPOTENCY_TTL_H) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPERATION_RETENTION_DAYS'],
+        message: 'must cover IDEMPOTENCY_TTL_H (operations are kept at least as long as idempotency keys)',
       });
     }
     if (Boolean(env.HTTP_TLS_CERT_FILE) !== Boolean(env.HTTP_TLS_KEY_FILE)) {

@@ -100,7 +100,19 @@ export function createMetrics(service: string) {
       labelNames: ['dependency'],
       registers: r,
     }),
+    operationCancels: new Counter({
+      name: 'stateset_operation_cancels_total',
+      help: 'POST /v1/operations/{id}/cancel by outcome (cancelled, already_cancelled, conflict, not_found, forbidden, error)',
+      labelNames: ['outcome'],
+      registers: r,
+    }),
     // workers
+    retentionPurged: new Counter({
+      name: 'stateset_retention_purged_rows_total',
+      help: 'Rows deleted by the retention purge, by table (operations, events)',
+      labelNames: ['table'],
+      registers: r,
+    }),
     workerCommands: new Counter({
       name: 'stateset_worker_commands_total',
       help: 'Commands handled by type and outcome',

@@ -1,7 +1,7 @@
 import type { EntitySchema } from '@mikro-orm/core';
 import { DOMAINS, type Domain } from '../../schemas/catalog/types';
 import { DOMAIN_ENTITIES } from '../../workers/entities';
-import { ApiKey, AuditEvent, IdempotencyKey, Inbox, Operation, Outbox, Tenant } from './entities';
+import { ApiKey, AuditEvent, DomainEvent, IdempotencyKey, Inbox, Operation, Outbox, Tenant } from './entities';
 
 /**
  * Least-privilege PostgreSQL roles: what each process may do to each table, and nothing else.
@@ -17,10 +17,13 @@ import { ApiKey, AuditEvent, IdempotencyKey, Inbox, Operation, Outbox, Tenant } 
  *   (shared/outbox: one relay at a time drains the whole table, whoever wrote the rows);
  * - the gateway runs no relay: it inserts audit rows into the outbox and nothing else there (row
  *   security, shared/orm/roles.ts: only rows for the audit topic), and the workers' relays publish them;
- * - the gateway: tenants, API keys (created; re-hashed, last used, revoked), operations (accepted),
- *   idempotency keys (claimed, completed, released); it reads every table it serves;
- * - a domain worker: its domain's tables (insert/update, never delete), its inbox claims, and the
- *   outcome of operations (shared/worker/apply.ts upserts them); returns, shipments and warranties
+ * - the gateway: tenants, API keys (created; re-hashed, last used, revoked), operations (accepted;
+ *   cancelled: status and updated_at only), idempotency keys (claimed, completed, released); it reads
+ *   every table it serves, the events feed included;
+ * - a domain worker: its domain's tables (insert/update, never delete), its inbox claims, the
+ *   outcome of operations (shared/worker/apply.ts upserts them), the events feed rows its outbox
+ *   writes; and the retention purge every worker process runs deletes old operations and events
+ *   (shared/retention), nothing else; returns, shipments and warranties
  *   read orders through `published_orders()`, a plain SQL function that runs with the caller's rights;
  * - the audit sink: the audit_events index (insert … on conflict do nothing, and its own reads).
  * A trigger runs as the role that fired it; its pg_notify needs no privilege.
@@ -64,7 +67,8 @@ function gatewayTables(): TableGrants {
     [t(AuditEvent)]: ['select'],
     [t(Tenant)]: ['select', 'insert'],
     [t(ApiKey)]: ['select', 'insert', 'update(secret_hash, last_used_at, revoked_at)'],
-    [t(Operation)]: ['select', 'insert'],
+    [t(Operation)]: ['select', 'insert', 'update(status, updated_at)'],
+    [t(DomainEvent)]: ['select'],
     [t(IdempotencyKey)]: ['select', 'insert', 'update', 'delete'],
     // Insert (select for the ORM's RETURNING id), never mark sent: the gateway's rows are the workers' relays' to publish.
     [t(Outbox)]: ['select', 'insert'],
@@ -78,7 +82,8 @@ function domainTables(domain: Domain): TableGrants {
     ...orders,
     ...own,
     [t(Inbox)]: ['select', 'insert'],
-    [t(Operation)]: ['select', 'insert', 'update(status, error, updated_at, resource_type, resource_id)'],
+    [t(Operation)]: ['select', 'insert', 'update(status, error, updated_at, resource_type, resource_id)', 'delete'],
+    [t(DomainEvent)]: ['select', 'insert', 'delete'],
     ...OUTBOX,
   };
 }

@@ -56,6 +56,7 @@ export async function applyRolePlan(orm: MikroORM, schema: string, auditTopic: s
       for (const member of spec.memberOf) await tx.execute(`grant ${ident(processRoleName(schema, member))} to ${r}`);
     }
     await applyOutboxRowSecurity(tx, schema, auditTopic);
+    await applyOperationRowSecurity(tx, schema);
     return created;
   });
 }
@@ -82,6 +83,28 @@ async function applyOutboxRowSecurity(tx: EntityManager, schema: string, auditTo
   await tx.execute(`create policy relay_rows on ${outbox} to ${relays.join(', ')} using (true) with check (true)`);
   await tx.execute(`drop policy if exists gateway_audit_rows on ${outbox}`);
   await tx.execute(`create policy gateway_audit_rows on ${outbox} to ${gateway} using (${auditRow}) with check (${auditRow})`);
+}
+
+/**
+ * Row security on operations. The gateway records accepted commands and cancels them
+ * (POST /v1/operations/{id}/cancel); it may insert only `accepted` rows and move only an `accepted`
+ * row to `cancelled` — never decide an outcome, which is the workers' alone. The other process roles
+ * see and write every row.
+ */
+async function applyOperationRowSecurity(tx: EntityManager, schema: string): Promise<void> {
+  const operations = `${ident(schema)}.${ident('operations')}`;
+  const gateway = ident(processRoleName(schema, 'gateway'));
+  const others = PROCESS_ROLES.filter((r) => r !== 'gateway').map((r) => ident(processRoleName(schema, r)));
+  await tx.execute(`alter table ${operations} enable row level security`);
+  for (const policy of ['worker_operations', 'gateway_reads_operations', 'gateway_accepts_operations', 'gateway_cancels_operations']) {
+    await tx.execute(`drop policy if exists ${policy} on ${operations}`);
+  }
+  await tx.execute(`create policy worker_operations on ${operations} to ${others.join(', ')} using (true) with check (true)`);
+  await tx.execute(`create policy gateway_reads_operations on ${operations} for select to ${gateway} using (true)`);
+  await tx.execute(`create policy gateway_accepts_operations on ${operations} for insert to ${gateway} with check (status = 'accepted')`);
+  await tx.execute(
+    `create policy gateway_cancels_operations on ${operations} for update to ${gateway} using (status = 'accepted') with check (status = 'cancelled')`,
+  );
 }
 
 async function ensureRoles(tx: EntityManager, names: string[]): Promise<string[]> {

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Outbox, type OutboxRow } from '../orm';
+import { DomainEvent, Outbox, type DomainEventRow, type OutboxRow } from '../orm';
 import { AUDIT_SCHEMA_FILE, findEvent, type EventPayloads, type EventType } from '../../schemas/catalog';
 import type { TopicNames } from '../../schemas/topics';
 import { buildAuditRecord, type AuditInput, type AuditRecord } from '../audit';
+
+/** The operation id of work no command asked for (a timer's: shared/worker/context.ts NO_OPERATION). */
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 export interface EventEnvelope {
   tenantId: string;
@@ -15,7 +18,9 @@ export interface EventEnvelope {
 
 /**
  * Adds messages to the outbox inside the caller's transaction, so that a committed change always
- * has its events and audit records, and a rolled-back one has none.
+ * has its events and audit records, and a rolled-back one has none. A domain event is also kept in
+ * the `events` table (the tenants' feed, GET /v1/events), in the same unit of work: both are
+ * multi-row inserts of the same flush.
  */
 export class OutboxWriter {
   constructor(
@@ -28,23 +33,36 @@ export class OutboxWriter {
     if (!def) throw new Error(`unknown event type ${type}`);
     const fields: Record<string, unknown> = payload;
     const key = String(fields[def.keyField]);
+    const topic = this.topics.events(def.domain);
+    const eventId = randomUUID();
+    const occurredAt = new Date();
     this.add({
-      topic: this.topics.events(def.domain),
+      topic,
       messageKey: key,
       recordName: type,
       schemaFile: def.schemaFile,
       payload: fields,
       headers: {
-        'event-id': randomUUID(),
+        'event-id': eventId,
         'event-type': type,
         'operation-id': env.operationId,
         'tenant-id': env.tenantId,
         principal: env.principal,
         'request-id': env.requestId,
-        'occurred-at': new Date().toISOString(),
+        'occurred-at': occurredAt.toISOString(),
         ...(env.traceparent ? { traceparent: env.traceparent } : {}),
       },
     });
+    this.em.create(DomainEvent, {
+      id: eventId,
+      tenantId: env.tenantId,
+      type,
+      topic,
+      aggregateId: key,
+      operationId: env.operationId === NIL_UUID ? null : env.operationId,
+      payload: fields,
+      occurredAt,
+    } as DomainEventRow);
   }
 
   audit(input: AuditInput): AuditRecord {

@@ -4,7 +4,7 @@ import type { Deps } from '../container';
 import type { Domain } from '../../schemas/catalog';
 import { Inbox, Operation, type OperationRow } from '../orm';
 import { OutboxWriter } from '../outbox';
-import { problemFor, problemWith, type StatesetError } from '../errors';
+import { problemFor, problemWith, StatesetError } from '../errors';
 import type { CommandHandler, EventHandler } from './handler';
 import { buildContext } from './context';
 import type { Envelope } from './envelope';
@@ -17,7 +17,20 @@ export type Item =
   | { kind: 'skip'; message: KafkaMessage };
 
 export type Applicable = Exclude<Item, { kind: 'skip' }>;
-export type Outcome = 'succeeded' | 'failed' | 'duplicate' | 'skipped';
+/** `cancelled`: a command whose operation was cancelled before it was applied (claimed, audited, nothing else). */
+export type Outcome = 'succeeded' | 'failed' | 'duplicate' | 'skipped' | 'cancelled';
+
+/**
+ * An operation was cancelled between this transaction's lock of the batch's operation rows and its
+ * upsert of them (only possible when the row did not exist yet at the lock: the gateway inserted
+ * it, and a client cancelled it, meanwhile). The transaction is rolled back and the messages are
+ * applied again, one by one; the lock then finds the row cancelled and the command is skipped.
+ */
+export class OperationCancelledMeanwhileError extends StatesetError {
+  constructor(count: number) {
+    super(`${count} operation(s) of the batch were cancelled while it was applied; applying again`, { retriable: true });
+  }
+}
 
 /** The handler of `items[index]` (or the flush of its changes) threw `error`; the transaction was rolled back. */
 export class ItemFailedError extends Error {
@@ -34,8 +47,16 @@ export class ItemFailedError extends Error {
  * Applies `items` in ONE transaction: one multi-row inbox claim for the batch (a message already in
  * the inbox, or a second copy within the batch, is a duplicate and changes nothing), each handler
  * in order, one multi-row upsert of the operation rows, one multi-row insert of the outbox rows,
- * commit. Statements for N new commands: BEGIN, 1 claim, the handlers' own, 1 upsert,
- * ⌈outbox rows / 300⌉ inserts, COMMIT.
+ * commit. Statements for N new commands: BEGIN, 1 claim, 1 lock of the operation rows, the
+ * handlers' own, 1 upsert, ⌈outbox rows / 300⌉ inserts (and as many of the events feed), COMMIT.
+ *
+ * Cancellation (POST /v1/operations/{id}/cancel moves `accepted` → `cancelled` with one
+ * conditional UPDATE): the batch's operation rows are locked FOR UPDATE before any handler runs, so
+ * a cancel either committed before (the command is skipped: inbox claimed, a
+ * `command.skipped_cancelled` audit record, no effect, no event) or waits for this commit and then
+ * finds the operation final (409). A row that does not exist yet cannot be locked; the upsert never
+ * overwrites `cancelled`, and a cancel that slipped in that way rolls the batch back
+ * (OperationCancelledMeanwhileError) to be applied again and skipped.
  *
  * The handlers' unit of work is flushed after each message and then cleared: a handler may read
  * what an earlier one in the batch changed with a refreshing or raw query (stock rows locked with
@@ -55,12 +76,21 @@ export async function applyItems(deps: Deps, consumer: Domain, items: Applicable
       consumer,
       items.map((i) => i.env),
     );
+    const cancelled = await lockOperations(
+      tx,
+      items.filter((i) => i.kind === 'command' && claimed.has(i.env.messageId)).map((i) => i.env.operationId),
+    );
     const operations: OperationRow[] = [];
     const outcomes: Outcome[] = [];
     for (const [index, item] of items.entries()) {
       // delete: a second copy of the same message later in this batch finds it gone
       if (!claimed.delete(item.env.messageId)) {
         outcomes.push('duplicate');
+        continue;
+      }
+      if (item.kind === 'command' && cancelled.has(item.env.operationId)) {
+        auditSkipped(outbox, item.env);
+        outcomes.push('cancelled');
         continue;
       }
       try {
@@ -112,6 +142,11 @@ export async function recordFailure(deps: Deps, consumer: Domain, item: Applicab
   return deps.orm.em.fork().transactional(async (tx) => {
     if ((await claimInbox(tx, consumer, [env])).size === 0) return 'duplicate';
     const outbox = new OutboxWriter(tx, deps.topics);
+    if (item.kind === 'command' && (await lockOperations(tx, [env.operationId])).size > 0) {
+      auditSkipped(outbox, env);
+      await tx.flush();
+      return 'cancelled';
+    }
     if (item.kind === 'command') {
       const problem = { ...problemFor(err), instance: `/v1/operations/${env.operationId}` };
       await upsertOperations(tx, [operationRow(env, { status: 'failed', error: problem })]);
@@ -158,7 +193,7 @@ export async function failDeadLettered(deps: Deps, env: Envelope | null, reason:
       `insert into operations (id, tenant_id, type, status, principal, request_id, error, created_at, updated_at)
        values (?, ?, ?, 'failed', ?, ?, ?, ?, now())
        on conflict (id) do update set status = 'failed', error = excluded.error, updated_at = now()
-       where operations.status not in ('succeeded', 'failed')`,
+       where operations.status not in ('succeeded', 'failed', 'cancelled')`,
       [env.operationId, env.tenantId, env.commandType, env.principal, env.requestId, JSON.stringify(problem), env.occurredAt],
       'run',
       tx.getTransactionContext(),
@@ -209,23 +244,56 @@ export async function claimInbox(tx: EntityManager, consumer: Domain, envs: Enve
 }
 
 /**
+ * Locks the operation rows of these commands (FOR UPDATE, in the caller's transaction) and returns
+ * the ids of those already cancelled. Rows the gateway has not inserted yet are not there to lock:
+ * see upsertOperations.
+ */
+export async function lockOperations(tx: EntityManager, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx.execute<{ id: string; status: string }[]>(`select id, status from operations where id in (?) for update`, [ids]);
+  return new Set(rows.filter((r) => r.status === 'cancelled').map((r) => r.id));
+}
+
+/**
  * Upserts operation rows with one multi-row statement per shape (rows with a resource also set it;
  * a failure keeps whatever resource the row had). Ids must be unique, which the inbox guarantees.
+ * A `cancelled` row is never overwritten; finding one (cancelled after lockOperations looked)
+ * throws OperationCancelledMeanwhileError, so the transaction's effects are rolled back.
  */
 export async function upsertOperations(tx: EntityManager, rows: OperationRow[]): Promise<void> {
   const withResource = rows.filter((r) => r.resourceId);
   const without = rows.filter((r) => !r.resourceId);
+  let written = 0;
   if (withResource.length > 0) {
-    await tx
+    const r = await tx
       .createQueryBuilder(Operation)
       .insert(withResource)
       .onConflict('id')
       .merge(['status', 'error', 'updatedAt', 'resourceType', 'resourceId'])
+      .where({ status: { $ne: 'cancelled' } })
       .execute('run');
+    written += r.affectedRows;
   }
   if (without.length > 0) {
-    await tx.createQueryBuilder(Operation).insert(without).onConflict('id').merge(['status', 'error', 'updatedAt']).execute('run');
+    const r = await tx
+      .createQueryBuilder(Operation)
+      .insert(without)
+      .onConflict('id')
+      .merge(['status', 'error', 'updatedAt'])
+      .where({ status: { $ne: 'cancelled' } })
+      .execute('run');
+    written += r.affectedRows;
   }
+  if (written < rows.length) throw new OperationCancelledMeanwhileError(rows.length - written);
+}
+
+function auditSkipped(outbox: OutboxWriter, env: Envelope): void {
+  outbox.audit({
+    ...envelopeOfAudit(env),
+    action: 'command.skipped_cancelled',
+    outcome: 'success',
+    details: { commandType: env.commandType, reason: 'the operation was cancelled before the command was applied' },
+  });
 }
 
 function operationRow(env: Envelope, outcome: Partial<OperationRow>): OperationRow {

@@ -53,6 +53,15 @@ describe('config', () => {
     expect(() => loadConfig({ ...DEV, API_KEY_CACHE_TTL_MS: '10000' })).to.throw(ConfigError);
   });
 
+  it('keeps operations and events at least 7 days, and operations at least as long as idempotency keys', () => {
+    const c = loadConfig(DEV);
+    expect([c.OPERATION_RETENTION_DAYS, c.EVENT_RETENTION_DAYS]).to.deep.equal([7, 7]);
+    expect(() => loadConfig({ ...DEV, OPERATION_RETENTION_DAYS: '6' })).to.throw(ConfigError, /OPERATION_RETENTION_DAYS/);
+    expect(() => loadConfig({ ...DEV, EVENT_RETENTION_DAYS: '1' })).to.throw(ConfigError, /EVENT_RETENTION_DAYS/);
+    expect(() => loadConfig({ ...DEV, IDEMPOTENCY_TTL_H: String(24 * 10) })).to.throw(ConfigError, /OPERATION_RETENTION_DAYS/);
+    expect(loadConfig({ ...DEV, IDEMPOTENCY_TTL_H: String(24 * 10), OPERATION_RETENTION_DAYS: '10' }).OPERATION_RETENTION_DAYS).to.equal(10);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ ...DEV, HTTP_PORT: '' }).HTTP_PORT).to.equal(3000);
   });

@@ -1,8 +1,10 @@
 import { ApiKey, IdempotencyKey, Inbox, Operation, Outbox, Tenant } from './platform';
 import { AuditEvent } from './audit';
+import { DomainEvent } from './events';
 
 export * from './platform';
 export * from './audit';
+export * from './events';
 
 /** The platform's own tables; each domain's sit beside its worker (workers/<domain>/entities). */
-export const platformEntities = [Tenant, ApiKey, Operation, IdempotencyKey, Inbox, Outbox, AuditEvent];
+export const platformEntities = [Tenant, ApiKey, Operation, IdempotencyKey, Inbox, Outbox, AuditEvent, DomainEvent];

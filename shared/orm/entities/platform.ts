@@ -52,7 +52,12 @@ export const ApiKey = new EntitySchema<ApiKeyRow>({
   },
 });
 
-export type OperationStatus = 'accepted' | 'running' | 'succeeded' | 'failed';
+export type OperationStatus = 'accepted' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** Statuses an operation never leaves. */
+export const FINAL_OPERATION_STATUSES: readonly OperationStatus[] = ['succeeded', 'failed', 'cancelled'];
+export function isFinalStatus(status: OperationStatus): boolean {
+  return FINAL_OPERATION_STATUSES.includes(status);
+}
 export interface OperationRow {
   id: string;
   tenantId: string;

@@ -128,6 +128,21 @@ describe('least-privilege database roles (real PostgreSQL)', function () {
       [op, tenant],
     );
     await denied(gw, `update operations set status = 'succeeded' where id = $1`, [op]);
+    await denied(gw, `update operations set type = 'x' where id = $1`, [op]);
+    // Row security: the gateway inserts only accepted rows and moves only an accepted row, only to cancelled.
+    await denied(
+      gw,
+      `insert into operations (id, tenant_id, type, status, principal, created_at, updated_at) values ($1, $2, 'order.create.v1', 'succeeded', 'test', now(), now())`,
+      [randomUUID(), tenant],
+    );
+    expect((await gw.query(`update operations set status = 'cancelled', updated_at = now() where id = $1`, [op])).rowCount).to.equal(1);
+    expect(
+      (await gw.query(`update operations set status = 'cancelled', updated_at = now() where id = $1`, [op])).rowCount,
+      'a final row is out of reach',
+    ).to.equal(0);
+    await denied(gw, `delete from operations where id = $1`, [op]);
+    await gw.query('select * from events limit 1');
+    await denied(gw, `delete from events`);
     await gw.query(
       `insert into idempotency_keys (tenant_id, principal, key, fingerprint, operation_id, created_at, expires_at) values ($1, 'p', 'k', 'f', $2, now(), now())`,
       [tenant, op],

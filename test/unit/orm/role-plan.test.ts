@@ -23,13 +23,13 @@ describe('database role plan', () => {
     }
   });
 
-  it('nobody deletes but the gateway its idempotency claims; the multi-domain worker only inherits', () => {
+  it('nobody deletes but the gateway its idempotency claims and the workers expired operations and events (retention); the multi-domain worker only inherits', () => {
     const deleters = PROCESS_ROLES.flatMap((r) =>
       Object.entries(plan[r].tables)
         .filter(([, p]) => p.includes('delete'))
         .map(([t]) => `${r}:${t}`),
     );
-    expect(deleters).to.deep.equal(['gateway:idempotency_keys']);
+    expect(deleters).to.deep.equal(['gateway:idempotency_keys', ...DOMAINS.flatMap((d) => [`${d}:operations`, `${d}:events`])]);
     expect(plan.worker).to.deep.equal({ tables: {}, memberOf: DOMAINS });
   });
 

@@ -1,0 +1,1 @@
+export { purgeExpired, RetentionPurge, type PurgeLimits } from './purge';
