@@ -35,7 +35,10 @@ export function buildOpenApi(specs: RouteSpec[], version: string): Record<string
   for (const spec of specs) {
     const path = spec.path.replace(/:([A-Za-z]+)/g, '{$1}');
     const responses: Record<string, unknown> = {
-      [String(spec.success)]: { description: spec.success === 202 ? 'Accepted; poll the operation in Location' : 'OK' },
+      [String(spec.success)]: {
+        description: spec.success === 202 ? 'Accepted; poll the operation in Location' : 'OK',
+        ...(spec.examples?.response !== undefined ? { content: { 'application/json': { example: spec.examples.response } } } : {}),
+      },
       '400': problem('Invalid request'),
       '429': problem('Rate limited'),
       '500': problem('Internal error'),
@@ -61,7 +64,16 @@ export function buildOpenApi(specs: RouteSpec[], version: string): Record<string
       'x-permission': spec.permission,
       security: spec.permission === 'public' ? [] : [{ apiKey: [] }, { bearer: [] }],
       parameters: parameters(spec),
-      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body) } } } } : {}),
+      ...(spec.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': { schema: jsonSchema(spec.body), ...(spec.examples?.request !== undefined ? { example: spec.examples.request } : {}) },
+              },
+            },
+          }
+        : {}),
       responses,
     };
   }

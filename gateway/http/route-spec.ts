@@ -26,6 +26,8 @@ export interface RouteSpec {
   body?: z.ZodType;
   /** HTTP statuses of success responses, for the OpenAPI document. */
   success: number;
+  /** Example request body and success body, for the OpenAPI document. */
+  examples?: { request?: unknown; response?: unknown };
   handler(req: Request, res: Response): Promise<void> | void;
 }
 

@@ -1,8 +1,22 @@
 import { ApiKey, IdempotencyKey, Inbox, Operation, Outbox, Tenant } from './platform';
 import { AuditEvent } from './audit';
+import { WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookMessage } from './webhooks';
 
 export * from './platform';
 export * from './audit';
+export * from './webhooks';
 
 /** The platform's own tables; each domain's sit beside its worker (workers/<domain>/entities). */
-export const platformEntities = [Tenant, ApiKey, Operation, IdempotencyKey, Inbox, Outbox, AuditEvent];
+export const platformEntities = [
+  Tenant,
+  ApiKey,
+  Operation,
+  IdempotencyKey,
+  Inbox,
+  Outbox,
+  AuditEvent,
+  WebhookEndpoint,
+  WebhookMessage,
+  WebhookDelivery,
+  WebhookAttempt,
+];

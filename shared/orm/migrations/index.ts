@@ -8,6 +8,7 @@ import { Migration20261201000100_notify } from './Migration20261201000100_notify
 import { Migration20261202000100_row_changed } from './Migration20261202000100_row_changed';
 import { Migration20261203000100_published_orders } from './Migration20261203000100_published_orders';
 import { Migration20261203000200_return_restock_outcome } from './Migration20261203000200_return_restock_outcome';
+import { Migration20261206001000_webhooks } from './Migration20261206001000_webhooks';
 
 /** Every migration in order; listed explicitly so the same code runs under tsx and compiled JS. */
 export const migrationsList = [
@@ -21,4 +22,5 @@ export const migrationsList = [
   { name: 'Migration20261202000100_row_changed', class: Migration20261202000100_row_changed },
   { name: 'Migration20261203000100_published_orders', class: Migration20261203000100_published_orders },
   { name: 'Migration20261203000200_return_restock_outcome', class: Migration20261203000200_return_restock_outcome },
+  { name: 'Migration20261206001000_webhooks', class: Migration20261206001000_webhooks },
 ];
