@@ -20,10 +20,20 @@ const deliveryParams = z.strictObject({ id: z.string().uuid(), deliveryId: z.str
 const webhookUrl = z
   .string()
   .max(2048)
-  .url()
-  .refine((u) => ['http:', 'https:'].includes(new URL(u).protocol), 'must be an http or https URL')
-  .refine((u) => !new URL(u).username && !new URL(u).password, 'must not carry credentials')
-  .refine((u) => !new URL(u).hash, 'must not have a fragment');
+  .superRefine((u, ctx) => {
+    // One check for all: zod runs every refinement even after one failed, and `new URL` throws.
+    const url = URL.canParse(u) ? new URL(u) : null;
+    const problem = !url
+      ? 'must be an absolute URL'
+      : !['http:', 'https:'].includes(url.protocol)
+        ? 'must be an http or https URL'
+        : url.username || url.password
+          ? 'must not carry credentials'
+          : url.hash
+            ? 'must not have a fragment'
+            : null;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 const eventTypes = z
   .array(z.enum(WEBHOOK_EVENT_TYPES))
   .min(1)

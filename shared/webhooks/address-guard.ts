@@ -5,8 +5,9 @@ import { lookup } from 'node:dns';
 /**
  * Addresses no delivery may reach unless allow-listed: loopback, private (RFC 1918, unique local),
  * link-local (cloud metadata services live there), carrier-grade NAT, "this network", benchmark,
- * multicast, reserved and broadcast; and the IPv6 forms that embed an IPv4 address (mapped, NAT64,
- * 6to4), since they could smuggle any of the above.
+ * multicast, reserved and broadcast; and the IPv6 forms that embed an IPv4 address (NAT64, 6to4),
+ * since they could smuggle any of the above. An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is judged
+ * as the IPv4 address it is (node's BlockList already matches IPv4 rules against it).
  */
 const REFUSED: readonly [string, number, 'ipv4' | 'ipv6'][] = [
   ['0.0.0.0', 8, 'ipv4'],
@@ -25,7 +26,6 @@ const REFUSED: readonly [string, number, 'ipv4' | 'ipv6'][] = [
   ['240.0.0.0', 4, 'ipv4'],
   ['::', 128, 'ipv6'],
   ['::1', 128, 'ipv6'],
-  ['::ffff:0:0', 96, 'ipv6'],
   ['64:ff9b::', 96, 'ipv6'],
   ['64:ff9b:1::', 48, 'ipv6'],
   ['100::', 64, 'ipv6'],
@@ -40,6 +40,17 @@ const REFUSED: readonly [string, number, 'ipv4' | 'ipv6'][] = [
 function family(address: string): 'ipv4' | 'ipv6' | null {
   const v = isIP(address);
   return v === 4 ? 'ipv4' : v === 6 ? 'ipv6' : null;
+}
+
+/** `::ffff:7f00:1` / `::ffff:127.0.0.1` → `127.0.0.1`; anything else as it is. */
+function unmapped(address: string): string {
+  const m = /^::ffff:(?:0:)?([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (m) {
+    const [hi, lo] = [parseInt(m[1]!, 16), parseInt(m[2]!, 16)];
+    return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+  }
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return dotted ? dotted[1]! : address;
 }
 
 /** Thrown when a delivery's host is or resolves to a refused address; says which, never more. */
@@ -71,7 +82,8 @@ export class AddressGuard {
   }
 
   /** Whether a delivery may connect to `address` (an IP literal; anything else is refused). */
-  permits(address: string): boolean {
+  permits(raw: string): boolean {
+    const address = unmapped(raw);
     const fam = family(address);
     if (!fam) return false;
     if (this.allowed.check(address, fam)) return true;

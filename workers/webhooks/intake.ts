@@ -35,8 +35,10 @@ export class WebhookIntake {
   async start(): Promise<void> {
     await this.consumer.connect();
     const topics = [...DOMAINS.map((d) => this.deps.topics.events(d)), this.deps.topics.audit];
-    // From the beginning only for a group that has never committed: an endpoint hears of events after it exists.
-    await this.consumer.subscribe({ topics, fromBeginning: false });
+    // From the beginning where the group has no committed offset (a partition that had no message
+    // yet when the dispatcher last ran must not lose what came meanwhile); an endpoint is sent only
+    // events that happened after it was made, so a first start does not replay history to anyone.
+    await this.consumer.subscribe({ topics, fromBeginning: true });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (b) => this.onBatch(b) });
   }
 
@@ -98,12 +100,15 @@ export class WebhookIntake {
     if (candidates.length === 0) return 0;
     const tenants = [...new Set(candidates.map((c) => c.tenantId))];
     return this.deps.orm.em.fork().transactional(async (tx) => {
-      const endpoints = await tx.execute<{ id: string; tenant_id: string; event_types: string[] }[]>(
-        `select id, tenant_id, event_types from webhook_endpoints where status = 'enabled' and tenant_id in (${tenants.map(() => '?').join(',')})`,
+      const endpoints = await tx.execute<{ id: string; tenant_id: string; event_types: string[]; created_at: Date }[]>(
+        `select id, tenant_id, event_types, created_at from webhook_endpoints where status = 'enabled' and tenant_id in (${tenants.map(() => '?').join(',')})`,
         tenants,
       );
       const wanted = candidates
-        .map((c) => ({ c, to: endpoints.filter((e) => e.tenant_id === c.tenantId && e.event_types.includes(c.eventType)) }))
+        .map((c) => ({
+          c,
+          to: endpoints.filter((e) => e.tenant_id === c.tenantId && e.event_types.includes(c.eventType) && new Date(e.created_at) <= c.occurredAt),
+        }))
         .filter((w) => w.to.length > 0);
       if (wanted.length === 0) return 0;
       const operations = await this.operationsOf(
