@@ -53,7 +53,10 @@ describe('gateway webhook endpoint management', function () {
   it('updates, disables, enables, rotates the secret and deletes; each audited', async () => {
     const created = (await request(gw.url).post('/v1/webhooks').set('X-API-Key', admin).send(body)).body;
     const id = created.id as string;
-    const patched = await request(gw.url).patch(`/v1/webhooks/${id}`).set('X-API-Key', admin).send({ events: ['operation.failed'], description: null });
+    const patched = await request(gw.url)
+      .patch(`/v1/webhooks/${id}`)
+      .set('X-API-Key', admin)
+      .send({ events: ['operation.failed'], description: null });
     expect(patched.status).to.equal(200);
     expect(patched.body).to.include({ description: null });
     expect(patched.body.events).to.deep.equal(['operation.failed']);
@@ -64,7 +67,9 @@ describe('gateway webhook endpoint management', function () {
     const rotated = await request(gw.url).post(`/v1/webhooks/${id}/rotate-secret`).set('X-API-Key', admin).send({});
     expect(rotated.status).to.equal(200);
     expect(rotated.headers['cache-control']).to.equal('no-store');
-    expect(rotated.body.secret).to.match(/^whsec_/).and.not.equal(created.secret);
+    expect(rotated.body.secret)
+      .to.match(/^whsec_/)
+      .and.not.equal(created.secret);
     expect(new Date(rotated.body.previousSecretExpiresAt).getTime()).to.be.greaterThan(Date.now());
     const deleted = await request(gw.url).delete(`/v1/webhooks/${id}`).set('X-API-Key', admin);
     expect(deleted.status).to.equal(200);

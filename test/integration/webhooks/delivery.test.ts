@@ -81,7 +81,9 @@ const DISPATCHER_ENV = {
 };
 
 async function dispatcher(env: Record<string, string> = {}): Promise<{ deps: Deps; d: WebhookDispatcher; close(): Promise<void> }> {
-  const deps = await createContainer(testConfig({ ...DISPATCHER_ENV, ...env }), 'webhooks');
+  // Under its least-privilege role (shared/orm/role-plan.ts), as in production.
+  const role = { DATABASE_ROLE: `${process.env.DATABASE_SCHEMA}_webhooks` };
+  const deps = await createContainer(testConfig({ ...DISPATCHER_ENV, ...role, ...env }), 'webhooks');
   const d = await startWebhookDispatcher(deps);
   return {
     deps,
@@ -102,7 +104,7 @@ describe('webhook dispatcher (real Kafka, PostgreSQL, a loopback receiver)', fun
   let endpointId: string;
 
   before(async () => {
-    gw = await startGateway({ WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32' });
+    gw = await startGateway({ WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32', DATABASE_ROLE: `${process.env.DATABASE_SCHEMA}_gateway` }, undefined, { relay: false });
     orders = await startWorker('orders');
     receiver = new Receiver();
     await receiver.start();
@@ -199,7 +201,13 @@ describe('webhook dispatcher (real Kafka, PostgreSQL, a loopback receiver)', fun
       expect(row).to.include({ disabledReason: 'failing' });
       expect(row.consecutiveFailures).to.be.at.least(3);
       const audit = await gw.deps.orm.em.fork().find(Outbox, { topic: gw.deps.topics.audit });
-      expect(audit.some((r) => (r.payload as { action: string; resourceId: string }).action === 'webhook.endpoint_disabled' && (r.payload as { resourceId: string }).resourceId === endpointId)).to.equal(true);
+      expect(
+        audit.some(
+          (r) =>
+            (r.payload as { action: string; resourceId: string }).action === 'webhook.endpoint_disabled' &&
+            (r.payload as { resourceId: string }).resourceId === endpointId,
+        ),
+      ).to.equal(true);
       const metrics = await d.deps.metrics.registry.getSingleMetricAsString('stateset_webhook_endpoints_disabled_total');
       expect(metrics).to.match(/stateset_webhook_endpoints_disabled_total\{[^}]*\} 1/);
       const view = await request(gw.url).get(`/v1/webhooks/${endpointId}`).set('X-API-Key', key);
