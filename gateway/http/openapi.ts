@@ -37,7 +37,9 @@ export function buildOpenApi(specs: RouteSpec[], version: string): Record<string
     const responses: Record<string, unknown> = {
       [String(spec.success)]: {
         description: spec.success === 202 ? 'Accepted; poll the operation in Location' : 'OK',
-        ...(spec.example === undefined ? {} : { content: { 'application/json': { example: spec.example } } }),
+        ...((spec.examples?.response ?? spec.example) === undefined
+          ? {}
+          : { content: { 'application/json': { example: spec.examples?.response ?? spec.example } } }),
       },
       '400': problem('Invalid request'),
       '429': problem('Rate limited'),
@@ -66,7 +68,16 @@ export function buildOpenApi(specs: RouteSpec[], version: string): Record<string
       'x-permission': spec.permission,
       security: spec.permission === 'public' ? [] : [{ apiKey: [] }, { bearer: [] }],
       parameters: parameters(spec),
-      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body) } } } } : {}),
+      ...(spec.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': { schema: jsonSchema(spec.body), ...(spec.examples?.request !== undefined ? { example: spec.examples.request } : {}) },
+              },
+            },
+          }
+        : {}),
       responses,
     };
   }

@@ -32,6 +32,8 @@ export interface RouteSpec {
   example?: unknown;
   /** For the OpenAPI document: error answers of this route beyond those every route has (status → when). */
   errors?: Readonly<Record<number, string>>;
+  /** Example request body and success body, for the OpenAPI document (`example` is the success body alone). */
+  examples?: { request?: unknown; response?: unknown };
   handler(req: Request, res: Response): Promise<void> | void;
 }
 

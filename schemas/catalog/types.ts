@@ -23,6 +23,8 @@ export const PERMISSIONS = [
   'api-keys:manage',
   'audit:read',
   'metrics:read',
+  'webhooks:read',
+  'webhooks:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -149,6 +149,12 @@ describe('gateway RBAC', function () {
       const created = await request(gw.url).post('/v1/api-keys').set('X-API-Key', keyA).send({ name: 'victim', role: 'viewer' });
       expect(created.status).to.equal(201);
       ids.apiKey = created.body.id;
+      const hook = await request(gw.url)
+        .post('/v1/webhooks')
+        .set('X-API-Key', keyA)
+        .send({ url: 'https://hooks.example.com/victim', events: ['operation.succeeded'] });
+      expect(hook.status).to.equal(201);
+      ids.webhook = hook.body.id;
     });
     after(async () => {
       for (const w of workers) await w.close();
@@ -167,6 +173,7 @@ describe('gateway RBAC', function () {
           '/v1/warranties/': ids.warranty,
           '/v1/warranty-claims/': ids.claim,
           '/v1/api-keys/': ids.apiKey,
+          '/v1/webhooks/': ids.webhook,
         }) as Record<string, string | undefined>
       )[path.slice(0, path.indexOf(':id'))];
 
@@ -182,6 +189,7 @@ describe('gateway RBAC', function () {
       { description: 'broken' },
     ];
     const validBody = (spec: RouteSpec): object => {
+      if (spec.method === 'patch' && spec.path === '/v1/webhooks/:id') return { description: 'cross-tenant probe' };
       const def = commands.find((c) => c.route.method === spec.method && c.route.path === spec.path);
       if (!def) return {};
       const body = CANDIDATES.find((c) => def.body.safeParse(c).success);
@@ -203,7 +211,8 @@ describe('gateway RBAC', function () {
         }
         const missing = spec.path.startsWith('/v1/inventory/items/') ? 'SKU-NOT-THERE-1' : randomUUID();
         const send = (id: string) => {
-          const r = request(gw.url)[spec.method](fillPath(spec.path, id)).set('X-API-Key', keyB);
+          // A second id in the path (a webhook's delivery) is one that exists nowhere.
+          const r = request(gw.url)[spec.method](fillPath(spec.path, id).replace(':deliveryId', randomUUID())).set('X-API-Key', keyB);
           return spec.body ? r.send(validBody(spec)) : r;
         };
         const a = await send(foreign);
@@ -241,6 +250,8 @@ describe('gateway RBAC', function () {
       const list = await request(gw.url).get('/v1/api-keys').set('X-API-Key', keyA);
       const victim = list.body.data.find((k: { id: string }) => k.id === ids.apiKey);
       expect(victim.revokedAt).to.equal(null);
+      const hook = await request(gw.url).get(`/v1/webhooks/${ids.webhook}`).set('X-API-Key', keyA);
+      expect(hook.body).to.include({ status: 'enabled', description: null, url: 'https://hooks.example.com/victim' });
     });
   });
 });
