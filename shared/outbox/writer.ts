@@ -5,6 +5,14 @@ import { AUDIT_SCHEMA_FILE, findEvent, type EventPayloads, type EventType } from
 import type { TopicNames } from '../../schemas/topics';
 import { buildAuditRecord, type AuditInput, type AuditRecord } from '../audit';
 
+/** What a handler writes of an event: the outbox adds the self-description (`tenantId`, `version`). */
+export type EventBody<T extends EventType> = Omit<EventPayloads[T], 'tenantId' | 'version'>;
+
+/** The row an event is about (its optimistic-lock column); null when the event changed no versioned row. */
+export interface Versioned {
+  readonly version: number;
+}
+
 export interface EventEnvelope {
   tenantId: string;
   principal: string;
@@ -18,17 +26,25 @@ export interface EventEnvelope {
  * has its events and audit records, and a rolled-back one has none.
  */
 export class OutboxWriter {
+  /** Events whose `version` is read once their resource is flushed (MikroORM increments it then). */
+  private unsettled: { row: OutboxRow; about: Versioned }[] = [];
+
   constructor(
     private readonly em: EntityManager,
     private readonly topics: TopicNames,
   ) {}
 
-  event<T extends EventType>(type: T, payload: EventPayloads[T], env: EventEnvelope): void {
+  /**
+   * Adds event `type` about `about` (null: it changed no versioned row, version 0). Its `version`
+   * is the row's version after the change, known only once the row is flushed: settleVersions()
+   * reads it, after the resource's flush and before the outbox rows' own.
+   */
+  event<T extends EventType>(type: T, payload: EventBody<T>, env: EventEnvelope, about: Versioned | null): void {
     const def = findEvent(type);
     if (!def) throw new Error(`unknown event type ${type}`);
-    const fields: Record<string, unknown> = payload;
+    const fields: Record<string, unknown> = { ...payload, tenantId: env.tenantId, version: about?.version ?? 0 };
     const key = String(fields[def.keyField]);
-    this.add({
+    const row = this.add({
       topic: this.topics.events(def.domain),
       messageKey: key,
       recordName: type,
@@ -45,6 +61,20 @@ export class OutboxWriter {
         ...(env.traceparent ? { traceparent: env.traceparent } : {}),
       },
     });
+    if (about) this.unsettled.push({ row, about });
+  }
+
+  /**
+   * Writes into each event added since the last call the version its resource has now. Call it
+   * after the flush that wrote the resources and before the one that writes the outbox rows (the
+   * outbox rows live in a unit of work of their own for this reason).
+   */
+  settleVersions(): void {
+    for (const { row, about } of this.unsettled) {
+      if (!Number.isSafeInteger(about.version) || about.version < 1) throw new Error(`event ${row.recordName} is about a row without a version`);
+      row.payload = { ...row.payload, version: about.version };
+    }
+    this.unsettled = [];
   }
 
   audit(input: AuditInput): AuditRecord {
@@ -61,8 +91,8 @@ export class OutboxWriter {
     return record;
   }
 
-  private add(row: Omit<OutboxRow, 'id' | 'createdAt' | 'publishedAt'>): void {
-    this.em.create(Outbox, { ...row, createdAt: new Date(), publishedAt: null } as OutboxRow);
+  private add(row: Omit<OutboxRow, 'id' | 'createdAt' | 'publishedAt'>): OutboxRow {
+    return this.em.create(Outbox, { ...row, createdAt: new Date(), publishedAt: null } as OutboxRow);
   }
 }
 

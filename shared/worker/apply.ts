@@ -80,6 +80,7 @@ export async function applyItems(deps: Deps, consumer: Domain, items: Applicable
           await item.handler.handle(item.payload as never, ctx);
         }
         await tx.flush();
+        outbox.settleVersions();
         tx.clear();
       } catch (err) {
         throw new ItemFailedError(index, err);

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger';
-import type { OutboxWriter } from '../outbox';
+import type { EventBody, OutboxWriter, Versioned } from '../outbox';
 import type { CommandPayloads, CommandType, EventPayloads, EventType } from '../../schemas/catalog';
 
 export interface HandlerContext {
@@ -11,8 +11,11 @@ export interface HandlerContext {
   operationId: string;
   requestId: string;
   logger: Logger;
-  /** Adds a domain event to the outbox, in this transaction. */
-  emit<T extends EventType>(type: T, payload: EventPayloads[T]): void;
+  /**
+   * Adds a domain event to the outbox, in this transaction. `about` is the row the event describes:
+   * the event carries its version after this change (null: the event changed no versioned row).
+   */
+  emit<T extends EventType>(type: T, payload: EventBody<T>, about: Versioned | null): void;
   /** Records a state change in the audit trail, in this transaction. */
   stateChanged(resourceType: string, resourceId: string, from: string | null, to: string, details?: Record<string, unknown>): void;
   outbox: OutboxWriter;

@@ -66,7 +66,7 @@ export async function adjustStock(fx: StockEffects, sku: string, locationId: str
     operationId: fx.operationId,
     createdAt: new Date(),
   });
-  fx.emit('inventory.adjusted.v1', balanceEvent(b, delta, reason));
+  fx.emit('inventory.adjusted.v1', balanceEvent(b, delta, reason), b);
   fx.stateChanged('inventory_balance', `${sku}@${locationId}`, String(before), String(onHand), { delta, reason });
   return b;
 }
@@ -121,7 +121,7 @@ export async function reserveStock(
     createdAt: now,
     updatedAt: now,
   });
-  fx.emit('inventory.reserved.v1', { reservationId, orderId, lines: ordered, expiresAt: reservation.expiresAt.toISOString() });
+  fx.emit('inventory.reserved.v1', { reservationId, orderId, lines: ordered, expiresAt: reservation.expiresAt.toISOString() }, reservation);
   fx.stateChanged('reservation', reservationId, null, 'pending', { orderId });
   return { ok: true, reservation };
 }
@@ -137,7 +137,7 @@ export async function endReservation(fx: StockEffects, r: ReservationRow, to: Ex
     }
   }
   r.status = to;
-  fx.emit('inventory.reservation_status_changed.v1', { reservationId: r.id, orderId: r.orderId, from, to });
+  fx.emit('inventory.reservation_status_changed.v1', { reservationId: r.id, orderId: r.orderId, from, to }, r);
   fx.stateChanged('reservation', r.id, from, to, { orderId: r.orderId });
 }
 

@@ -9,7 +9,7 @@ export const reservationConfirm = defineHandler({
     reservationStates.assert(r.status, 'confirmed');
     const from = r.status;
     r.status = 'confirmed';
-    ctx.emit('inventory.reservation_status_changed.v1', { reservationId: r.id, orderId: r.orderId, from, to: 'confirmed' });
+    ctx.emit('inventory.reservation_status_changed.v1', { reservationId: r.id, orderId: r.orderId, from, to: 'confirmed' }, r);
     ctx.stateChanged('reservation', r.id, from, 'confirmed', { orderId: r.orderId });
     return { type: 'reservation', id: r.id };
   },

@@ -12,7 +12,7 @@ export const orderArchive = defineHandler({
       throw new BusinessRuleError(`only a finished order can be archived; it is ${order.status}`, 'order_not_finished');
     }
     order.archivedAt = new Date();
-    ctx.emit('order.archived.v1', { orderId: order.id });
+    ctx.emit('order.archived.v1', { orderId: order.id }, order);
     ctx.stateChanged('order', order.id, order.status, order.status, { change: 'archived' });
     return { type: 'order', id: order.id };
   },

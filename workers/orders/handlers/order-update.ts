@@ -19,7 +19,7 @@ export const orderUpdate = defineHandler({
     if (cmd.shippingAddress) order.shippingAddress = cmd.shippingAddress;
     if (cmd.billingAddress) order.billingAddress = cmd.billingAddress;
     if (cmd.notes) order.notes = cmd.notes;
-    ctx.emit('order.updated.v1', { orderId: order.id, items: order.items, totalMinor: Number(order.totalMinor) });
+    ctx.emit('order.updated.v1', { orderId: order.id, items: order.items, totalMinor: Number(order.totalMinor) }, order);
     ctx.stateChanged('order', order.id, order.status, order.status, {
       change: 'updated',
       fields: Object.keys(cmd).filter((k) => k !== 'orderId' && cmd[k as keyof OrderUpdate] != null),

@@ -14,7 +14,7 @@ export const claimSubmit = defineHandler({
     const w = await loadWarranty(ctx.em, ctx.tenantId, cmd.warrantyId);
     assertClaimable(w, new Date());
     const now = new Date();
-    ctx.em.create(WarrantyClaim, {
+    const claim = ctx.em.create(WarrantyClaim, {
       id: cmd.claimId,
       tenantId: ctx.tenantId,
       warrantyId: w.id,
@@ -26,7 +26,7 @@ export const claimSubmit = defineHandler({
       createdAt: now,
       updatedAt: now,
     } satisfies WarrantyClaimRow);
-    ctx.emit('warranty.claim_status_changed.v1', { claimId: cmd.claimId, warrantyId: w.id, from: null, to: 'submitted', reason: null });
+    ctx.emit('warranty.claim_status_changed.v1', { claimId: cmd.claimId, warrantyId: w.id, from: null, to: 'submitted', reason: null }, claim);
     ctx.stateChanged('warranty_claim', cmd.claimId, null, 'submitted', { warrantyId: w.id });
     return { type: 'warranty_claim', id: cmd.claimId };
   },

@@ -13,7 +13,7 @@ export const warrantyExtend = defineHandler({
     const endsAt = addMonths(w.endsAt, cmd.months);
     assertExtensible(w, endsAt);
     w.endsAt = endsAt;
-    ctx.emit('warranty.extended.v1', { warrantyId: w.id, months: cmd.months, endsAt: w.endsAt.toISOString() });
+    ctx.emit('warranty.extended.v1', { warrantyId: w.id, months: cmd.months, endsAt: w.endsAt.toISOString() }, w);
     ctx.stateChanged('warranty', w.id, w.status, w.status, {
       change: 'extended',
       months: cmd.months,
