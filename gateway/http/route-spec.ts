@@ -26,6 +26,10 @@ export interface RouteSpec {
   body?: z.ZodType;
   /** HTTP statuses of success responses, for the OpenAPI document. */
   success: number;
+  /** A GET answering `ETag` and honouring If-None-Match (304). */
+  etag?: boolean;
+  /** A command on an existing resource, taking If-Match (checked by the worker: 412 on mismatch). */
+  ifMatch?: boolean;
   handler(req: Request, res: Response): Promise<void> | void;
 }
 

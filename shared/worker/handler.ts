@@ -35,6 +35,12 @@ export interface HandlerResult {
  */
 export interface CommandHandler<P = never> {
   command: string;
+  /**
+   * The existing resource the command acts on (the one its route's `:id` names), loaded in the
+   * command's transaction: the runner compares its version with the command's If-Match before
+   * `handle`. Every command whose route has `:id` has one (test/unit/conditional-commands.test.ts).
+   */
+  target?(cmd: P, ctx: HandlerContext): Promise<Versioned>;
   handle(cmd: P, ctx: HandlerContext): Promise<HandlerResult>;
 }
 
@@ -50,6 +56,7 @@ export interface EventHandler<P = never> {
 /** A handler of command `T`: `cmd` is that command's payload as its .avsc defines it. */
 export function defineHandler<T extends CommandType>(h: {
   command: T;
+  target?(cmd: CommandPayloads[T], ctx: HandlerContext): Promise<Versioned>;
   handle(cmd: CommandPayloads[T], ctx: HandlerContext): Promise<HandlerResult>;
 }): CommandHandler<CommandPayloads[T]> {
   return h;

@@ -4,6 +4,7 @@ import { reservationStates } from '../reservation-states';
 
 export const reservationConfirm = defineHandler({
   command: 'inventory.reservation.confirm.v1',
+  target: (cmd, ctx) => loadReservation(ctx.em, ctx.tenantId, cmd.reservationId),
   async handle(cmd, ctx) {
     const r = await loadReservation(ctx.em, ctx.tenantId, cmd.reservationId);
     reservationStates.assert(r.status, 'confirmed');

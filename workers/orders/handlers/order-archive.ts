@@ -5,6 +5,7 @@ import { FINISHED_STATES } from '../order-states';
 
 export const orderArchive = defineHandler({
   command: 'order.archive.v1',
+  target: (cmd, ctx) => loadOrder(ctx.em, ctx.tenantId, cmd.orderId),
   async handle(cmd, ctx) {
     const order = await loadOrder(ctx.em, ctx.tenantId, cmd.orderId);
     if (order.archivedAt) throw new BusinessRuleError('order is already archived', 'order_archived');

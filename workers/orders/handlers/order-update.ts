@@ -6,6 +6,7 @@ import { EDITABLE_STATES } from '../order-states';
 
 export const orderUpdate = defineHandler({
   command: 'order.update.v1',
+  target: (cmd, ctx) => loadOrder(ctx.em, ctx.tenantId, cmd.orderId),
   async handle(cmd, ctx) {
     const order = await loadOrder(ctx.em, ctx.tenantId, cmd.orderId);
     if (!EDITABLE_STATES.includes(order.status)) {

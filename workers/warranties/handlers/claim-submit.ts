@@ -8,6 +8,8 @@ import { assertClaimable } from '../warranty-rules';
 /** A new submitted claim on an active, unexpired warranty (locked, so a concurrent void waits). */
 export const claimSubmit = defineHandler({
   command: 'warranty.claim.submit.v1',
+  // The route's :id is the warranty: If-Match holds the claim to the warranty as the client saw it.
+  target: (cmd, ctx) => loadWarranty(ctx.em, ctx.tenantId, cmd.warrantyId),
   async handle(cmd, ctx) {
     if (!isUuid(cmd.claimId)) throw new InputError(`claim id ${cmd.claimId} is not a UUID`);
     if (await ctx.em.findOne(WarrantyClaim, { id: cmd.claimId })) throw new ConflictError(`warranty claim ${cmd.claimId} already exists`);
