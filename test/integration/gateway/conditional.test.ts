@@ -172,4 +172,18 @@ describe('conditional requests (ETag, If-None-Match, If-Match)', function () {
     expect(stale.error?.status).to.equal(412);
     expect((await request(gw.url).get(`/v1/inventory/items/${sku}`).set('X-API-Key', key)).body).to.include({ onHand: 5, version: stocked.body.version });
   });
+
+  it('the OpenAPI document names ETag, If-None-Match and 304 on GETs, If-Match and the 412 outcome on commands', async () => {
+    const doc = (await request(gw.url).get('/v1/openapi.json').set('X-API-Key', key)).body as {
+      paths: Record<string, Record<string, { parameters: { name: string }[]; responses: Record<string, { headers?: object; content?: object }> }>>;
+    };
+    const get = doc.paths['/v1/orders/{id}']!.get!;
+    expect(get.parameters.map((p) => p.name)).to.include('If-None-Match');
+    expect(get.responses['200']!.headers).to.have.property('ETag');
+    expect(get.responses).to.have.property('304');
+    const cancel = doc.paths['/v1/orders/{id}/cancel']!.post!;
+    expect(cancel.parameters.map((p) => p.name)).to.include('If-Match');
+    expect(JSON.stringify(cancel.responses['202']!.content)).to.include('precondition-failed');
+    expect(doc.paths['/v1/orders']!.post!.parameters.map((p) => p.name)).to.not.include('If-Match');
+  });
 });
