@@ -189,6 +189,8 @@ export function createApp(deps: Deps, services: GatewayServices = createGatewayS
 
   const app = express();
   app.disable('x-powered-by');
+  // An ETag here is a resource version (gateway/http/conditional.ts), never Express's hash of whatever body, a problem's included.
+  app.set('etag', false);
   app.set('trust proxy', config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false);
   app.use(requestId());
   app.use(httpMetrics(metrics));

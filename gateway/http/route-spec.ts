@@ -34,6 +34,10 @@ export interface RouteSpec {
   errors?: Readonly<Record<number, string>>;
   /** Example request body and success body, for the OpenAPI document (`example` is the success body alone). */
   examples?: { request?: unknown; response?: unknown };
+  /** A GET answering `ETag` and honouring If-None-Match (304). */
+  etag?: boolean;
+  /** A command on an existing resource, taking If-Match (checked by the worker: 412 on mismatch). */
+  ifMatch?: boolean;
   handler(req: Request, res: Response): Promise<void> | void;
 }
 

@@ -210,9 +210,12 @@ describe('gateway RBAC', function () {
           continue;
         }
         const missing = spec.path.startsWith('/v1/inventory/items/') ? 'SKU-NOT-THERE-1' : randomUUID();
+        // Conditions change nothing: a foreign resource at the named version is still not found.
         const send = (id: string) => {
           // A second id in the path (a webhook's delivery) is one that exists nowhere.
           const r = request(gw.url)[spec.method](fillPath(spec.path, id).replace(':deliveryId', randomUUID())).set('X-API-Key', keyB);
+          if (spec.etag) r.set('If-None-Match', '*');
+          if (spec.ifMatch) r.set('If-Match', '"1", "2"');
           return spec.body ? r.send(validBody(spec)) : r;
         };
         const a = await send(foreign);
@@ -237,6 +240,7 @@ describe('gateway RBAC', function () {
           if (opA.status !== 'failed') failures.push(`${name}: a command on another tenant's resource ended ${opA.status}`);
         } else {
           if (a.status !== 404 || b.status !== 404) failures.push(`${name}: ${a.status}/${b.status}`);
+          else if (a.headers.etag !== undefined) failures.push(`${name}: a foreign resource's 404 carries an ETag`);
           else if (JSON.stringify(strip(a.body)) !== JSON.stringify(strip(b.body))) failures.push(`${name}: bodies differ`);
           else if (!isProblem(a as never)) failures.push(`${name}: not problem+json`);
         }
