@@ -4,11 +4,12 @@ import { strictTransportSecurity } from './middleware/strict-transport-security'
 import cors from 'cors';
 import swaggerUi from 'swagger-ui-express';
 import type { Deps } from '../shared/container';
-import { MethodNotAllowedError, NotFoundError } from '../shared/errors';
+import { DeadlineExceededError, MethodNotAllowedError, NotFoundError } from '../shared/errors';
 import { requestId } from './middleware/request-id';
 import { httpMetrics } from './middleware/http-metrics';
 import { requireJsonBody } from './middleware/content-type';
 import { errorHandler } from './middleware/error-handler';
+import { requestDeadline } from './middleware/request-deadline';
 import { authenticate } from './auth/authenticate';
 import { AuthFailureSummaries } from './services/auth-failure-summary';
 import { WaitQuota } from './services/wait-quota';
@@ -192,8 +193,14 @@ export function createApp(deps: Deps, services: GatewayServices = createGatewayS
   // An ETag here is a resource version (gateway/http/conditional.ts), never Express's hash of whatever body, a problem's included.
   app.set('etag', false);
   app.set('trust proxy', config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false);
+  const onError = errorHandler(deps.logger, metrics);
   app.use(requestId());
   app.use(httpMetrics(metrics));
+  app.use(
+    requestDeadline(config.REQUEST_TIMEOUT_MS, config.OPERATION_MAX_WAIT_S, (req, res) =>
+      onError(new DeadlineExceededError(config.REQUEST_TIMEOUT_MS), req, res, () => undefined),
+    ),
+  );
   // HSTS only where the browser can honour it: an answer over plain HTTP must not carry it.
   app.use(helmet({ strictTransportSecurity: false }));
   app.use(strictTransportSecurity(config.HSTS_MAX_AGE_S));
@@ -268,6 +275,6 @@ export function createApp(deps: Deps, services: GatewayServices = createGatewayS
     if (err instanceof MethodNotAllowedError) res.setHeader('Allow', err.allowed.join(', '));
     next(err);
   });
-  app.use(errorHandler(deps.logger, metrics));
+  app.use(onError);
   return { app, specs, openapi };
 }

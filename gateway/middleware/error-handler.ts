@@ -3,7 +3,7 @@ import { ConnectionException } from '@mikro-orm/core';
 import { InputError, PayloadTooLargeError, problemFor, type Problem } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import type { Metrics } from '../../shared/metrics';
-import { DependencyUnavailableError, RateLimitedError, isUnreachable } from '../../shared/errors';
+import { DeadlineExceededError, DependencyUnavailableError, RateLimitedError, isUnreachable } from '../../shared/errors';
 import { sendProblem } from '../http/send';
 
 /** Errors raised by body-parser carry a `type`; they are client mistakes, not server faults. */
@@ -36,6 +36,8 @@ function fromDatabase(err: unknown): Error | null {
 /** The one place where an error becomes an HTTP answer. */
 export function errorHandler(logger: Logger, metrics: Metrics) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    // The request was answered 503 when its budget ran out; whatever its handler does after is moot.
+    if (res.locals.deadlineExceeded === true && !(err instanceof DeadlineExceededError)) return;
     const error = fromBodyParser(err) ?? fromDatabase(err) ?? err;
     const problem: Problem = { ...problemFor(error), instance: req.originalUrl.split('?')[0], requestId: res.locals.requestId as string };
     if (problem.status >= 500) {
@@ -44,6 +46,10 @@ export function errorHandler(logger: Logger, metrics: Metrics) {
     if (error instanceof DependencyUnavailableError) {
       metrics.dependencyUnavailable.inc({ dependency: error.dependency });
       if (!res.getHeader('Retry-After')) res.setHeader('Retry-After', '1');
+    }
+    if (error instanceof DeadlineExceededError) {
+      metrics.requestDeadlineExceeded.inc();
+      res.setHeader('Retry-After', '1');
     }
     if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterS))));
     if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="stateset", ApiKey header="X-API-Key"');

@@ -34,6 +34,9 @@ export const envSchema = z
     HTTP_HOST: z.string().default('127.0.0.1'),
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HTTP_BODY_LIMIT: z.string().default('64kb'),
+    // A request's budget: past it the gateway answers 503 + Retry-After (a slow dependency), plus the
+    // wait a long-poll asked for (Prefer: wait=N). Work already handed to Kafka goes on (SECURITY.md).
+    REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     TRUST_PROXY: csv.default([]),
     CORS_ORIGINS: csv.default([]),
     PUBLIC_BASE_URL: z.string().url().optional(),
@@ -55,6 +58,9 @@ export const envSchema = z
       .regex(/^[a-z_][a-z0-9_]*$/)
       .default('stateset'),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    // Longest wait for a pooled connection (or a new one) before the query fails as unavailable: a
+    // slow or partitioned PostgreSQL builds no unbounded queue of waiting queries.
+    DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
     // The least-privilege role a process drops to on every connection (`<schema>_gateway`, …; see
     // shared/orm/role-plan.ts). Unset: the login user's own rights. `stateset setup` ignores it.
     DATABASE_ROLE: z

@@ -13,6 +13,16 @@ export class DependencyUnavailableError extends StatesetError {
   }
 }
 
+/**
+ * A request outlived its budget (REQUEST_TIMEOUT_MS): some dependency answers too slowly. What the
+ * request had started goes on, so a command may still be applied: retry with its Idempotency-Key.
+ */
+export class DeadlineExceededError extends StatesetError {
+  constructor(budgetMs: number) {
+    super(`request not answered within its budget of ${budgetMs} ms`, { retriable: true });
+  }
+}
+
 /** A message that can never be processed: undecodable, schema-invalid, missing headers. */
 export class PoisonMessageError extends StatesetError {
   constructor(

@@ -14,7 +14,7 @@ import {
   RateLimitedError,
   UnsupportedMediaTypeError,
 } from './domain';
-import { DependencyUnavailableError } from './infra';
+import { DeadlineExceededError, DependencyUnavailableError } from './infra';
 
 /** RFC 9457 problem details, as served by the gateway and stored on failed operations. */
 export interface Problem {
@@ -58,6 +58,15 @@ const TABLE: [new (...args: never[]) => Error, Mapping][] = [
       slug: 'service-unavailable',
       title: 'Service unavailable',
       detail: () => 'a required service is temporarily unavailable; retry later',
+    },
+  ],
+  [
+    DeadlineExceededError,
+    {
+      status: 503,
+      slug: 'deadline-exceeded',
+      title: 'Service unavailable',
+      detail: () => 'the request did not complete in time; a command may still be applied: retry with the same Idempotency-Key',
     },
   ],
 ];

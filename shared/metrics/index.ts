@@ -100,6 +100,11 @@ export function createMetrics(service: string) {
       labelNames: ['dependency'],
       registers: r,
     }),
+    requestDeadlineExceeded: new Counter({
+      name: 'stateset_http_deadline_exceeded_total',
+      help: 'Requests answered 503 because they outlived REQUEST_TIMEOUT_MS (a slow dependency)',
+      registers: r,
+    }),
     operationCancels: new Counter({
       name: 'stateset_operation_cancels_total',
       help: 'POST /v1/operations/{id}/cancel by outcome (cancelled, already_cancelled, conflict, not_found, forbidden, error)',

@@ -10,7 +10,7 @@ import { patchKysely } from './kysely-patches';
 patchKysely();
 
 export type OrmConfig = Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_MAX'> &
-  Partial<Pick<Config, 'DATABASE_ROLE' | 'DATABASE_APPLICATION_NAME'>>;
+  Partial<Pick<Config, 'DATABASE_ROLE' | 'DATABASE_APPLICATION_NAME' | 'DATABASE_ACQUIRE_TIMEOUT_MS'>>;
 
 /**
  * Startup parameters of every connection: the schema, and the role the process drops to (`SET ROLE`
@@ -42,7 +42,9 @@ export function ormOptions(config: OrmConfig): Options {
     pool: { min: 0, max: config.DATABASE_POOL_MAX },
     // Every connection works inside the configured schema (a startup parameter, so no extra round
     // trip per connection), and tests can use a schema of their own.
-    driverOptions: { options: connectionOptions(config), ssl },
+    // connectionTimeoutMillis bounds both the wait for a free pooled client and a new connection's
+    // handshake (pg-pool): past it the query fails with a timeout, which the edge answers with 503.
+    driverOptions: { options: connectionOptions(config), ssl, connectionTimeoutMillis: config.DATABASE_ACQUIRE_TIMEOUT_MS ?? 2000 },
     migrations: {
       migrationsList,
       tableName: 'mikro_orm_migrations',

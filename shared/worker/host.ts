@@ -14,6 +14,8 @@ export interface DomainWorker {
 export interface WorkerHost {
   workers: Worker[];
   relay: OutboxRelay;
+  /** The first domain whose consumer kafkajs gave up on (Worker.givenUp); the process should exit. */
+  givenUp: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startWorkerHost(deps: Deps, domains: readonly DomainWorker
   return {
     workers,
     relay,
+    givenUp: Promise.race(workers.map((w) => w.givenUp)),
     async stop() {
       // Every domain finishes the batch in hand and leaves its group; then the relay flushes
       // what their last transactions wrote.

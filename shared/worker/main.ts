@@ -32,10 +32,19 @@ export async function workerMain(domains: readonly DomainWorker[], opts: WorkerP
   const host = await startWorkerHost(deps, domains);
   const also = opts.alsoRun ? await opts.alsoRun(deps) : null;
   deps.logger.info({ domains: domains.map((d) => d.domain) }, 'worker process started');
-  onShutdown(deps.logger, async () => {
+  const stop = async () => {
     await also?.stop();
     await host.stop();
     metricsServer.close();
     await deps.close();
+  };
+  onShutdown(deps.logger, stop);
+  // A consumer kafkajs gave up on consumes nothing more: exit non-zero so the supervisor restarts
+  // the process (a clean stop first, bounded, so what was applied is committed and flushed).
+  void host.givenUp.then(async () => {
+    const forced = setTimeout(() => process.exit(1), 30_000);
+    forced.unref();
+    await stop().catch(() => undefined);
+    process.exit(1);
   });
 }

@@ -48,6 +48,13 @@ export class Worker {
   private stopping = false;
   private wakeUp: () => void = () => undefined;
   private readonly stopRequested = new Promise<void>((resolve) => (this.wakeUp = resolve));
+  private onGivenUp: (err: Error) => void = () => undefined;
+  /**
+   * Settles when the consumer crashed and kafkajs will not restart it (a non-retriable error, or
+   * retries exhausted on one): the worker then consumes nothing for ever, so its process must exit
+   * and be restarted by its supervisor instead of idling with a growing lag.
+   */
+  readonly givenUp = new Promise<Error>((resolve) => (this.onGivenUp = resolve));
   readonly topic: string;
   readonly eventTopics: string[];
 
@@ -76,6 +83,11 @@ export class Worker {
   }
 
   async start(): Promise<void> {
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping) return;
+      this.deps.logger.fatal({ err: payload.error, groupId: payload.groupId, domain: this.opts.domain }, 'consumer crashed and will not restart');
+      this.onGivenUp(payload.error);
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.topic, ...this.eventTopics], fromBeginning: true });
     await this.consumer.run({

@@ -26,6 +26,7 @@ describe('e2e: production processes refuse an unsafe configuration', function ()
           API_KEY_PEPPER: 'p'.repeat(40),
           COMMAND_SIGNING_KEY: 'q'.repeat(40),
           JWT_SIGNING_SEED: 's'.repeat(40),
+          WEBHOOK_SECRET_KEY: 'w'.repeat(40),
           // Unreachable on purpose: a process that got past the checks would hang or fail differently.
           DATABASE_URL: 'postgres://stateset:stateset@192.0.2.1:5432/stateset',
           REDIS_URL: 'redis://192.0.2.1:6379',

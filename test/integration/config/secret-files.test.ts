@@ -21,7 +21,13 @@ describe('config: secrets from *_FILE', () => {
     await fsp.writeFile(seed, 's'.repeat(40), { mode: 0o600 });
     const command = path.join(dir, 'command');
     await fsp.writeFile(command, 'c'.repeat(40), { mode: 0o600 });
-    const c = loadConfig({ NODE_ENV: 'production', API_KEY_PEPPER_FILE: pepper, JWT_SIGNING_SEED_FILE: seed, COMMAND_SIGNING_KEY_FILE: command });
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      API_KEY_PEPPER_FILE: pepper,
+      JWT_SIGNING_SEED_FILE: seed,
+      COMMAND_SIGNING_KEY_FILE: command,
+      WEBHOOK_SECRET_KEY: 'w'.repeat(40),
+    });
     expect(c.API_KEY_PEPPER).to.equal('p'.repeat(40));
     expect(c.JWT_SIGNING_SEED).to.equal('s'.repeat(40));
     expect(() =>
@@ -31,6 +37,7 @@ describe('config: secrets from *_FILE', () => {
         API_KEY_PEPPER_FILE: pepper,
         JWT_SIGNING_SEED_FILE: seed,
         COMMAND_SIGNING_KEY_FILE: command,
+        WEBHOOK_SECRET_KEY: 'w'.repeat(40),
       }),
     ).to.throw(ConfigError, /API_KEY_PEPPER: set API_KEY_PEPPER or API_KEY_PEPPER_FILE, not both/);
   });
