@@ -33,12 +33,7 @@ interface PrometheusConfig {
 const SOURCE_METRICS_PORT = 9464;
 const SELF_JOB = 'prometheus';
 
-export function renderPrometheusConfig(
-  source: string,
-  sourceDir: string,
-  env: NodeJS.ProcessEnv,
-  tokenFile: string | undefined,
-): PrometheusConfig {
+export function renderPrometheusConfig(source: string, sourceDir: string, env: NodeJS.ProcessEnv, tokenFile: string | undefined): PrometheusConfig {
   const config = parse(source) as PrometheusConfig;
   const metricsPort = Number(env.METRICS_PORT ?? SOURCE_METRICS_PORT);
   if (!Number.isInteger(metricsPort) || metricsPort <= 0) throw new Error(`METRICS_PORT must be a fixed port to scrape, got '${env.METRICS_PORT}'`);

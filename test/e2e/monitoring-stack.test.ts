@@ -193,7 +193,10 @@ describe('e2e: Prometheus + Alertmanager over the platform processes (npm start 
     const loaded = new Map(groups.map((g) => [g.name, g.rules]));
     for (const file of ruleFiles())
       for (const g of file.groups) {
-        expect(loaded.get(g.name)?.map((r) => r.name), g.name).to.deep.equal(g.rules.map((r) => r.alert ?? r.record));
+        expect(
+          loaded.get(g.name)?.map((r) => r.name),
+          g.name,
+        ).to.deep.equal(g.rules.map((r) => r.alert ?? r.record));
       }
     expect(loaded.has('test.fast-security')).to.equal(true);
     const am = await promApi<{ activeAlertmanagers: { url: string }[] }>('/api/v1/alertmanagers');
@@ -219,7 +222,9 @@ describe('e2e: Prometheus + Alertmanager over the platform processes (npm start 
       await waitFor('the alert at the security and security-pager webhooks', async () => firing('/security') && firing('/security-pager'), 90_000).catch(
         async (e: Error) => {
           const alerts = await promApi('/api/v1/alerts');
-          throw new Error(`${e.message} (${sent} requests, statuses ${[...statuses]}; Prometheus alerts ${JSON.stringify(alerts)}; received ${JSON.stringify(received)})`);
+          throw new Error(
+            `${e.message} (${sent} requests, statuses ${[...statuses]}; Prometheus alerts ${JSON.stringify(alerts)}; received ${JSON.stringify(received)})`,
+          );
         },
       );
     } finally {

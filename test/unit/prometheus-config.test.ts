@@ -21,7 +21,13 @@ describe('Prometheus config of npm start (ops/infra/prometheus-config.ts)', () =
     const c = renderPrometheusConfig(
       source,
       sourceDir,
-      { METRICS_PORT: '20000', PROMETHEUS_PORT: '20100', ALERTMANAGER_PORT: '20200', PROMETHEUS_EXTRA_RULES: '/tmp/fast.yml', PROMETHEUS_SCRAPE_INTERVAL: '1s' },
+      {
+        METRICS_PORT: '20000',
+        PROMETHEUS_PORT: '20100',
+        ALERTMANAGER_PORT: '20200',
+        PROMETHEUS_EXTRA_RULES: '/tmp/fast.yml',
+        PROMETHEUS_SCRAPE_INTERVAL: '1s',
+      },
       '/tmp/token',
     );
     expect(c.rule_files).to.include('/tmp/fast.yml');
