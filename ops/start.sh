@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `npm start`: infrastructure, migrations, topics, schemas, a demo tenant with an admin key, then
 # the three platform processes (gateway, one worker for every domain, audit sink), compiled and run
-# with `node dist/…` on Node 24. Ctrl-C stops the processes and the infrastructure this started.
+# with `node dist/…` on Node 24, with Prometheus and Alertmanager watching them (ops/prometheus,
+# ops/alertmanager). Ctrl-C stops the processes and the infrastructure this started.
+# STATESET_MONITORING=0 leaves Prometheus and Alertmanager out.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -13,7 +15,15 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 npm run --silent build
 
-bash ops/infra/up.sh
+# Prometheus + Alertmanager: the Debian packages the rule tests use. Installed when missing and this
+# runs as root; otherwise the platform starts without them and the message below says so.
+monitoring="${STATESET_MONITORING:-1}"
+if [ "$monitoring" = 1 ] && [ "$(id -u)" != 0 ] && ! { command -v prometheus && command -v promtool && command -v amtool &&
+  { command -v prometheus-alertmanager || command -v alertmanager; }; } >/dev/null; then
+  echo "[start] WARNING: Prometheus/Alertmanager not installed and installing them needs root (apt-get install prometheus prometheus-alertmanager): starting without monitoring" >&2
+  monitoring=0
+fi
+if [ "$monitoring" = 1 ]; then bash ops/infra/up.sh --with-monitoring; else bash ops/infra/up.sh; fi
 # shellcheck disable=SC1091
 source .infra/env
 export LOG_LEVEL="${LOG_LEVEL:-info}"
@@ -25,11 +35,20 @@ TENANT="${DEMO_TENANT:-demo}"
 KEY_JSON="$(node dist/ops/cli/main.js keys create --tenant "$TENANT" --role admin --name "npm start demo key" --json)"
 KEY="$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).key)' "$KEY_JSON")"
 PORT="${HTTP_PORT:-3000}"
+if [ "$monitoring" = 1 ]; then
+  PROM="http://127.0.0.1:${PROMETHEUS_PORT:-9090}"
+  MONITORING_MSG="Prometheus:   ${PROM}/targets  (every process \`up\`?), ${PROM}/alerts  (rules and what fires)
+Alertmanager: http://127.0.0.1:${ALERTMANAGER_PORT:-9095}  (routes: ops/alertmanager/alertmanager.yml; its webhooks are placeholders)
+Grafana dashboard to import: ops/grafana/dashboards/stateset-overview.json  (data source: ${PROM})"
+else
+  MONITORING_MSG="Monitoring: not running (STATESET_MONITORING=0, or not installed: see the warning above)"
+fi
 
 cat <<MSG
 
 StateSet is starting on http://127.0.0.1:${PORT}  (docs: http://127.0.0.1:${PORT}/docs)
 Demo tenant: ${TENANT}
+${MONITORING_MSG}
 Admin API key (shown once; a new one is made at every start):
   ${KEY}
 
