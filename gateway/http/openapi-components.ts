@@ -91,7 +91,7 @@ export const SECURITY_SCHEMES = {
     in: 'header',
     name: 'X-API-Key',
     description:
-      'An API key (`sk_live_…`), created with POST /v1/api-keys and shown once; the gateway keeps only a keyed hash. ' +
+      'An API key (`sk_<env>_…`), created with POST /v1/api-keys and shown once; the gateway keeps only a keyed hash. ' +
       'It holds a role or a subset of its creator’s permissions, and may expire or be revoked. Only in this header, never in a URL.',
   },
   bearer: {
