@@ -32,8 +32,8 @@ function parameters(spec: RouteSpec): unknown[] {
     out.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255, pattern: '^[\\x21-\\x7E]{1,255}$' } });
   }
   if (spec.path === '/v1/operations/:id') {
-    // Longer values are read only for their `wait=N`: any header is bounded by the server's header size limit.
-    out.push({ name: 'Prefer', in: 'header', required: false, schema: { type: 'string', maxLength: 1024, example: 'wait=10' } });
+    // Only its `wait=N` is read; the bound is Node's limit on all request headers together (16 KiB).
+    out.push({ name: 'Prefer', in: 'header', required: false, schema: { type: 'string', maxLength: 16384, example: 'wait=10' } });
   }
   return out;
 }
@@ -75,7 +75,8 @@ function responsesOf(spec: RouteSpec): Record<string, Record<string, unknown>> {
     responses['503'] = problem('Kafka or the schema registry unavailable; nothing was accepted');
   }
   for (const [status, when] of Object.entries(spec.errors ?? {})) responses[status] = problem(when);
-  for (const [status, response] of Object.entries(responses)) response.headers = responseHeaders(status);
+  // Headers a route declares itself (ETag, …) come on top of those every answer has.
+  for (const [status, response] of Object.entries(responses)) response.headers = { ...responseHeaders(status), ...(response.headers as object | undefined) };
   return responses;
 }
 

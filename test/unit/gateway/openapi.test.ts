@@ -3,6 +3,10 @@ import { loadConfig } from '../../../shared/config';
 import { commands } from '../../../schemas/catalog';
 import { openApiDocument } from '../../../gateway/http/openapi-document';
 import { withImpliedBounds } from '../../../gateway/http/openapi-bounds';
+import { pageQuery } from '../../../gateway/http/pagination';
+import { apiKeyCreateBody } from '../../../gateway/routes/api-keys';
+import { operationListQuery } from '../../../gateway/routes/operations';
+import { address, currencyCode, MAX_TIMESTAMP_LENGTH } from '../../../schemas/http/common';
 import { assertOperationIds, commandOperationId, derivedOperationId, OPERATION_ID } from '../../../gateway/http/operation-id';
 
 interface Operation {
@@ -93,5 +97,16 @@ describe('OpenAPI document', () => {
     expect(p.id!.maxLength).to.equal(36);
     expect(p.text).to.deep.equal({ type: 'string' });
     expect(schema.properties.list.items.anyOf[0]).to.have.property('format', 'int32');
+  });
+
+  it('states limits the validation keeps: timestamps, cursors, currency and country codes', () => {
+    const long = `2026-01-01T00:00:00.${'1'.repeat(MAX_TIMESTAMP_LENGTH)}Z`;
+    expect(apiKeyCreateBody.safeParse({ name: 'k', role: 'viewer', expiresAt: long }).success).to.equal(false);
+    expect(apiKeyCreateBody.safeParse({ name: 'k', role: 'viewer', expiresAt: '2026-01-01T00:00:00.123456789+01:00' }).success).to.equal(true);
+    expect(operationListQuery.safeParse({ createdAfter: long }).success).to.equal(false);
+    expect(pageQuery.safeParse({ cursor: 'MjAyNi0wMS0wMVQ_x-' }).success).to.equal(true);
+    expect(pageQuery.safeParse({ cursor: 'MjAy+Ni0=' }).success).to.equal(false);
+    expect(currencyCode.safeParse('EURO').success).to.equal(false);
+    expect(address.shape.country.safeParse('DE').success).to.equal(true);
   });
 });
