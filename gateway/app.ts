@@ -39,6 +39,9 @@ import { shipmentQueryRoutes } from './routes/shipments';
 import { warrantyQueryRoutes } from './routes/warranties';
 import { auditRoutes } from './routes/audit';
 import { healthRoutes } from './routes/health';
+import { webhookRoutes } from './routes/webhooks';
+import { WebhookEndpointStore } from './services/webhook-endpoints';
+import { AddressGuard, SecretBox } from '../shared/webhooks';
 import type { AuthenticationError } from '../shared/errors';
 
 type Middleware = (req: Request, res: Response, next: NextFunction) => void;
@@ -59,6 +62,7 @@ export interface GatewayServices {
   onAuthFailure?: (req: Request, res: Response, err: AuthenticationError) => Promise<void>;
   /** Before authentication: refuses an address over its failed-authentication budget. */
   beforeAuth?: Middleware;
+  webhooks: WebhookEndpointStore;
   /** Writes what is still held in memory (the summaries of refused addresses); called on shutdown. */
   stop?: () => Promise<void>;
 }
@@ -106,10 +110,16 @@ export function createGatewayServices(deps: Deps, overrides: Partial<GatewayServ
   const reads = new ReadCache(deps.notifications, { maxEntries: config.READ_CACHE_MAX_ENTRIES, ttlMs: config.READ_CACHE_TTL_MS }, (result) =>
     deps.metrics.readCache.inc({ result }),
   );
+  const webhooks = new WebhookEndpointStore(
+    deps.orm,
+    new SecretBox(config.WEBHOOK_SECRET_KEY, config.WEBHOOK_SECRET_KEY_PREVIOUS),
+    deps.notifications.channel('webhook_due'),
+  );
   return {
     apiKeys,
     audit,
     commands,
+    webhooks,
     operationWaiter,
     tokens,
     reads,
@@ -142,6 +152,13 @@ export function routeSpecs(deps: Deps, services: GatewayServices): RouteSpec[] {
     ...shipmentQueryRoutes(deps.orm, services.reads),
     ...warrantyQueryRoutes(deps.orm, services.reads),
     ...auditRoutes(deps.orm),
+    ...webhookRoutes(
+      services.webhooks,
+      services.audit,
+      new AddressGuard(deps.config.WEBHOOK_ALLOWED_NETWORKS),
+      deps.metrics,
+      deps.config.WEBHOOK_SECRET_ROTATION_OVERLAP_S,
+    ),
   ];
 }
 
@@ -172,6 +189,8 @@ export function createApp(deps: Deps, services: GatewayServices = createGatewayS
 
   const app = express();
   app.disable('x-powered-by');
+  // An ETag here is a resource version (gateway/http/conditional.ts), never Express's hash of whatever body, a problem's included.
+  app.set('etag', false);
   app.set('trust proxy', config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false);
   app.use(requestId());
   app.use(httpMetrics(metrics));

@@ -3,13 +3,14 @@ import { PERMISSIONS, type Permission } from '../../schemas/catalog';
 export const ROLES = ['admin', 'manager', 'operator', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-const READS = PERMISSIONS.filter((p) => p.endsWith(':read') && p !== 'audit:read' && p !== 'metrics:read');
+// Webhook endpoints say where tenant data is sent: not every reader's to see.
+const READS = PERMISSIONS.filter((p) => p.endsWith(':read') && p !== 'audit:read' && p !== 'metrics:read' && p !== 'webhooks:read');
 const DOMAIN_WRITES = PERMISSIONS.filter((p) => p.endsWith(':write'));
 
 /** Deny by default: a role holds exactly the permissions listed here. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  manager: [...READS, ...DOMAIN_WRITES, 'audit:read'],
+  manager: [...READS, ...DOMAIN_WRITES, 'audit:read', 'webhooks:read'],
   operator: [...READS, ...DOMAIN_WRITES],
   viewer: READS,
 };

@@ -37,6 +37,12 @@ export interface RouteSpec {
   example?: unknown;
   /** For the OpenAPI document: error answers of this route beyond those every route has (status → when). */
   errors?: Readonly<Record<number, string>>;
+  /** Example request body and success body, for the OpenAPI document (`example` is the success body alone). */
+  examples?: { request?: unknown; response?: unknown };
+  /** A GET answering `ETag` and honouring If-None-Match (304). */
+  etag?: boolean;
+  /** A command on an existing resource, taking If-Match (checked by the worker: 412 on mismatch). */
+  ifMatch?: boolean;
   handler(req: Request, res: Response): Promise<void> | void;
 }
 

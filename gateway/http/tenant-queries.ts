@@ -7,6 +7,7 @@ import type { Permission } from '../../schemas/catalog';
 import type { Principal } from '../auth/principal';
 import { defineRoute, type RouteSpec } from './route-spec';
 import { parseInput } from './validate';
+import { answeredNotModified, etagOf } from './conditional';
 import { keysetPage, NEWEST_FIRST, pageQuery, type Keyset } from './pagination';
 import type { ReadCache } from '../services/read-cache';
 
@@ -96,9 +97,10 @@ const uuidParams = z.strictObject({ id: z.string().uuid() });
 /**
  * `GET <path>/:id`: one row of the caller's tenant; another tenant's row is "not found". Answers
  * come from the read cache while the row is unchanged (see ReadCache; the table must be one of
- * CACHED_RESOURCE_TABLES, whose triggers announce changes).
+ * CACHED_RESOURCE_TABLES, whose triggers announce changes). The ETag is the row's version, cached
+ * with the body it was made from; If-None-Match naming it answers 304.
  */
-export function getRoute<Row extends { tenantId: string; id: string }>(
+export function getRoute<Row extends { tenantId: string; id: string; version: number }>(
   opts: QueryRouteOptions<Row> & { name: string; cache: ReadCache; view(row: Row): unknown },
 ): RouteSpec {
   const table = opts.entity.meta.tableName;
@@ -109,6 +111,7 @@ export function getRoute<Row extends { tenantId: string; id: string }>(
     rateClass: 'read',
     tag: opts.tag,
     success: 200,
+    etag: true,
     summary: opts.summary,
     params: uuidParams,
     async handler(req: Request, res: Response) {
@@ -116,9 +119,10 @@ export function getRoute<Row extends { tenantId: string; id: string }>(
       const tenantId = tenantOf(res);
       const answer = await opts.cache.get(`${table}:${id}`, tenantId, async () => {
         const row = await findOwned(opts.orm, opts.entity, tenantId, { id } as FilterQuery<Row>);
-        return row ? { body: JSON.stringify(opts.view(row)) } : null;
+        return row ? { body: JSON.stringify(opts.view(row)), etag: etagOf(row.version) } : null;
       });
       if (answer === null) throw new NotFoundError(`${opts.name} not found`);
+      if (answeredNotModified(req, res, answer.etag!)) return;
       res.type('application/json').send(answer.body);
     },
   });

@@ -9,10 +9,14 @@ import type { AuditTrail } from '../services/audit-trail';
 import { validateIdempotencyKey } from '../services/idempotency';
 import type { Principal } from '../auth/principal';
 import { InputError } from '../../shared/errors';
+import { expectedVersionOf } from '../http/conditional';
 
 const uuidId = z.string().uuid();
 
-/** One route per catalog command: validate → publish → 202 with the operation. */
+/**
+ * One route per catalog command: validate → publish → 202 with the operation. A command on an
+ * existing resource (its path has `:id`) takes If-Match, carried in the signed command.
+ */
 export function commandRoutes(service: CommandService, audit: AuditTrail): RouteSpec[] {
   return commands.map((def) => {
     const hasId = def.route.path.includes(':id');
@@ -26,7 +30,7 @@ export function commandRoutes(service: CommandService, audit: AuditTrail): Route
       operationId: commandOperationId(def.type),
       tag: def.domain,
       body: def.body,
-      ...(hasId ? { params: idParams } : {}),
+      ...(hasId ? { params: idParams, ifMatch: true } : {}),
       success: 202,
       async handler(req: Request, res: Response) {
         const principal = res.locals.principal as Principal;
@@ -34,6 +38,12 @@ export function commandRoutes(service: CommandService, audit: AuditTrail): Route
         try {
           const key = validateIdempotencyKey(req.get('idempotency-key'));
           pathId = hasId ? parseInput(idParams, req.params, 'params').id : undefined;
+          const expectedVersion = expectedVersionOf(req);
+          if (expectedVersion !== undefined && !hasId) {
+            throw new InputError('If-Match applies to commands on an existing resource; this one creates one', [
+              { path: 'If-Match', message: 'not accepted here' },
+            ]);
+          }
           const parsed = def.parseBody(req.body ?? {});
           if (!parsed.success) throw inputErrorOf(parsed.error, 'body');
           const result = await service.accept({
@@ -45,6 +55,7 @@ export function commandRoutes(service: CommandService, audit: AuditTrail): Route
             method: req.method,
             path: req.path,
             idempotencyKey: key,
+            expectedVersion,
             traceparent: req.get('traceparent'),
             // For the command.accepted audit record, committed with the operation row.
             sourceIp: req.ip ?? null,

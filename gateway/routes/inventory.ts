@@ -7,6 +7,8 @@ import { defineRoute, type RouteSpec } from '../http/route-spec';
 import type { ReadCache } from '../services/read-cache';
 import { getRoute, listRoute, loadOwned, tenantOf } from '../http/tenant-queries';
 import { parseInput } from '../http/validate';
+import { answeredNotModified, etagOf } from '../http/conditional';
+import { stockVersion } from '../../workers/inventory/stock-version';
 
 const skuParams = z.strictObject({ id: sku });
 const reservationFilters = {
@@ -39,6 +41,7 @@ export function inventoryQueryRoutes(orm: MikroORM, cache: ReadCache): RouteSpec
     return {
       sku: item.sku,
       name: item.name,
+      version: stockVersion(balances),
       description: item.description,
       onHand: locations.reduce((s, l) => s + l.onHand, 0),
       reserved: locations.reduce((s, l) => s + l.reserved, 0),
@@ -60,7 +63,8 @@ export function inventoryQueryRoutes(orm: MikroORM, cache: ReadCache): RouteSpec
       keyset: { time: 'createdAt', id: 'sku', order: 'desc' },
       view: itemView,
     }),
-    // Not cached: an item's answer carries its balances, which change without the item's row.
+    // Not cached: an item's answer carries its balances, which change without the item's row. Its
+    // version (and ETag) is its stock version, read in the same statement as the balances shown.
     defineRoute({
       method: 'get',
       path: '/v1/inventory/items/:id',
@@ -68,11 +72,14 @@ export function inventoryQueryRoutes(orm: MikroORM, cache: ReadCache): RouteSpec
       rateClass: 'read',
       tag: 'inventory',
       success: 200,
+      etag: true,
       summary: 'One inventory item (by SKU) with balances per location',
       params: skuParams,
       async handler(req: Request, res: Response) {
         const { id } = parseInput(skuParams, req.params, 'params');
-        res.json(await itemView(await loadOwned(orm, InventoryItem, tenantOf(res), { sku: id }, 'inventory item')));
+        const view = await itemView(await loadOwned(orm, InventoryItem, tenantOf(res), { sku: id }, 'inventory item'));
+        if (answeredNotModified(req, res, etagOf(view.version))) return;
+        res.json(view);
       },
     }),
     listRoute({

@@ -2,7 +2,15 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { CommandDefinition, ParsedCommandBody } from '../../schemas/catalog';
 import type { TopicNames } from '../../schemas/topics';
 import type { OperationRow, OperationStatus } from '../../shared/orm';
-import { toKafkaHeaders, type CommandSigner, type OutgoingMessage, type Publisher } from '../../shared/kafka';
+import {
+  EXPECTED_VERSION_HEADER,
+  formatExpectedVersion,
+  toKafkaHeaders,
+  type CommandSigner,
+  type ExpectedVersion,
+  type OutgoingMessage,
+  type Publisher,
+} from '../../shared/kafka';
 import type { SchemaCodec } from '../../shared/registry';
 import type { Metrics } from '../../shared/metrics';
 import { buildAuditRecord } from '../../shared/audit';
@@ -22,6 +30,8 @@ export interface CommandRequest {
   method: string;
   path: string;
   idempotencyKey?: string;
+  /** The request's If-Match: the versions of the resource the command may apply to. */
+  expectedVersion?: ExpectedVersion;
   traceparent?: string;
   sourceIp: string | null;
   userAgent: string | null;
@@ -58,7 +68,7 @@ export class CommandService {
     let scope: IdempotencyScope | undefined;
     if (req.idempotencyKey) {
       scope = { tenantId: req.principal.tenantId, principal: req.principal.id, key: req.idempotencyKey };
-      const claim = await this.idempotency.claim(scope, requestFingerprint(req.method, req.path, req.body.value), operationId);
+      const claim = await this.idempotency.claim(scope, requestFingerprint(req.method, req.path, req.body.value, req.expectedVersion), operationId);
       if (claim.kind === 'replay') {
         this.metrics.idempotentReplays.inc();
         if (!isOperationView(claim.body)) throw new Error(`the stored answer of Idempotency-Key ${scope.key} is not an operation`);
@@ -108,8 +118,9 @@ export class CommandService {
       'request-id': req.requestId,
       'occurred-at': now.toISOString(),
       traceparent: req.traceparent,
+      [EXPECTED_VERSION_HEADER]: req.expectedVersion === undefined ? undefined : formatExpectedVersion(req.expectedVersion),
     });
-    // The workers apply only what this signature vouches for: tenant, principal, type, payload.
+    // The workers apply only what this signature vouches for: tenant, principal, type, payload, If-Match.
     const command: OutgoingMessage = { topic, key: resourceId, value, headers: this.signer.signedHeaders({ topic, key: resourceId, value, headers }) };
     const record = buildAuditRecord(
       {

@@ -3,6 +3,7 @@ import { canonicalJson } from '../../shared/canonical-json';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { MicroBatcher } from '../../shared/batching';
 import { ConflictError, IdempotencyMismatchError, InputError } from '../../shared/errors';
+import { formatExpectedVersion, type ExpectedVersion } from '../../shared/kafka/expected-version';
 
 export interface IdempotencyScope {
   tenantId: string;
@@ -24,10 +25,12 @@ export function validateIdempotencyKey(key: string | undefined): string | undefi
   return key;
 }
 
-/** Fingerprint of what makes two requests "the same": method, path and the parsed body. */
-export function requestFingerprint(method: string, path: string, body: unknown): string {
+/** Fingerprint of what makes two requests "the same": method, path, the parsed body and If-Match. */
+export function requestFingerprint(method: string, path: string, body: unknown, expectedVersion?: ExpectedVersion): string {
+  // If-Match is part of the request: a retry naming another version is another request (422). Without it, as before.
+  const condition = expectedVersion === undefined ? '' : `\nif-match ${formatExpectedVersion(expectedVersion)}`;
   return createHash('sha256')
-    .update(`${method.toUpperCase()} ${path}\n${canonicalJson(body)}`)
+    .update(`${method.toUpperCase()} ${path}\n${canonicalJson(body)}${condition}`)
     .digest('hex');
 }
 

@@ -13,6 +13,8 @@ export type ReadCacheResult = 'hit' | 'miss' | 'bypass';
 export interface CachedAnswer {
   body: string;
   pending?: boolean;
+  /** The ETag of the row the body was made from (kept with it, so the two never disagree). */
+  etag?: string;
 }
 
 interface Entry {

@@ -39,7 +39,7 @@ async function apply(deps: Deps, message: KafkaMessage): Promise<void> {
       em: tx,
       outbox,
       logger: deps.logger,
-      emit: (t, p) => outbox.event(t, p, env),
+      emit: (t, p, about) => outbox.event(t, p, env, about),
       stateChanged: (resourceType, resourceId, from, to, details) => {
         outbox.audit({
           ...env,

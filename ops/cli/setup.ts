@@ -8,6 +8,7 @@ import { DOMAINS, findEvent, type Domain } from '../../schemas/catalog';
 import { workerGroupId } from '../../shared/worker';
 import { DOMAIN_WORKERS } from '../../workers/domains';
 import { auditSinkGroupId } from '../../workers/audit-sink/anchors';
+import { webhookGroupId } from '../../workers/webhooks/intake';
 
 export interface SetupReport {
   migrations: string[];
@@ -66,6 +67,7 @@ export function platformAclPlan(config: Config): PlannedAcl[] {
     subscriptions,
     workerGroupId: (d) => workerGroupId(config.KAFKA_TOPIC_PREFIX, d),
     auditSinkGroupId: auditSinkGroupId(config.KAFKA_TOPIC_PREFIX),
+    webhookGroupId: webhookGroupId(config.KAFKA_TOPIC_PREFIX),
     users: parseAclUsers(config.KAFKA_ACL_USERS),
   });
 }

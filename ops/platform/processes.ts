@@ -2,7 +2,8 @@ import type { ProcessName } from '../../shared/process';
 
 /**
  * The processes `npm start` runs, compiled (`npm run build`), and their arguments. One worker
- * hosts every domain; docker-compose runs one per domain instead (the production shape).
+ * hosts every domain and the webhook dispatcher; docker-compose runs one per domain and a
+ * dispatcher of its own instead (the production shape).
  * Metrics ports: shared/process METRICS_PORT_OFFSETS.
  */
 /**
@@ -15,6 +16,6 @@ export const NODE_FLAGS = ['--max-semi-space-size=4'] as const;
 
 export const PROCESSES = [
   { name: 'gateway', entry: 'dist/gateway/main.js', args: [] },
-  { name: 'worker', entry: 'dist/workers/main.js', args: ['--domains', 'all'] },
+  { name: 'worker', entry: 'dist/workers/main.js', args: ['--domains', 'all', '--webhooks'] },
   { name: 'audit-sink', entry: 'dist/workers/audit-sink/main.js', args: [] },
 ] as const satisfies readonly { name: ProcessName; entry: string; args: readonly string[] }[];

@@ -70,9 +70,9 @@ export const orderCommands: CommandDefinition[] = [
 const orderEvent = { domain: 'orders', keyField: 'orderId' } as const;
 
 export const orderEvents: EventDefinition[] = [
-  event({ ...orderEvent, type: 'order.created.v1', schemaFile: 'events/orders/OrderCreated.avsc' }),
-  event({ ...orderEvent, type: 'order.updated.v1', schemaFile: 'events/orders/OrderUpdated.avsc' }),
-  event({ ...orderEvent, type: 'order.status_changed.v1', schemaFile: 'events/orders/OrderStatusChanged.avsc' }),
-  event({ ...orderEvent, type: 'order.cancelled.v1', schemaFile: 'events/orders/OrderCancelled.avsc' }),
-  event({ ...orderEvent, type: 'order.archived.v1', schemaFile: 'events/orders/OrderArchived.avsc' }),
+  event({ ...orderEvent, type: 'order.created.v1', schemaFile: 'events/orders/OrderCreated.avsc', versionOf: 'the order' }),
+  event({ ...orderEvent, type: 'order.updated.v1', schemaFile: 'events/orders/OrderUpdated.avsc', versionOf: 'the order' }),
+  event({ ...orderEvent, type: 'order.status_changed.v1', schemaFile: 'events/orders/OrderStatusChanged.avsc', versionOf: 'the order' }),
+  event({ ...orderEvent, type: 'order.cancelled.v1', schemaFile: 'events/orders/OrderCancelled.avsc', versionOf: 'the order' }),
+  event({ ...orderEvent, type: 'order.archived.v1', schemaFile: 'events/orders/OrderArchived.avsc', versionOf: 'the order' }),
 ];

@@ -64,8 +64,8 @@ export const returnCommands: CommandDefinition[] = [
 const returnEvent = { domain: 'returns', keyField: 'returnId' } as const;
 
 export const returnEvents: EventDefinition[] = [
-  event({ ...returnEvent, type: 'return.requested.v1', schemaFile: 'events/returns/ReturnRequested.avsc' }),
-  event({ ...returnEvent, type: 'return.status_changed.v1', schemaFile: 'events/returns/ReturnStatusChanged.avsc' }),
-  event({ ...returnEvent, type: 'return.restocked.v1', schemaFile: 'events/returns/ReturnRestocked.avsc' }),
-  event({ ...returnEvent, type: 'return.restock_settled.v1', schemaFile: 'events/returns/ReturnRestockSettled.avsc' }),
+  event({ ...returnEvent, type: 'return.requested.v1', schemaFile: 'events/returns/ReturnRequested.avsc', versionOf: 'the return' }),
+  event({ ...returnEvent, type: 'return.status_changed.v1', schemaFile: 'events/returns/ReturnStatusChanged.avsc', versionOf: 'the return' }),
+  event({ ...returnEvent, type: 'return.restocked.v1', schemaFile: 'events/returns/ReturnRestocked.avsc', versionOf: 'the return' }),
+  event({ ...returnEvent, type: 'return.restock_settled.v1', schemaFile: 'events/returns/ReturnRestockSettled.avsc', versionOf: 'the return' }),
 ];

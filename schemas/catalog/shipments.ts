@@ -55,7 +55,7 @@ export const shipmentCommands: CommandDefinition[] = [
 const shipmentEvent = { domain: 'shipments', keyField: 'shipmentId' } as const;
 
 export const shipmentEvents: EventDefinition[] = [
-  event({ ...shipmentEvent, type: 'shipment.created.v1', schemaFile: 'events/shipments/ShipmentCreated.avsc' }),
-  event({ ...shipmentEvent, type: 'shipment.status_changed.v1', schemaFile: 'events/shipments/ShipmentStatusChanged.avsc' }),
-  event({ ...shipmentEvent, type: 'shipment.delivered.v1', schemaFile: 'events/shipments/ShipmentDelivered.avsc' }),
+  event({ ...shipmentEvent, type: 'shipment.created.v1', schemaFile: 'events/shipments/ShipmentCreated.avsc', versionOf: 'the shipment' }),
+  event({ ...shipmentEvent, type: 'shipment.status_changed.v1', schemaFile: 'events/shipments/ShipmentStatusChanged.avsc', versionOf: 'the shipment' }),
+  event({ ...shipmentEvent, type: 'shipment.delivered.v1', schemaFile: 'events/shipments/ShipmentDelivered.avsc', versionOf: 'the shipment' }),
 ];

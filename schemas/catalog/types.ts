@@ -23,6 +23,8 @@ export const PERMISSIONS = [
   'api-keys:manage',
   'audit:read',
   'metrics:read',
+  'webhooks:read',
+  'webhooks:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -101,6 +103,11 @@ export interface EventDefinition {
   domain: Domain;
   schemaFile: string;
   keyField: string;
+  /**
+   * The resource whose version the event's `version` field carries (after the change), as the
+   * catalog document names it; null when the event changes no versioned row (its version is 0).
+   */
+  versionOf: string | null;
 }
 
 export function command<T extends CommandType, TBody extends z.ZodType, P extends string, R extends CommandPayloads[T]>(
@@ -131,6 +138,7 @@ export function event<T extends EventType>(def: {
   domain: Domain;
   schemaFile: EventSchemaFiles[T];
   keyField: keyof EventPayloads[T] & string;
+  versionOf: string | null;
 }): EventDefinition {
   return def;
 }

@@ -95,18 +95,27 @@ export const warrantyEvents: EventDefinition[] = [
     type: 'warranty.registered.v1',
     schemaFile: 'events/warranties/WarrantyRegistered.avsc',
     keyField: 'warrantyId',
+    versionOf: 'the warranty',
   }),
-  event({ ...warrantyEvent, type: 'warranty.extended.v1', schemaFile: 'events/warranties/WarrantyExtended.avsc', keyField: 'warrantyId' }),
+  event({
+    ...warrantyEvent,
+    type: 'warranty.extended.v1',
+    schemaFile: 'events/warranties/WarrantyExtended.avsc',
+    keyField: 'warrantyId',
+    versionOf: 'the warranty',
+  }),
   event({
     ...warrantyEvent,
     type: 'warranty.status_changed.v1',
     schemaFile: 'events/warranties/WarrantyStatusChanged.avsc',
     keyField: 'warrantyId',
+    versionOf: 'the warranty',
   }),
   event({
     ...warrantyEvent,
     type: 'warranty.claim_status_changed.v1',
     schemaFile: 'events/warranties/WarrantyClaimStatusChanged.avsc',
     keyField: 'claimId',
+    versionOf: 'the claim',
   }),
 ];

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors';
-import { DEV_API_KEY_PEPPER, DEV_COMMAND_SIGNING_KEY, DEV_JWT_SIGNING_SEED, type Config } from './schema';
+import { DEV_API_KEY_PEPPER, DEV_COMMAND_SIGNING_KEY, DEV_JWT_SIGNING_SEED, DEV_WEBHOOK_SECRET_KEY, type Config } from './schema';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
@@ -89,6 +89,13 @@ export function deploymentChecks(config: Config, env: NodeJS.ProcessEnv, uid: nu
       'command signing key',
       config.COMMAND_SIGNING_KEY === DEV_COMMAND_SIGNING_KEY,
       'set COMMAND_SIGNING_KEY (gateway and workers only) to ≥32 random characters',
+    ),
+  );
+  checks.push(
+    notDevDefault(
+      'webhook secret key',
+      config.WEBHOOK_SECRET_KEY === DEV_WEBHOOK_SECRET_KEY,
+      'set WEBHOOK_SECRET_KEY (gateway and webhook dispatcher only) to ≥32 random characters',
     ),
   );
   const devSeed = config.JWT_SIGNING_KEYS.length === 0 && config.JWT_SIGNING_SEED === DEV_JWT_SIGNING_SEED;

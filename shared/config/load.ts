@@ -20,6 +20,8 @@ export const SECRET_VARIABLES = [
   'S3_SECRET_ACCESS_KEY',
   'METRICS_BEARER_TOKEN',
   'KAFKA_SASL_PASSWORD',
+  'WEBHOOK_SECRET_KEY',
+  'WEBHOOK_SECRET_KEY_PREVIOUS',
 ] as const;
 
 function readSecretFiles(source: Record<string, string | undefined>): string[] {

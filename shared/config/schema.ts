@@ -5,6 +5,7 @@ import { externalIssuers, jsonEnv, signingKeys, tenantOverrides } from './json-v
 export const DEV_JWT_SIGNING_SEED = 'dev-only-jwt-signing-seed-change-me';
 export const DEV_API_KEY_PEPPER = 'dev-only-api-key-pepper-change-me';
 export const DEV_COMMAND_SIGNING_KEY = 'dev-only-command-signing-key-change-me';
+export const DEV_WEBHOOK_SECRET_KEY = 'dev-only-webhook-secret-key-change-me';
 
 const csv = z.string().transform((s) =>
   s
@@ -180,6 +181,34 @@ export const envSchema = z
     OPERATION_MAX_WAITS_PER_TENANT: z.coerce.number().int().min(0).default(200),
     RATE_LIMIT_LEASE_MS: z.coerce.number().int().min(0).max(5000).default(250),
     RATE_LIMIT_LEASE_MAX_HITS: z.coerce.number().int().min(1).max(10000).default(100),
+
+    // Webhooks (SECURITY.md "Webhooks"). Encrypts the endpoints' signing secrets at rest (gateway and
+    // dispatcher only); during a rotation the previous key still decrypts.
+    WEBHOOK_SECRET_KEY: z.string().min(32).default(DEV_WEBHOOK_SECRET_KEY),
+    WEBHOOK_SECRET_KEY_PREVIOUS: z.string().min(32).optional(),
+    // CIDRs (or single addresses) a delivery may reach although they are private, loopback or link-local.
+    WEBHOOK_ALLOWED_NETWORKS: csv.default([]),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
+    WEBHOOK_RETRY_INITIAL_MS: z.coerce.number().int().min(10).default(5000),
+    WEBHOOK_RETRY_MAX_MS: z.coerce
+      .number()
+      .int()
+      .min(10)
+      .default(6 * 3600 * 1000),
+    // A delivery is retried until this long after the event, then given up (3 days).
+    WEBHOOK_RETRY_HORIZON_S: z.coerce.number().int().min(1).default(259_200),
+    // Failed attempts in a row (no success between them) after which an endpoint is disabled.
+    WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).default(50),
+    // After a secret rotation the old secret also signs deliveries for this long.
+    WEBHOOK_SECRET_ROTATION_OVERLAP_S: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .default(86_400),
+    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    // Safety net only: the dispatcher is woken by NOTIFY when deliveries are due.
+    WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(1000),
   })
   .superRefine((env, ctx) => {
     // Tokens naming our own issuer must be checked against our keys only.
@@ -192,6 +221,7 @@ export const envSchema = z
       const why = `the development default is refused unless NODE_ENV is development or test (it is ${env.NODE_ENV ?? 'unset'}); set a random value of at least 32 characters`;
       if (env.API_KEY_PEPPER === DEV_API_KEY_PEPPER) ctx.addIssue({ code: 'custom', path: ['API_KEY_PEPPER'], message: why });
       if (env.COMMAND_SIGNING_KEY === DEV_COMMAND_SIGNING_KEY) ctx.addIssue({ code: 'custom', path: ['COMMAND_SIGNING_KEY'], message: why });
+      if (env.WEBHOOK_SECRET_KEY === DEV_WEBHOOK_SECRET_KEY) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET_KEY'], message: why });
       // The seed signs only when no key list is given; a listed key must not use the public seed either.
       if (env.JWT_SIGNING_KEYS.length === 0 && env.JWT_SIGNING_SEED === DEV_JWT_SIGNING_SEED) {
         ctx.addIssue({ code: 'custom', path: ['JWT_SIGNING_SEED'], message: why });

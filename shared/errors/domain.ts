@@ -37,6 +37,12 @@ export class BusinessRuleError extends StatesetError {
 /** A conflicting request: an idempotency key still in flight, an optimistic-lock clash. */
 export class ConflictError extends StatesetError {}
 
+/**
+ * A command's `If-Match` named versions of its resource and the resource is at another one: the
+ * client decided on a state that has changed since. Nothing of the command is applied.
+ */
+export class PreconditionFailedError extends StatesetError {}
+
 /** Same idempotency key with another request fingerprint. */
 export class IdempotencyMismatchError extends StatesetError {}
 

@@ -10,6 +10,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   PermissionDeniedError,
+  PreconditionFailedError,
   RateLimitedError,
   UnsupportedMediaTypeError,
 } from './domain';
@@ -44,6 +45,7 @@ const TABLE: [new (...args: never[]) => Error, Mapping][] = [
   [MethodNotAllowedError, { status: 405, slug: 'method-not-allowed', title: 'Method not allowed' }],
   [InvalidTransitionError, { status: 409, slug: 'invalid-transition', title: 'Invalid state transition' }],
   [ConflictError, { status: 409, slug: 'conflict', title: 'Conflict' }],
+  [PreconditionFailedError, { status: 412, slug: 'precondition-failed', title: 'Precondition failed' }],
   [PayloadTooLargeError, { status: 413, slug: 'payload-too-large', title: 'Payload too large' }],
   [UnsupportedMediaTypeError, { status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type' }],
   [IdempotencyMismatchError, { status: 422, slug: 'idempotency-key-reused', title: 'Idempotency key reused with a different request' }],

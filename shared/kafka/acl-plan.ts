@@ -4,9 +4,9 @@ import { topicNames } from '../../schemas/topics';
 import { ConfigError } from '../errors';
 
 /** The platform's Kafka identities; each process connects as the SCRAM user of its role. */
-export type KafkaRole = 'gateway' | `worker-${Domain}` | 'audit-sink' | 'consumer';
+export type KafkaRole = 'gateway' | `worker-${Domain}` | 'audit-sink' | 'webhooks' | 'consumer';
 
-export const KAFKA_ROLES: readonly KafkaRole[] = ['gateway', ...DOMAINS.map((d) => `worker-${d}` as const), 'audit-sink', 'consumer'];
+export const KAFKA_ROLES: readonly KafkaRole[] = ['gateway', ...DOMAINS.map((d) => `worker-${d}` as const), 'audit-sink', 'webhooks', 'consumer'];
 
 export interface PlannedAcl {
   role: KafkaRole;
@@ -25,6 +25,7 @@ export interface AclPlanInput {
   subscriptions: Record<Domain, readonly Domain[]>;
   workerGroupId(domain: Domain): string;
   auditSinkGroupId: string;
+  webhookGroupId: string;
   /** Role → SCRAM user name, where it differs from the role name. */
   users?: Partial<Record<KafkaRole, string>>;
 }
@@ -44,6 +45,8 @@ export function downstreamGroupPrefix(topicPrefix: string): string {
  *   the outbox relay of any process publishes any committed row, see shared/outbox/relay.ts).
  *   Never WRITE on a command topic.
  * - audit-sink: READ the audit topic and its consumer group. Writes nothing.
+ * - webhooks (the dispatcher): READ the event topics, the audit topic (operation outcomes) and its
+ *   consumer group. Writes nothing to Kafka (its audit records leave through the outbox).
  * - consumer (downstream): READ the event topics, groups under `<prefix>stateset.downstream.`.
  * Anything not listed is refused (the broker runs with allow.everyone.if.no.acl.found=false).
  */
@@ -70,6 +73,9 @@ export function aclPlan(input: AclPlanInput): PlannedAcl[] {
   }
   add('audit-sink', 'topic', t.audit, 'read');
   add('audit-sink', 'group', input.auditSinkGroupId, 'read');
+  for (const d of DOMAINS) add('webhooks', 'topic', t.events(d), 'read');
+  add('webhooks', 'topic', t.audit, 'read');
+  add('webhooks', 'group', input.webhookGroupId, 'read');
   for (const d of DOMAINS) add('consumer', 'topic', t.events(d), 'read');
   add('consumer', 'group', downstreamGroupPrefix(input.topicPrefix), 'read', 'prefixed');
   return plan;

@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IHeaders } from 'kafkajs';
 import { readHeader } from './headers';
+import { EXPECTED_VERSION_HEADER } from './expected-version';
 
 export const COMMAND_SIGNATURE_HEADER = 'command-signature';
 
@@ -19,14 +20,18 @@ export interface SignedCommand {
  * HMAC-SHA256 over the topic, the key, the signed headers and a digest of the Avro value, each on its
  * own line (none of them holds a newline: the gateway builds them from validated ids and types).
  * Binding the value and the topic means a signed tenant and principal cannot be lifted onto another
- * payload, resource or domain.
+ * payload, resource or domain. A command with an `expected-version` (its If-Match) has it on a line
+ * of its own, so it can be neither removed, added nor changed; a command without one signs exactly
+ * as before the header existed.
  */
 function digestOf(secret: string, c: SignedCommand): Buffer {
+  const expected = readHeader(c.headers, EXPECTED_VERSION_HEADER);
   const lines = [
     'stateset-command-v1',
     c.topic,
     c.key,
     ...SIGNED_COMMAND_HEADERS.map((h) => readHeader(c.headers, h) ?? ''),
+    ...(expected === undefined ? [] : [`${EXPECTED_VERSION_HEADER}:${expected}`]),
     createHash('sha256').update(c.value).digest('hex'),
   ];
   return createHmac('sha256', secret).update(lines.join('\n')).digest();

@@ -5,3 +5,4 @@ export * from './publisher';
 export * from './provision';
 export * from './lag-monitor';
 export * from './acl-plan';
+export * from './expected-version';

@@ -204,6 +204,47 @@ export function createMetrics(service: string) {
       help: 'Audit verifications that found a problem',
       registers: r,
     }),
+    // webhooks (gateway: endpoint management; dispatcher: intake and deliveries)
+    webhookEndpointChanges: new Counter({
+      name: 'stateset_webhook_endpoint_changes_total',
+      help: 'Webhook endpoint management actions through the API (created, updated, disabled, enabled, secret rotated, deleted, redelivery requested)',
+      labelNames: ['action'],
+      registers: r,
+    }),
+    webhookMessages: new Counter({
+      name: 'stateset_webhook_messages_total',
+      help: 'Events taken in by the webhook dispatcher, by whether an endpoint wanted them (queued) or not (unsubscribed)',
+      labelNames: ['result'],
+      registers: r,
+    }),
+    webhookAttempts: new Counter({
+      name: 'stateset_webhook_attempts_total',
+      help: 'Webhook delivery attempts by outcome: success, http_error (non-2xx), timeout, refused (address guard), network_error',
+      labelNames: ['outcome'],
+      registers: r,
+    }),
+    webhookAttemptDuration: new Histogram({
+      name: 'stateset_webhook_attempt_duration_seconds',
+      help: 'Duration of webhook delivery attempts, until the response status or the failure',
+      buckets: LATENCY_BUCKETS,
+      registers: r,
+    }),
+    webhookDeliveriesFinished: new Counter({
+      name: 'stateset_webhook_deliveries_finished_total',
+      help: 'Webhook deliveries finished: succeeded, or failed (given up after the retry horizon)',
+      labelNames: ['status'],
+      registers: r,
+    }),
+    webhookEndpointsDisabled: new Counter({
+      name: 'stateset_webhook_endpoints_disabled_total',
+      help: 'Webhook endpoints the dispatcher disabled after WEBHOOK_DISABLE_AFTER_FAILURES failed attempts in a row',
+      registers: r,
+    }),
+    webhookDueBacklog: new Gauge({
+      name: 'stateset_webhook_deliveries_due',
+      help: 'Pending webhook deliveries that are due now (enabled endpoints)',
+      registers: r,
+    }),
   };
 }
 
@@ -244,7 +285,7 @@ const AUTH_REASONS = [
  * Starts the known label combinations at 0: `increase()` cannot see the first increment of a
  * series that did not exist, so an alert would otherwise need a second event to fire.
  */
-export function primeCounters(metrics: Metrics, kind: 'gateway' | 'worker' | 'audit-sink'): void {
+export function primeCounters(metrics: Metrics, kind: 'gateway' | 'worker' | 'audit-sink' | 'webhooks'): void {
   if (kind === 'gateway') {
     for (const reason of AUTH_REASONS) for (const scheme of ['api_key', 'jwt']) metrics.authFailures.inc({ scheme, reason }, 0);
     metrics.authFailures.inc({ scheme: 'none', reason: 'missing' }, 0);
@@ -253,6 +294,11 @@ export function primeCounters(metrics: Metrics, kind: 'gateway' | 'worker' | 'au
     for (const source of ['redis', 'lease']) metrics.rateLimitDecisions.inc({ source }, 0);
     for (const source of ['cache', 'database']) metrics.apiKeyLookups.inc({ source }, 0);
     for (const dependency of ['kafka', 'registry', 'redis', 'postgres']) metrics.dependencyUnavailable.inc({ dependency }, 0);
+  }
+  if (kind === 'webhooks') {
+    metrics.webhookEndpointsDisabled.inc(0);
+    for (const outcome of ['success', 'http_error', 'timeout', 'refused', 'network_error']) metrics.webhookAttempts.inc({ outcome }, 0);
+    for (const status of ['succeeded', 'failed']) metrics.webhookDeliveriesFinished.inc({ status }, 0);
   }
   if (kind === 'audit-sink') {
     metrics.auditVerificationFailures.inc(0);

@@ -5,7 +5,7 @@ import { backoffDelay } from '../retry';
 
 type Handler = (payload: string) => void;
 
-const CHANNELS = ['outbox', 'operation_done', 'row_changed'] as const;
+const CHANNELS = ['outbox', 'operation_done', 'row_changed', 'webhook_due'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /**

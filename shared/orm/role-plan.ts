@@ -1,7 +1,20 @@
 import type { EntitySchema } from '@mikro-orm/core';
 import { DOMAINS, type Domain } from '../../schemas/catalog/types';
 import { DOMAIN_ENTITIES } from '../../workers/entities';
-import { ApiKey, AuditEvent, DomainEvent, IdempotencyKey, Inbox, Operation, Outbox, Tenant } from './entities';
+import {
+  ApiKey,
+  AuditEvent,
+  DomainEvent,
+  IdempotencyKey,
+  Inbox,
+  Operation,
+  Outbox,
+  Tenant,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookMessage,
+} from './entities';
 
 /**
  * Least-privilege PostgreSQL roles: what each process may do to each table, and nothing else.
@@ -25,14 +38,19 @@ import { ApiKey, AuditEvent, DomainEvent, IdempotencyKey, Inbox, Operation, Outb
  *   writes; and the retention purge every worker process runs deletes old operations and events
  *   (shared/retention), nothing else; returns, shipments and warranties
  *   read orders through `published_orders()`, a plain SQL function that runs with the caller's rights;
- * - the audit sink: the audit_events index (insert … on conflict do nothing, and its own reads).
+ * - the audit sink: the audit_events index (insert … on conflict do nothing, and its own reads);
+ * - the gateway also manages webhook endpoints (and deletes them: their deliveries go by cascade,
+ *   which runs with the owner's rights) and reschedules a delivery for a redelivery;
+ * - the webhook dispatcher: messages and deliveries (inserted, rescheduled, finished), attempts
+ *   (inserted), an endpoint's failure count and status (disabled after failures), operations read
+ *   for their outcome, and audit rows into the outbox (only those, like the gateway).
  * A trigger runs as the role that fired it; its pg_notify needs no privilege.
  */
 export type Privilege = 'select' | 'insert' | 'delete' | 'update' | `update(${string})`;
 export type TableGrants = Readonly<Record<string, readonly Privilege[]>>;
 
 /** The process roles, by their suffix: `<schema>_<suffix>`. `worker` hosts several domains. */
-export const PROCESS_ROLES = ['gateway', ...DOMAINS, 'worker', 'audit_sink'] as const;
+export const PROCESS_ROLES = ['gateway', ...DOMAINS, 'worker', 'audit_sink', 'webhooks'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
 export interface RoleSpec {
@@ -72,6 +90,20 @@ function gatewayTables(): TableGrants {
     [t(IdempotencyKey)]: ['select', 'insert', 'update', 'delete'],
     // Insert (select for the ORM's RETURNING id), never mark sent: the gateway's rows are the workers' relays' to publish.
     [t(Outbox)]: ['select', 'insert'],
+    [t(WebhookEndpoint)]: ['select', 'insert', 'update', 'delete'],
+    [t(WebhookDelivery)]: ['select', 'update(status, next_attempt_at, updated_at)'],
+    [t(WebhookAttempt)]: ['select'],
+  };
+}
+
+function webhookTables(): TableGrants {
+  return {
+    [t(WebhookEndpoint)]: ['select', 'update(consecutive_failures, status, disabled_reason, disabled_at, updated_at)'],
+    [t(WebhookMessage)]: ['select', 'insert'],
+    [t(WebhookDelivery)]: ['select', 'insert', 'update(status, attempts, next_attempt_at, last_status_code, last_error, updated_at)'],
+    [t(WebhookAttempt)]: ['select', 'insert'],
+    [t(Operation)]: ['select'],
+    [t(Outbox)]: ['select', 'insert'],
   };
 }
 
@@ -93,8 +125,10 @@ export function rolePlan(): Record<ProcessRole, RoleSpec> {
   return {
     gateway: { tables: gatewayTables(), memberOf: [] },
     ...domains,
-    worker: { tables: {}, memberOf: DOMAINS },
+    // The all-in-one worker hosts the webhook dispatcher too.
+    worker: { tables: {}, memberOf: [...DOMAINS, 'webhooks'] },
     audit_sink: { tables: { [t(AuditEvent)]: ['select', 'insert'] }, memberOf: [] },
+    webhooks: { tables: webhookTables(), memberOf: [] },
   };
 }
 

@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { ConfigError } from '../errors';
-import { PROCESS_ROLES, processRoleName, rolePlan, type Privilege } from './role-plan';
+import { PROCESS_ROLES, processRoleName, rolePlan, type Privilege, type ProcessRole } from './role-plan';
 
 /** Serialises role set-ups (CREATE ROLE and GRANT race on the catalogs) across every schema of the cluster. */
 const ROLES_LOCK_ID = 7_301_913_457;
@@ -69,20 +69,22 @@ function topicLiteral(topic: string): string {
 
 /**
  * Row security on the outbox. The workers' relays publish whatever row the outbox holds, so a role
- * that could insert any row could publish any event under a worker's Kafka identity. The gateway may
- * therefore see and insert only audit records for the audit topic; every other process role sees
- * and writes every row (the owner, and a superuser without DATABASE_ROLE, bypass row security).
+ * that could insert any row could publish any event under a worker's Kafka identity. The gateway and
+ * the webhook dispatcher may therefore see and insert only audit records for the audit topic; every
+ * other process role sees and writes every row (the owner, and a superuser without DATABASE_ROLE,
+ * bypass row security).
  */
 async function applyOutboxRowSecurity(tx: EntityManager, schema: string, auditTopic: string): Promise<void> {
   const outbox = `${ident(schema)}.${ident('outbox')}`;
-  const gateway = ident(processRoleName(schema, 'gateway'));
-  const relays = PROCESS_ROLES.filter((r) => r !== 'gateway').map((r) => ident(processRoleName(schema, r)));
+  const auditOnly: readonly ProcessRole[] = ['gateway', 'webhooks'];
+  const writers = auditOnly.map((r) => ident(processRoleName(schema, r))).join(', ');
+  const relays = PROCESS_ROLES.filter((r) => !auditOnly.includes(r)).map((r) => ident(processRoleName(schema, r)));
   const auditRow = `topic = ${topicLiteral(auditTopic)} and record_name = 'audit'`;
   await tx.execute(`alter table ${outbox} enable row level security`);
   await tx.execute(`drop policy if exists relay_rows on ${outbox}`);
   await tx.execute(`create policy relay_rows on ${outbox} to ${relays.join(', ')} using (true) with check (true)`);
   await tx.execute(`drop policy if exists gateway_audit_rows on ${outbox}`);
-  await tx.execute(`create policy gateway_audit_rows on ${outbox} to ${gateway} using (${auditRow}) with check (${auditRow})`);
+  await tx.execute(`create policy gateway_audit_rows on ${outbox} to ${writers} using (${auditRow}) with check (${auditRow})`);
 }
 
 /**

@@ -8,6 +8,14 @@ import { buildAuditRecord, type AuditInput, type AuditRecord } from '../audit';
 /** The operation id of work no command asked for (a timer's: shared/worker/context.ts NO_OPERATION). */
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
+/** What a handler writes of an event: the outbox adds the self-description (`tenantId`, `version`). */
+export type EventBody<T extends EventType> = Omit<EventPayloads[T], 'tenantId' | 'version'>;
+
+/** The row an event is about (its optimistic-lock column); null when the event changed no versioned row. */
+export interface Versioned {
+  readonly version: number;
+}
+
 export interface EventEnvelope {
   tenantId: string;
   principal: string;
@@ -23,20 +31,28 @@ export interface EventEnvelope {
  * multi-row inserts of the same flush.
  */
 export class OutboxWriter {
+  /** Events whose `version` is read once their resource is flushed (MikroORM increments it then). */
+  private unsettled: { row: OutboxRow; feed: DomainEventRow; about: Versioned }[] = [];
+
   constructor(
     private readonly em: EntityManager,
     private readonly topics: TopicNames,
   ) {}
 
-  event<T extends EventType>(type: T, payload: EventPayloads[T], env: EventEnvelope): void {
+  /**
+   * Adds event `type` about `about` (null: it changed no versioned row, version 0). Its `version`
+   * is the row's version after the change, known only once the row is flushed: settleVersions()
+   * reads it, after the resource's flush and before the outbox rows' own.
+   */
+  event<T extends EventType>(type: T, payload: EventBody<T>, env: EventEnvelope, about: Versioned | null): void {
     const def = findEvent(type);
     if (!def) throw new Error(`unknown event type ${type}`);
-    const fields: Record<string, unknown> = payload;
+    const fields: Record<string, unknown> = { ...payload, tenantId: env.tenantId, version: about?.version ?? 0 };
     const key = String(fields[def.keyField]);
     const topic = this.topics.events(def.domain);
     const eventId = randomUUID();
     const occurredAt = new Date();
-    this.add({
+    const row = this.add({
       topic,
       messageKey: key,
       recordName: type,
@@ -53,7 +69,7 @@ export class OutboxWriter {
         ...(env.traceparent ? { traceparent: env.traceparent } : {}),
       },
     });
-    this.em.create(DomainEvent, {
+    const feed = this.em.create(DomainEvent, {
       id: eventId,
       tenantId: env.tenantId,
       type,
@@ -63,6 +79,21 @@ export class OutboxWriter {
       payload: fields,
       occurredAt,
     } as DomainEventRow);
+    if (about) this.unsettled.push({ row, feed, about });
+  }
+
+  /**
+   * Writes into each event added since the last call the version its resource has now. Call it
+   * after the flush that wrote the resources and before the one that writes the outbox rows (the
+   * outbox rows live in a unit of work of their own for this reason).
+   */
+  settleVersions(): void {
+    for (const { row, feed, about } of this.unsettled) {
+      if (!Number.isSafeInteger(about.version) || about.version < 1) throw new Error(`event ${row.recordName} is about a row without a version`);
+      row.payload = { ...row.payload, version: about.version };
+      feed.payload = row.payload;
+    }
+    this.unsettled = [];
   }
 
   audit(input: AuditInput): AuditRecord {
@@ -79,8 +110,8 @@ export class OutboxWriter {
     return record;
   }
 
-  private add(row: Omit<OutboxRow, 'id' | 'createdAt' | 'publishedAt'>): void {
-    this.em.create(Outbox, { ...row, createdAt: new Date(), publishedAt: null } as OutboxRow);
+  private add(row: Omit<OutboxRow, 'id' | 'createdAt' | 'publishedAt'>): OutboxRow {
+    return this.em.create(Outbox, { ...row, createdAt: new Date(), publishedAt: null } as OutboxRow);
   }
 }
 

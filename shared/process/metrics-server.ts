@@ -54,6 +54,8 @@ export const METRICS_PORT_OFFSETS = {
   'audit-sink': 6,
   /** Several domains in one process (`npm start`, `stateset worker --domains all`). */
   worker: 7,
+  /** The webhook dispatcher as a process of its own (inside `worker` for `npm start`). */
+  webhooks: 8,
 } as const;
 export type ProcessName = keyof typeof METRICS_PORT_OFFSETS;
 

@@ -7,6 +7,7 @@ import { OutboxWriter } from '../outbox';
 import { problemFor, problemWith, StatesetError } from '../errors';
 import type { CommandHandler, EventHandler } from './handler';
 import { buildContext } from './context';
+import { checkExpectedVersion } from './precondition';
 import type { Envelope } from './envelope';
 
 /** A consumed message ready to apply (envelope read, handler found, payload decoded), or one to pass over. */
@@ -96,6 +97,7 @@ export async function applyItems(deps: Deps, consumer: Domain, items: Applicable
       try {
         const ctx = buildContext(deps, tx, outbox, envelopeOfAudit(item.env), { commandType: item.env.commandType });
         if (item.kind === 'command') {
+          await checkExpectedVersion(item.handler, item.payload as never, ctx, item.env.expectedVersion);
           const resource = await item.handler.handle(item.payload as never, ctx);
           operations.push(operationRow(item.env, { status: 'succeeded', resourceType: resource.type, resourceId: resource.id }));
           outbox.audit({
@@ -110,6 +112,7 @@ export async function applyItems(deps: Deps, consumer: Domain, items: Applicable
           await item.handler.handle(item.payload as never, ctx);
         }
         await tx.flush();
+        outbox.settleVersions();
         tx.clear();
       } catch (err) {
         throw new ItemFailedError(index, err);

@@ -6,6 +6,7 @@ import {
   InvalidTransitionError,
   NotFoundError,
   PoisonMessageError,
+  PreconditionFailedError,
   StatesetError,
   isUnreachable,
 } from '../errors';
@@ -32,6 +33,7 @@ export function classifyWorkerError(err: unknown): WorkerErrorKind {
     err instanceof BusinessRuleError ||
     err instanceof NotFoundError ||
     err instanceof ConflictError ||
+    err instanceof PreconditionFailedError ||
     err instanceof InputError
   )
     return 'domain';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Deps } from '../container';
-import { OutboxWriter } from '../outbox';
+import type { OutboxWriter } from '../outbox';
 import type { HandlerContext } from './handler';
 
 /** Who a context acts for: the sender of a consumed message, or a system actor (operationId null). */
@@ -31,7 +31,7 @@ export function buildContext(deps: Deps, em: EntityManager, outbox: OutboxWriter
     em,
     outbox,
     logger: deps.logger.child({ operationId: env.operationId }),
-    emit: (type, payload) => outbox.event(type, payload, env),
+    emit: (type, payload, about) => outbox.event(type, payload, env, about),
     stateChanged: (resourceType, resourceId, from, to, details) => {
       outbox.audit({
         ...env,
@@ -48,13 +48,15 @@ export function buildContext(deps: Deps, em: EntityManager, outbox: OutboxWriter
 
 /**
  * A context for a timer's change to one tenant's row (expiring reservations, warranties), so that
- * the domain code it calls emits and audits exactly as it does under a command.
+ * the domain code it calls emits and audits exactly as it does under a command. `outbox` writes
+ * into a unit of work apart from `em`'s (see OutboxWriter.settleVersions).
  */
 export function systemContext(
   deps: Deps,
   em: EntityManager,
+  outbox: OutboxWriter,
   who: { principal: string; tenantId: string; requestId: string },
   auditDetails?: Record<string, unknown>,
 ): HandlerContext {
-  return buildContext(deps, em, new OutboxWriter(em, deps.topics), { ...who, operationId: null }, auditDetails);
+  return buildContext(deps, em, outbox, { ...who, operationId: null }, auditDetails);
 }

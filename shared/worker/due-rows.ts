@@ -1,5 +1,6 @@
 import type { EntityName } from '@mikro-orm/core';
 import type { Deps } from '../container';
+import { OutboxWriter } from '../outbox';
 import { systemContext } from './context';
 import type { HandlerContext } from './handler';
 
@@ -28,13 +29,17 @@ export async function applyToDue<Row extends { id: string; tenantId: string }>(
   apply: (ctx: HandlerContext, row: Row) => Promise<void> | void,
 ): Promise<number> {
   return deps.orm.em.fork().transactional(async (em) => {
+    const outboxEm = em.fork({ clear: true, keepTransactionContext: true });
+    const outbox = new OutboxWriter(outboxEm, deps.topics);
     const ids = await em.execute<{ id: string }[]>(due.select, [...due.params, batch]);
     for (const { id } of ids) {
       const row = (await em.findOneOrFail(due.entity, { id } as never)) as Row;
-      const ctx = systemContext(deps, em, { principal: due.principal, tenantId: row.tenantId, requestId: due.requestId(id) }, due.auditDetails?.(row));
+      const ctx = systemContext(deps, em, outbox, { principal: due.principal, tenantId: row.tenantId, requestId: due.requestId(id) }, due.auditDetails?.(row));
       await apply(ctx, row);
     }
     await em.flush();
+    outbox.settleVersions();
+    await outboxEm.flush();
     return ids.length;
   });
 }

@@ -1,6 +1,7 @@
 import type { KafkaMessage } from 'kafkajs';
 import { readHeader } from '../kafka';
 import { PoisonMessageError } from '../errors';
+import { EXPECTED_VERSION_HEADER, parseExpectedVersion, type ExpectedVersion } from '../kafka/expected-version';
 
 /** What the contract headers of a consumed message say (the payload is decoded separately). */
 export interface Envelope {
@@ -14,6 +15,8 @@ export interface Envelope {
   principal: string;
   requestId: string;
   occurredAt: Date;
+  /** A command's `expected-version` header (the request's If-Match, signed with it), when it has one. */
+  expectedVersion?: ExpectedVersion;
 }
 
 const COMMAND_HEADERS = ['operation-id', 'command-type', 'tenant-id', 'principal', 'request-id', 'occurred-at'] as const;
@@ -30,6 +33,9 @@ export function envelopeOf(m: KafkaMessage): Envelope {
   const messageId = kind === 'event' ? h['event-id']! : h['operation-id']!;
   if (!UUID.test(messageId) || !UUID.test(h['operation-id']!)) throw new PoisonMessageError('operation-id or event-id is not a UUID');
   const occurredAt = new Date(h['occurred-at']!);
+  const expected = kind === 'command' ? readHeader(m.headers, EXPECTED_VERSION_HEADER) : undefined;
+  const expectedVersion = expected === undefined ? undefined : parseExpectedVersion(expected);
+  if (expectedVersion === null) throw new PoisonMessageError(`${EXPECTED_VERSION_HEADER} is not "*" or a list of versions`);
   return {
     kind,
     messageId,
@@ -39,6 +45,7 @@ export function envelopeOf(m: KafkaMessage): Envelope {
     principal: h.principal!,
     requestId: h['request-id']!,
     occurredAt: Number.isNaN(occurredAt.getTime()) ? new Date() : occurredAt,
+    ...(expectedVersion ? { expectedVersion } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger';
-import type { OutboxWriter } from '../outbox';
+import type { EventBody, OutboxWriter, Versioned } from '../outbox';
 import type { CommandPayloads, CommandType, EventPayloads, EventType } from '../../schemas/catalog';
 
 export interface HandlerContext {
@@ -11,8 +11,11 @@ export interface HandlerContext {
   operationId: string;
   requestId: string;
   logger: Logger;
-  /** Adds a domain event to the outbox, in this transaction. */
-  emit<T extends EventType>(type: T, payload: EventPayloads[T]): void;
+  /**
+   * Adds a domain event to the outbox, in this transaction. `about` is the row the event describes:
+   * the event carries its version after this change (null: the event changed no versioned row).
+   */
+  emit<T extends EventType>(type: T, payload: EventBody<T>, about: Versioned | null): void;
   /** Records a state change in the audit trail, in this transaction. */
   stateChanged(resourceType: string, resourceId: string, from: string | null, to: string, details?: Record<string, unknown>): void;
   outbox: OutboxWriter;
@@ -32,6 +35,12 @@ export interface HandlerResult {
  */
 export interface CommandHandler<P = never> {
   command: string;
+  /**
+   * The existing resource the command acts on (the one its route's `:id` names), loaded in the
+   * command's transaction: the runner compares its version with the command's If-Match before
+   * `handle`. Every command whose route has `:id` has one (test/unit/conditional-commands.test.ts).
+   */
+  target?(cmd: P, ctx: HandlerContext): Promise<Versioned>;
   handle(cmd: P, ctx: HandlerContext): Promise<HandlerResult>;
 }
 
@@ -47,6 +56,7 @@ export interface EventHandler<P = never> {
 /** A handler of command `T`: `cmd` is that command's payload as its .avsc defines it. */
 export function defineHandler<T extends CommandType>(h: {
   command: T;
+  target?(cmd: CommandPayloads[T], ctx: HandlerContext): Promise<Versioned>;
   handle(cmd: CommandPayloads[T], ctx: HandlerContext): Promise<HandlerResult>;
 }): CommandHandler<CommandPayloads[T]> {
   return h;

@@ -36,6 +36,7 @@ ROUTES=(
   "ConsumerLagHigh            sre      warning  sre"
   "ConsumerLagGrowing         sre      warning  sre"
   "OutboxBacklogOld           sre      critical sre"
+  "WebhookEndpointDisabled    sre      warning  sre"
 )
 
 failures=()

@@ -40,6 +40,22 @@ describe('command signatures', () => {
     expect(signer.verify({ ...signed, topic: 'stateset.inventory.commands' })).to.equal(false);
   });
 
+  it("covers a command's expected-version (its If-Match): it cannot be added, removed or changed", () => {
+    const signer = new CommandSigner(current);
+    const plain = signer.signMessage(command());
+    const conditional = signer.signMessage({ ...command(), headers: { ...command().headers, 'expected-version': '3' } });
+    expect(signer.verify(conditional)).to.equal(true);
+    expect(signer.verify({ ...conditional, headers: { ...conditional.headers, 'expected-version': '4' } }), 'changed').to.equal(false);
+    expect(signer.verify({ ...conditional, headers: { ...conditional.headers, 'expected-version': '*' } }), 'widened').to.equal(false);
+    const { 'expected-version': _dropped, ...without } = conditional.headers;
+    expect(signer.verify({ ...conditional, headers: without }), 'removed').to.equal(false);
+    expect(signer.verify({ ...plain, headers: { ...plain.headers, 'expected-version': '3' } }), 'added').to.equal(false);
+    // A command without one signs exactly as before the header existed (commands in flight at an upgrade still verify).
+    expect(readHeader(plain.headers, COMMAND_SIGNATURE_HEADER)).to.equal(
+      readHeader(new CommandSigner(current).signMessage(command()).headers, COMMAND_SIGNATURE_HEADER),
+    );
+  });
+
   it('refuses an unsigned command, a malformed signature and another key', () => {
     const signer = new CommandSigner(current);
     expect(signer.verify(command())).to.equal(false);

@@ -27,7 +27,8 @@ describe('config', () => {
       .with.property('message')
       .that.matches(/API_KEY_PEPPER/)
       .and.matches(/JWT_SIGNING_SEED/)
-      .and.matches(/COMMAND_SIGNING_KEY/);
+      .and.matches(/COMMAND_SIGNING_KEY/)
+      .and.matches(/WEBHOOK_SECRET_KEY/);
     // Attack (by omission): NODE_ENV forgotten must not mean "development".
     expect(() => loadConfig({}))
       .to.throw(ConfigError)
@@ -36,14 +37,19 @@ describe('config', () => {
       .and.matches(/JWT_SIGNING_SEED/);
     expect(loadConfig({ NODE_ENV: 'development' }).API_KEY_PEPPER).to.be.a('string');
     // With a key list the seed is not used; a listed key must not carry the public development seed.
-    const listed = { NODE_ENV: 'production', API_KEY_PEPPER: 'p'.repeat(40), COMMAND_SIGNING_KEY: 'q'.repeat(40) };
+    const listed = { NODE_ENV: 'production', API_KEY_PEPPER: 'p'.repeat(40), COMMAND_SIGNING_KEY: 'q'.repeat(40), WEBHOOK_SECRET_KEY: 'w'.repeat(40) };
     expect(
       loadConfig({ ...listed, JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'k1', status: 'current', seed: 'z'.repeat(40) }]) }).JWT_SIGNING_KEYS,
     ).to.have.length(1);
     expect(() =>
       loadConfig({ ...listed, JWT_SIGNING_KEYS: JSON.stringify([{ kid: 'k1', status: 'current', seed: loadConfig(DEV).JWT_SIGNING_SEED }]) }),
     ).to.throw(ConfigError, /JWT_SIGNING_KEYS\.0\.seed/);
-    const strong = { API_KEY_PEPPER: 'p'.repeat(40), JWT_SIGNING_SEED: 's'.repeat(40), COMMAND_SIGNING_KEY: 'q'.repeat(40) };
+    const strong = {
+      API_KEY_PEPPER: 'p'.repeat(40),
+      JWT_SIGNING_SEED: 's'.repeat(40),
+      COMMAND_SIGNING_KEY: 'q'.repeat(40),
+      WEBHOOK_SECRET_KEY: 'w'.repeat(40),
+    };
     expect(loadConfig(strong).NODE_ENV).to.equal(undefined);
     const ok = loadConfig({ NODE_ENV: 'production', ...strong });
     expect(ok.NODE_ENV).to.equal('production');

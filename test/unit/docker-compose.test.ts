@@ -51,6 +51,7 @@ describe('docker-compose.yml matches the config schema', () => {
         API_KEY_PEPPER: 'x'.repeat(40),
         JWT_SIGNING_SEED: 'y'.repeat(40),
         COMMAND_SIGNING_KEY: 'z'.repeat(40),
+        WEBHOOK_SECRET_KEY: 'w'.repeat(40),
         KAFKA_SASL_PASSWORD: 'k'.repeat(40),
       });
       expect(r.success, `${name}: ${r.success ? '' : r.error.message}`).to.equal(true);

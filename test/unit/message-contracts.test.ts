@@ -12,15 +12,20 @@ import { defineEventHandler, defineHandler, type HandlerContext } from '../../sh
  */
 
 export function emitIsChecked(ctx: HandlerContext): void {
-  ctx.emit('order.cancelled.v1', { orderId: 'o-1', from: 'pending', reason: null });
+  const order = { version: 2 };
+  ctx.emit('order.cancelled.v1', { orderId: 'o-1', from: 'pending', reason: null }, order);
   // @ts-expect-error an event type no schema carries
-  ctx.emit('order.canceled.v1', { orderId: 'o-1', from: 'pending' });
+  ctx.emit('order.canceled.v1', { orderId: 'o-1', from: 'pending' }, order);
   // @ts-expect-error `from` is required by OrderCancelled.avsc
-  ctx.emit('order.cancelled.v1', { orderId: 'o-1' });
+  ctx.emit('order.cancelled.v1', { orderId: 'o-1' }, order);
   // @ts-expect-error `to` is a field of order.status_changed.v1, not of order.cancelled.v1
-  ctx.emit('order.cancelled.v1', { orderId: 'o-1', from: 'pending', to: 'cancelled' });
+  ctx.emit('order.cancelled.v1', { orderId: 'o-1', from: 'pending', to: 'cancelled' }, order);
   // @ts-expect-error orderId is a string
-  ctx.emit('order.cancelled.v1', { orderId: 1, from: 'pending' });
+  ctx.emit('order.cancelled.v1', { orderId: 1, from: 'pending' }, order);
+  // @ts-expect-error the row the event is about is always named (null: none)
+  ctx.emit('order.cancelled.v1', { orderId: 'o-1', from: 'pending' });
+  // @ts-expect-error the version is the row's, never a handler's choice
+  ctx.emit('order.cancelled.v1', { orderId: 'o-1', from: 'pending', version: 7 }, order);
 }
 
 export const handlersAreChecked = [

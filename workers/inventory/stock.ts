@@ -14,6 +14,7 @@ import {
 import { BusinessRuleError, NotFoundError } from '../../shared/errors';
 import type { HandlerContext } from '../../shared/worker';
 import { HOLDING, reservationStates } from './reservation-states';
+import { stockVersion } from './stock-version';
 
 /** What stock changes need from a handler context; the expiry timer provides the same. */
 export type StockEffects = Pick<HandlerContext, 'em' | 'tenantId' | 'emit' | 'stateChanged'> & { operationId: string | null };
@@ -32,6 +33,23 @@ export async function lockBalance(em: EntityManager, tenantId: string, sku: stri
   const balance = await em.findOne(InventoryBalance, { tenantId, sku, locationId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
   if (!balance) throw new NotFoundError(`balance of ${sku} at ${locationId} not found`);
   return balance;
+}
+
+/**
+ * The version of an item's stock: 1 + the sum of its balances' versions. A change of a balance adds
+ * 1 to its version and a new balance starts at 1, so the sum counts the item's stock changes; the
+ * gateway answers it as the item's `version` and ETag (stockVersion). Locks the item's balances
+ * until commit, in the (sku, location) order reservations use, so that no reservation moves the
+ * stock between an If-Match check and the adjustment it guards.
+ */
+export async function lockStockVersion(em: EntityManager, tenantId: string, sku: string): Promise<{ version: number }> {
+  const item = await em.findOne(InventoryItem, { tenantId, sku });
+  if (!item) throw new NotFoundError(`inventory item ${sku} not found`);
+  const rows = await em.execute<{ version: number }[]>(
+    'select version from inventory_balances where tenant_id = ? and sku = ? order by location_id for update',
+    [tenantId, sku],
+  );
+  return { version: stockVersion(rows) };
 }
 
 /**
@@ -66,7 +84,7 @@ export async function adjustStock(fx: StockEffects, sku: string, locationId: str
     operationId: fx.operationId,
     createdAt: new Date(),
   });
-  fx.emit('inventory.adjusted.v1', balanceEvent(b, delta, reason));
+  fx.emit('inventory.adjusted.v1', balanceEvent(b, delta, reason), b);
   fx.stateChanged('inventory_balance', `${sku}@${locationId}`, String(before), String(onHand), { delta, reason });
   return b;
 }
@@ -121,7 +139,7 @@ export async function reserveStock(
     createdAt: now,
     updatedAt: now,
   });
-  fx.emit('inventory.reserved.v1', { reservationId, orderId, lines: ordered, expiresAt: reservation.expiresAt.toISOString() });
+  fx.emit('inventory.reserved.v1', { reservationId, orderId, lines: ordered, expiresAt: reservation.expiresAt.toISOString() }, reservation);
   fx.stateChanged('reservation', reservationId, null, 'pending', { orderId });
   return { ok: true, reservation };
 }
@@ -137,7 +155,7 @@ export async function endReservation(fx: StockEffects, r: ReservationRow, to: Ex
     }
   }
   r.status = to;
-  fx.emit('inventory.reservation_status_changed.v1', { reservationId: r.id, orderId: r.orderId, from, to });
+  fx.emit('inventory.reservation_status_changed.v1', { reservationId: r.id, orderId: r.orderId, from, to }, r);
   fx.stateChanged('reservation', r.id, from, to, { orderId: r.orderId });
 }
 

@@ -18,9 +18,9 @@ export function transitionOrder(ctx: HandlerContext, order: OrderRow, to: OrderS
   order.status = to;
   order.holdReason = to === 'on_hold' ? reason : null;
   if (to === 'cancelled') {
-    ctx.emit('order.cancelled.v1', { orderId: order.id, from, reason });
+    ctx.emit('order.cancelled.v1', { orderId: order.id, from, reason }, order);
   }
-  ctx.emit('order.status_changed.v1', { orderId: order.id, from, to, reason });
+  ctx.emit('order.status_changed.v1', { orderId: order.id, from, to, reason }, order);
   ctx.stateChanged('order', order.id, from, to, reason ? { reason } : undefined);
 }
 

@@ -30,14 +30,18 @@ export function transitionReturn(ctx: Pick<HandlerContext, 'emit' | 'stateChange
   returnStates.assert(from, to);
   r.status = to;
   if (to === 'rejected') r.rejectionReason = reason;
-  ctx.emit('return.status_changed.v1', { returnId: r.id, orderId: r.orderId, from, to, reason });
+  ctx.emit('return.status_changed.v1', { returnId: r.id, orderId: r.orderId, from, to, reason }, r);
   if (to === 'restocked') {
     r.restockOutcome = 'pending';
-    ctx.emit('return.restocked.v1', {
-      returnId: r.id,
-      orderId: r.orderId,
-      lines: r.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
-    });
+    ctx.emit(
+      'return.restocked.v1',
+      {
+        returnId: r.id,
+        orderId: r.orderId,
+        lines: r.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+      },
+      r,
+    );
   }
   ctx.stateChanged('return', r.id, from, to, { orderId: r.orderId, ...(reason ? { reason } : {}) });
 }

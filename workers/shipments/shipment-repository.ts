@@ -32,16 +32,20 @@ export function transitionShipment(
   if (to === 'delivered') s.deliveredAt = now;
   if (to === 'exception') s.exceptionReason = change.reason ?? null;
   const reason = change.reason ?? null;
-  ctx.emit('shipment.status_changed.v1', {
-    shipmentId: s.id,
-    orderId: s.orderId,
-    from,
-    to,
-    carrier: s.carrier,
-    trackingNumber: s.trackingNumber,
-    reason,
-  });
-  if (to === 'delivered') ctx.emit('shipment.delivered.v1', { shipmentId: s.id, orderId: s.orderId });
+  ctx.emit(
+    'shipment.status_changed.v1',
+    {
+      shipmentId: s.id,
+      orderId: s.orderId,
+      from,
+      to,
+      carrier: s.carrier,
+      trackingNumber: s.trackingNumber,
+      reason,
+    },
+    s,
+  );
+  if (to === 'delivered') ctx.emit('shipment.delivered.v1', { shipmentId: s.id, orderId: s.orderId }, s);
   ctx.stateChanged('shipment', s.id, from, to, {
     orderId: s.orderId,
     ...(to === 'shipped' ? { carrier: s.carrier, trackingNumber: s.trackingNumber } : {}),

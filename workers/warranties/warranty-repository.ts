@@ -26,7 +26,7 @@ export function transitionWarranty(ctx: Effects, w: WarrantyRow, to: Exclude<War
   warrantyStates.assert(from, to);
   w.status = to;
   if (to === 'void') w.voidReason = reason;
-  ctx.emit('warranty.status_changed.v1', { warrantyId: w.id, from, to, reason });
+  ctx.emit('warranty.status_changed.v1', { warrantyId: w.id, from, to, reason }, w);
   ctx.stateChanged('warranty', w.id, from, to, reason ? { reason } : undefined);
 }
 
@@ -36,6 +36,6 @@ export function transitionClaim(ctx: Effects, c: WarrantyClaimRow, to: Exclude<W
   c.status = to;
   if (to === 'resolved') c.resolution = note;
   else c.decisionNote = note;
-  ctx.emit('warranty.claim_status_changed.v1', { claimId: c.id, warrantyId: c.warrantyId, from, to, reason: note });
+  ctx.emit('warranty.claim_status_changed.v1', { claimId: c.id, warrantyId: c.warrantyId, from, to, reason: note }, c);
   ctx.stateChanged('warranty_claim', c.id, from, to, { warrantyId: c.warrantyId, ...(note ? { note } : {}) });
 }

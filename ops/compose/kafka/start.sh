@@ -17,6 +17,7 @@ for d in orders inventory returns shipments warranties; do
 done
 add audit-sink "$KAFKA_AUDIT_SINK_PASSWORD"
 add consumer "$KAFKA_CONSUMER_PASSWORD"
+add webhooks "$KAFKA_WEBHOOKS_PASSWORD"
 if [[ ! -f /var/lib/kafka/data/meta.properties ]]; then
   /opt/kafka/bin/kafka-storage.sh format --config "$conf" --cluster-id "${KAFKA_CLUSTER_ID:-$(/opt/kafka/bin/kafka-storage.sh random-uuid)}" "${scram[@]}"
 fi

@@ -8,6 +8,7 @@ import { Migration20261201000100_notify } from './Migration20261201000100_notify
 import { Migration20261202000100_row_changed } from './Migration20261202000100_row_changed';
 import { Migration20261203000100_published_orders } from './Migration20261203000100_published_orders';
 import { Migration20261203000200_return_restock_outcome } from './Migration20261203000200_return_restock_outcome';
+import { Migration20261206001000_webhooks } from './Migration20261206001000_webhooks';
 import { Migration20261206002000_operation_cancel } from './Migration20261206002000_operation_cancel';
 import { Migration20261206002100_events } from './Migration20261206002100_events';
 
@@ -23,6 +24,7 @@ export const migrationsList = [
   { name: 'Migration20261202000100_row_changed', class: Migration20261202000100_row_changed },
   { name: 'Migration20261203000100_published_orders', class: Migration20261203000100_published_orders },
   { name: 'Migration20261203000200_return_restock_outcome', class: Migration20261203000200_return_restock_outcome },
+  { name: 'Migration20261206001000_webhooks', class: Migration20261206001000_webhooks },
   { name: 'Migration20261206002000_operation_cancel', class: Migration20261206002000_operation_cancel },
   { name: 'Migration20261206002100_events', class: Migration20261206002100_events },
 ];

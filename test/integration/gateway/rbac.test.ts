@@ -149,6 +149,12 @@ describe('gateway RBAC', function () {
       const created = await request(gw.url).post('/v1/api-keys').set('X-API-Key', keyA).send({ name: 'victim', role: 'viewer' });
       expect(created.status).to.equal(201);
       ids.apiKey = created.body.id;
+      const hook = await request(gw.url)
+        .post('/v1/webhooks')
+        .set('X-API-Key', keyA)
+        .send({ url: 'https://hooks.example.com/victim', events: ['operation.succeeded'] });
+      expect(hook.status).to.equal(201);
+      ids.webhook = hook.body.id;
     });
     after(async () => {
       for (const w of workers) await w.close();
@@ -167,6 +173,7 @@ describe('gateway RBAC', function () {
           '/v1/warranties/': ids.warranty,
           '/v1/warranty-claims/': ids.claim,
           '/v1/api-keys/': ids.apiKey,
+          '/v1/webhooks/': ids.webhook,
         }) as Record<string, string | undefined>
       )[path.slice(0, path.indexOf(':id'))];
 
@@ -182,6 +189,7 @@ describe('gateway RBAC', function () {
       { description: 'broken' },
     ];
     const validBody = (spec: RouteSpec): object => {
+      if (spec.method === 'patch' && spec.path === '/v1/webhooks/:id') return { description: 'cross-tenant probe' };
       const def = commands.find((c) => c.route.method === spec.method && c.route.path === spec.path);
       if (!def) return {};
       const body = CANDIDATES.find((c) => def.body.safeParse(c).success);
@@ -202,8 +210,12 @@ describe('gateway RBAC', function () {
           continue;
         }
         const missing = spec.path.startsWith('/v1/inventory/items/') ? 'SKU-NOT-THERE-1' : randomUUID();
+        // Conditions change nothing: a foreign resource at the named version is still not found.
         const send = (id: string) => {
-          const r = request(gw.url)[spec.method](fillPath(spec.path, id)).set('X-API-Key', keyB);
+          // A second id in the path (a webhook's delivery) is one that exists nowhere.
+          const r = request(gw.url)[spec.method](fillPath(spec.path, id).replace(':deliveryId', randomUUID())).set('X-API-Key', keyB);
+          if (spec.etag) r.set('If-None-Match', '*');
+          if (spec.ifMatch) r.set('If-Match', '"1", "2"');
           return spec.body ? r.send(validBody(spec)) : r;
         };
         const a = await send(foreign);
@@ -228,6 +240,7 @@ describe('gateway RBAC', function () {
           if (opA.status !== 'failed') failures.push(`${name}: a command on another tenant's resource ended ${opA.status}`);
         } else {
           if (a.status !== 404 || b.status !== 404) failures.push(`${name}: ${a.status}/${b.status}`);
+          else if (a.headers.etag !== undefined) failures.push(`${name}: a foreign resource's 404 carries an ETag`);
           else if (JSON.stringify(strip(a.body)) !== JSON.stringify(strip(b.body))) failures.push(`${name}: bodies differ`);
           else if (!isProblem(a as never)) failures.push(`${name}: not problem+json`);
         }
@@ -241,6 +254,8 @@ describe('gateway RBAC', function () {
       const list = await request(gw.url).get('/v1/api-keys').set('X-API-Key', keyA);
       const victim = list.body.data.find((k: { id: string }) => k.id === ids.apiKey);
       expect(victim.revokedAt).to.equal(null);
+      const hook = await request(gw.url).get(`/v1/webhooks/${ids.webhook}`).set('X-API-Key', keyA);
+      expect(hook.body).to.include({ status: 'enabled', description: null, url: 'https://hooks.example.com/victim' });
     });
   });
 });

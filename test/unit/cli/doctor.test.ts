@@ -16,6 +16,7 @@ const hardened: NodeJS.ProcessEnv = {
   REDIS_URL: 'rediss://:Yh3nB7cQ1vR8tJ6e@redis.internal:6380',
   API_KEY_PEPPER: 'p'.repeat(40),
   COMMAND_SIGNING_KEY: 'q'.repeat(40),
+  WEBHOOK_SECRET_KEY: 'w'.repeat(40),
   JWT_SIGNING_SEED: 's'.repeat(40),
   TRUST_PROXY: '10.0.0.0/8',
   AUDIT_STORE: 's3',

@@ -3,7 +3,12 @@ import { loadConfig } from '../../../shared/config';
 import { assertDeployable, describeFailures, deploymentChecks } from '../../../shared/config/deployment-checks';
 import { ConfigError } from '../../../shared/errors';
 
-const strongSecrets = { API_KEY_PEPPER: 'p'.repeat(40), JWT_SIGNING_SEED: 's'.repeat(40), COMMAND_SIGNING_KEY: 'q'.repeat(40) };
+const strongSecrets = {
+  API_KEY_PEPPER: 'p'.repeat(40),
+  JWT_SIGNING_SEED: 's'.repeat(40),
+  COMMAND_SIGNING_KEY: 'q'.repeat(40),
+  WEBHOOK_SECRET_KEY: 'w'.repeat(40),
+};
 
 describe('deployment checks at process start', () => {
   it('refuses a production start on the local defaults, naming every failed check with its fix', () => {

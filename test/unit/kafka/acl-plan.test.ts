@@ -55,6 +55,7 @@ describe('kafka ACL plan (least privilege per role)', () => {
       subscriptions: { orders: [], inventory: [], returns: [], shipments: [], warranties: [] },
       workerGroupId: (d) => d,
       auditSinkGroupId: 'a',
+      webhookGroupId: 'w',
       users,
     });
     expect(mapped.filter((a) => a.role === 'gateway').every((a) => a.principal === 'User:svc-gw')).to.equal(true);

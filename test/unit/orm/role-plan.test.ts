@@ -29,8 +29,9 @@ describe('database role plan', () => {
         .filter(([, p]) => p.includes('delete'))
         .map(([t]) => `${r}:${t}`),
     );
-    expect(deleters).to.deep.equal(['gateway:idempotency_keys', ...DOMAINS.flatMap((d) => [`${d}:operations`, `${d}:events`])]);
-    expect(plan.worker).to.deep.equal({ tables: {}, memberOf: DOMAINS });
+    // The gateway also deletes webhook endpoints (DELETE /v1/webhooks/{id}); their deliveries go by cascade.
+    expect(deleters).to.deep.equal(['gateway:idempotency_keys', 'gateway:webhook_endpoints', ...DOMAINS.flatMap((d) => [`${d}:operations`, `${d}:events`])]);
+    expect(plan.worker).to.deep.equal({ tables: {}, memberOf: [...DOMAINS, 'webhooks'] });
   });
 
   it('names roles after the schema and refuses a name PostgreSQL would truncate', () => {

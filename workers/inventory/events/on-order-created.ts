@@ -10,7 +10,7 @@ export function onOrderCreated(ttlSeconds: number) {
       const lines = evt.items.map((i) => ({ sku: i.sku, locationId: 'default', quantity: i.quantity }));
       const r = await reserveStock(ctx, randomUUID(), evt.orderId, lines, ttlSeconds);
       if (!r.ok) {
-        ctx.emit('inventory.reservation_failed.v1', { orderId: evt.orderId, reason: r.reason });
+        ctx.emit('inventory.reservation_failed.v1', { orderId: evt.orderId, reason: r.reason }, null);
         ctx.outbox.audit({
           tenantId: ctx.tenantId,
           principal: ctx.principal,

@@ -26,7 +26,7 @@ export const onReturnRestocked = defineEventHandler({
       }
     }
     if (reason) {
-      ctx.emit('inventory.restock_settled.v1', { returnId: evt.returnId, orderId: evt.orderId, outcome: 'refused', reason });
+      ctx.emit('inventory.restock_settled.v1', { returnId: evt.returnId, orderId: evt.orderId, outcome: 'refused', reason }, null);
       ctx.outbox.audit({
         tenantId: ctx.tenantId,
         principal: ctx.principal,
@@ -43,6 +43,6 @@ export const onReturnRestocked = defineEventHandler({
     for (const l of [...evt.lines].sort((a, b) => a.sku.localeCompare(b.sku))) {
       await adjustStock(ctx, l.sku, 'default', l.quantity, 'returned');
     }
-    ctx.emit('inventory.restock_settled.v1', { returnId: evt.returnId, orderId: evt.orderId, outcome: 'applied', reason: null });
+    ctx.emit('inventory.restock_settled.v1', { returnId: evt.returnId, orderId: evt.orderId, outcome: 'applied', reason: null }, null);
   },
 });

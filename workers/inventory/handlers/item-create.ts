@@ -17,7 +17,7 @@ export const inventoryItemCreate = defineHandler({
       createdAt: now,
       updatedAt: now,
     });
-    ctx.emit('inventory.item_created.v1', { sku: cmd.sku, name: cmd.name });
+    ctx.emit('inventory.item_created.v1', { sku: cmd.sku, name: cmd.name }, null);
     ctx.stateChanged('inventory_item', cmd.sku, null, 'created');
     return { type: 'inventory_item', id: cmd.sku };
   },

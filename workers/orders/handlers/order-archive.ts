@@ -5,6 +5,7 @@ import { FINISHED_STATES } from '../order-states';
 
 export const orderArchive = defineHandler({
   command: 'order.archive.v1',
+  target: (cmd, ctx) => loadOrder(ctx.em, ctx.tenantId, cmd.orderId),
   async handle(cmd, ctx) {
     const order = await loadOrder(ctx.em, ctx.tenantId, cmd.orderId);
     if (order.archivedAt) throw new BusinessRuleError('order is already archived', 'order_archived');
@@ -12,7 +13,7 @@ export const orderArchive = defineHandler({
       throw new BusinessRuleError(`only a finished order can be archived; it is ${order.status}`, 'order_not_finished');
     }
     order.archivedAt = new Date();
-    ctx.emit('order.archived.v1', { orderId: order.id });
+    ctx.emit('order.archived.v1', { orderId: order.id }, order);
     ctx.stateChanged('order', order.id, order.status, order.status, { change: 'archived' });
     return { type: 'order', id: order.id };
   },

@@ -10,7 +10,7 @@ export const orderCreate = defineHandler({
     if (await ctx.em.findOne(Order, { id: cmd.orderId })) throw new ConflictError(`order ${cmd.orderId} already exists`);
     const totalMinor = orderTotal(cmd.items);
     const now = new Date();
-    ctx.em.create(Order, {
+    const order = ctx.em.create(Order, {
       id: cmd.orderId,
       tenantId: ctx.tenantId,
       status: 'pending',
@@ -27,14 +27,18 @@ export const orderCreate = defineHandler({
       createdAt: now,
       updatedAt: now,
     } satisfies OrderRow);
-    ctx.emit('order.created.v1', {
-      orderId: cmd.orderId,
-      customerId: cmd.customerId,
-      currency: cmd.currency,
-      items: cmd.items,
-      totalMinor,
-      status: 'pending',
-    });
+    ctx.emit(
+      'order.created.v1',
+      {
+        orderId: cmd.orderId,
+        customerId: cmd.customerId,
+        currency: cmd.currency,
+        items: cmd.items,
+        totalMinor,
+        status: 'pending',
+      },
+      order,
+    );
     ctx.stateChanged('order', cmd.orderId, null, 'pending');
     return { type: 'order', id: cmd.orderId };
   },

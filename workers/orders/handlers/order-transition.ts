@@ -5,6 +5,7 @@ import { orderStates } from '../order-states';
 
 export const orderTransition = defineHandler({
   command: 'order.transition.v1',
+  target: (cmd, ctx) => loadOrder(ctx.em, ctx.tenantId, cmd.orderId),
   async handle(cmd, ctx) {
     if (!orderStates.isState(cmd.to) || cmd.to === 'cancelled' || cmd.to === 'pending') {
       throw new InputError(`unknown or unsupported target status ${cmd.to}`);

@@ -6,6 +6,7 @@ import { EDITABLE_STATES } from '../order-states';
 
 export const orderUpdate = defineHandler({
   command: 'order.update.v1',
+  target: (cmd, ctx) => loadOrder(ctx.em, ctx.tenantId, cmd.orderId),
   async handle(cmd, ctx) {
     const order = await loadOrder(ctx.em, ctx.tenantId, cmd.orderId);
     if (!EDITABLE_STATES.includes(order.status)) {
@@ -19,7 +20,7 @@ export const orderUpdate = defineHandler({
     if (cmd.shippingAddress) order.shippingAddress = cmd.shippingAddress;
     if (cmd.billingAddress) order.billingAddress = cmd.billingAddress;
     if (cmd.notes) order.notes = cmd.notes;
-    ctx.emit('order.updated.v1', { orderId: order.id, items: order.items, totalMinor: Number(order.totalMinor) });
+    ctx.emit('order.updated.v1', { orderId: order.id, items: order.items, totalMinor: Number(order.totalMinor) }, order);
     ctx.stateChanged('order', order.id, order.status, order.status, {
       change: 'updated',
       fields: Object.keys(cmd).filter((k) => k !== 'orderId' && cmd[k as keyof OrderUpdate] != null),

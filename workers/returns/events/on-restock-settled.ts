@@ -20,7 +20,7 @@ export const onRestockSettled = defineEventHandler({
     const r = await loadReturn(ctx.em, ctx.tenantId, evt.returnId);
     r.restockOutcome = outcome;
     r.restockRefusalReason = outcome === 'refused' ? (evt.reason ?? 'refused by inventory') : null;
-    ctx.emit('return.restock_settled.v1', { returnId: r.id, orderId: r.orderId, outcome, reason: r.restockRefusalReason });
+    ctx.emit('return.restock_settled.v1', { returnId: r.id, orderId: r.orderId, outcome, reason: r.restockRefusalReason }, r);
     ctx.stateChanged('return', r.id, r.status, r.status, {
       restockOutcome: outcome,
       ...(r.restockRefusalReason ? { reason: r.restockRefusalReason } : {}),

@@ -26,7 +26,7 @@ export const returnRequest = defineHandler({
       cmd.lines,
     );
     const now = new Date();
-    ctx.em.create(Return, {
+    const created = ctx.em.create(Return, {
       id: cmd.returnId,
       tenantId: ctx.tenantId,
       orderId: order.id,
@@ -40,7 +40,7 @@ export const returnRequest = defineHandler({
       createdAt: now,
       updatedAt: now,
     } satisfies ReturnRow);
-    ctx.emit('return.requested.v1', { returnId: cmd.returnId, orderId: order.id, lines, reason: cmd.reason });
+    ctx.emit('return.requested.v1', { returnId: cmd.returnId, orderId: order.id, lines, reason: cmd.reason }, created);
     ctx.stateChanged('return', cmd.returnId, null, 'requested', { orderId: order.id });
     return { type: 'return', id: cmd.returnId };
   },

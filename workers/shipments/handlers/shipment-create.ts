@@ -22,7 +22,7 @@ export const shipmentCreate = defineHandler({
     }
     const lines = shipmentLines(order.items, cmd.lines);
     const now = new Date();
-    ctx.em.create(Shipment, {
+    const shipment = ctx.em.create(Shipment, {
       id: cmd.shipmentId,
       tenantId: ctx.tenantId,
       orderId: order.id,
@@ -37,7 +37,7 @@ export const shipmentCreate = defineHandler({
       createdAt: now,
       updatedAt: now,
     } satisfies ShipmentRow);
-    ctx.emit('shipment.created.v1', { shipmentId: cmd.shipmentId, orderId: order.id, carrier: cmd.carrier ?? null, lines });
+    ctx.emit('shipment.created.v1', { shipmentId: cmd.shipmentId, orderId: order.id, carrier: cmd.carrier ?? null, lines }, shipment);
     ctx.stateChanged('shipment', cmd.shipmentId, null, 'created', { orderId: order.id });
     return { type: 'shipment', id: cmd.shipmentId };
   },

@@ -9,6 +9,7 @@ import { claimStates } from '../warranty-states';
  */
 export const claimApprove = defineHandler({
   command: 'warranty.claim.approve.v1',
+  target: (cmd, ctx) => loadClaim(ctx.em, ctx.tenantId, cmd.claimId),
   async handle(cmd, ctx) {
     const c = await loadClaim(ctx.em, ctx.tenantId, cmd.claimId);
     claimStates.assert(c.status, 'approved');

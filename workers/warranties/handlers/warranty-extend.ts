@@ -5,6 +5,7 @@ import { addMonths, assertExtensible, assertInForce, checkMonths } from '../warr
 /** Adds months to an active, unexpired warranty; not a status change (warranty.extended.v1). */
 export const warrantyExtend = defineHandler({
   command: 'warranty.extend.v1',
+  target: (cmd, ctx) => loadWarranty(ctx.em, ctx.tenantId, cmd.warrantyId),
   async handle(cmd, ctx) {
     checkMonths(cmd.months);
     const w = await loadWarranty(ctx.em, ctx.tenantId, cmd.warrantyId);
@@ -13,7 +14,7 @@ export const warrantyExtend = defineHandler({
     const endsAt = addMonths(w.endsAt, cmd.months);
     assertExtensible(w, endsAt);
     w.endsAt = endsAt;
-    ctx.emit('warranty.extended.v1', { warrantyId: w.id, months: cmd.months, endsAt: w.endsAt.toISOString() });
+    ctx.emit('warranty.extended.v1', { warrantyId: w.id, months: cmd.months, endsAt: w.endsAt.toISOString() }, w);
     ctx.stateChanged('warranty', w.id, w.status, w.status, {
       change: 'extended',
       months: cmd.months,

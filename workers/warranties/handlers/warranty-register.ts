@@ -27,7 +27,7 @@ export const warrantyRegister = defineHandler({
     if (hasLapsed({ endsAt }, now)) {
       throw new BusinessRuleError(`a warranty that ended at ${endsAt.toISOString()} cannot be registered`, 'warranty_period_over');
     }
-    ctx.em.create(Warranty, {
+    const warranty = ctx.em.create(Warranty, {
       id: cmd.warrantyId,
       tenantId: ctx.tenantId,
       customerId: cmd.customerId,
@@ -42,15 +42,19 @@ export const warrantyRegister = defineHandler({
       createdAt: now,
       updatedAt: now,
     } satisfies WarrantyRow);
-    ctx.emit('warranty.registered.v1', {
-      warrantyId: cmd.warrantyId,
-      customerId: cmd.customerId,
-      sku: cmd.sku,
-      orderId: cmd.orderId ?? null,
-      serialNumber: cmd.serialNumber ?? null,
-      startsAt: startsAt.toISOString(),
-      endsAt: endsAt.toISOString(),
-    });
+    ctx.emit(
+      'warranty.registered.v1',
+      {
+        warrantyId: cmd.warrantyId,
+        customerId: cmd.customerId,
+        sku: cmd.sku,
+        orderId: cmd.orderId ?? null,
+        serialNumber: cmd.serialNumber ?? null,
+        startsAt: startsAt.toISOString(),
+        endsAt: endsAt.toISOString(),
+      },
+      warranty,
+    );
     ctx.stateChanged('warranty', cmd.warrantyId, null, 'active', { sku: cmd.sku, endsAt: endsAt.toISOString() });
     return { type: 'warranty', id: cmd.warrantyId };
   },

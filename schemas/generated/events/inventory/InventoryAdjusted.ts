@@ -7,4 +7,6 @@ export type InventoryAdjusted = {
 	onHand: number;
 	reserved: number;
 	reason: string;
+	tenantId: string;
+	version: number;
 };

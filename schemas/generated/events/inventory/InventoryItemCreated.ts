@@ -3,4 +3,6 @@
 export type InventoryItemCreated = {
 	sku: string;
 	name: string;
+	tenantId: string;
+	version: number;
 };

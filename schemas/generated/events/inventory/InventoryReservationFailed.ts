@@ -3,4 +3,6 @@
 export type InventoryReservationFailed = {
 	orderId: string;
 	reason: string;
+	tenantId: string;
+	version: number;
 };

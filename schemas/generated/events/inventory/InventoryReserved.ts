@@ -11,4 +11,6 @@ export type InventoryReserved = {
 	orderId: string;
 	lines: ReservationLine[];
 	expiresAt: string;
+	tenantId: string;
+	version: number;
 };

@@ -5,4 +5,6 @@ export type InventoryRestockSettled = {
 	orderId: string;
 	outcome: string;
 	reason?: null | undefined | string;
+	tenantId: string;
+	version: number;
 };

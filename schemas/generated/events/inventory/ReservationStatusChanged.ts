@@ -5,4 +5,6 @@ export type ReservationStatusChanged = {
 	orderId: string;
 	from: string;
 	to: string;
+	tenantId: string;
+	version: number;
 };

@@ -2,4 +2,6 @@
 
 export type OrderArchived = {
 	orderId: string;
+	tenantId: string;
+	version: number;
 };

@@ -4,4 +4,6 @@ export type OrderCancelled = {
 	orderId: string;
 	from: string;
 	reason?: null | undefined | string;
+	tenantId: string;
+	version: number;
 };

@@ -13,4 +13,6 @@ export type OrderCreated = {
 	items: OrderLine[];
 	totalMinor: number;
 	status: string;
+	tenantId: string;
+	version: number;
 };

@@ -10,4 +10,6 @@ export type OrderUpdated = {
 	orderId: string;
 	items: OrderLine[];
 	totalMinor: number;
+	tenantId: string;
+	version: number;
 };

@@ -10,4 +10,6 @@ export type ReturnRequested = {
 	orderId: string;
 	lines: ReturnLine[];
 	reason: string;
+	tenantId: string;
+	version: number;
 };

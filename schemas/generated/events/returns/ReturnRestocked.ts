@@ -9,4 +9,6 @@ export type ReturnRestocked = {
 	returnId: string;
 	orderId: string;
 	lines: ReturnLine[];
+	tenantId: string;
+	version: number;
 };

@@ -6,4 +6,6 @@ export type ReturnStatusChanged = {
 	from: string;
 	to: string;
 	reason?: null | undefined | string;
+	tenantId: string;
+	version: number;
 };

@@ -10,4 +10,6 @@ export type ShipmentCreated = {
 	orderId: string;
 	carrier?: null | undefined | string;
 	lines: ShipmentLine[];
+	tenantId: string;
+	version: number;
 };

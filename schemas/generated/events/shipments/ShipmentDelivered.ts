@@ -3,4 +3,6 @@
 export type ShipmentDelivered = {
 	shipmentId: string;
 	orderId: string;
+	tenantId: string;
+	version: number;
 };

@@ -8,4 +8,6 @@ export type ShipmentStatusChanged = {
 	carrier?: null | undefined | string;
 	trackingNumber?: null | undefined | string;
 	reason?: null | undefined | string;
+	tenantId: string;
+	version: number;
 };

@@ -6,4 +6,6 @@ export type WarrantyClaimStatusChanged = {
 	from?: null | undefined | string;
 	to: string;
 	reason?: null | undefined | string;
+	tenantId: string;
+	version: number;
 };

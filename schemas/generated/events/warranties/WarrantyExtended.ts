@@ -4,4 +4,6 @@ export type WarrantyExtended = {
 	warrantyId: string;
 	months: number;
 	endsAt: string;
+	tenantId: string;
+	version: number;
 };

@@ -8,4 +8,6 @@ export type WarrantyRegistered = {
 	serialNumber?: null | undefined | string;
 	startsAt: string;
 	endsAt: string;
+	tenantId: string;
+	version: number;
 };

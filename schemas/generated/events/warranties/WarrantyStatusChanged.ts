@@ -5,4 +5,6 @@ export type WarrantyStatusChanged = {
 	from: string;
 	to: string;
 	reason?: null | undefined | string;
+	tenantId: string;
+	version: number;
 };

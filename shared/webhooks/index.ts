@@ -1,0 +1,5 @@
+export * from './address-guard';
+export * from './event-types';
+export * from './schedule';
+export * from './secret-box';
+export * from './signature';
