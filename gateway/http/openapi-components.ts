@@ -58,6 +58,10 @@ export function responseHeaders(status: string): Record<string, unknown> {
   return Object.fromEntries(names.map((n) => [n, ref(n)]));
 }
 
+/**
+ * Only ever an answer. `detail`, `instance` and the field errors may echo the request (its path, an
+ * unknown field's name), so they are as long as it may be and state no maxLength of their own.
+ */
 export const PROBLEM_SCHEMA = {
   type: 'object',
   description: 'RFC 9457 problem details; never a stack trace.',
@@ -66,8 +70,8 @@ export const PROBLEM_SCHEMA = {
     type: { type: 'string', format: 'uri', maxLength: 200, example: 'https://stateset.io/problems/invalid-request' },
     title: { type: 'string', maxLength: 200 },
     status: { type: 'integer', format: 'int32', minimum: 400, maximum: 599 },
-    detail: { type: 'string', maxLength: 2000 },
-    instance: { type: 'string', format: 'uri-reference', maxLength: 8192, description: 'The request path, without its query.' },
+    detail: { type: 'string' },
+    instance: { type: 'string', format: 'uri-reference', description: 'The request path, without its query.' },
     requestId: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9._:-]{8,128}$' },
     errors: {
       type: 'array',
@@ -77,8 +81,8 @@ export const PROBLEM_SCHEMA = {
         type: 'object',
         required: ['path', 'message'],
         properties: {
-          path: { type: 'string', maxLength: 1000, example: 'body.items.0.sku' },
-          message: { type: 'string', maxLength: 2000 },
+          path: { type: 'string', example: 'body.items.0.sku' },
+          message: { type: 'string' },
         },
       },
     },
