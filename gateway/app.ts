@@ -22,7 +22,7 @@ import { RateLimiter } from './services/rate-limiter';
 import { createRateLimiting } from './middleware/rate-limit';
 import { authRoutes } from './routes/auth';
 import { apiKeyRoutes } from './routes/api-keys';
-import { buildOpenApi } from './http/openapi';
+import { API_VERSION, buildOpenApi } from './http/openapi';
 import { AuditTrail } from './services/audit-trail';
 import { CommandService } from './services/command-service';
 import { IdempotencyStore } from './services/idempotency';
@@ -240,7 +240,7 @@ export function createApp(deps: Deps, services: GatewayServices = createGatewayS
   }
   app.use(router);
 
-  const openapi = buildOpenApi(specs, '1.0.0');
+  const openapi = buildOpenApi(specs, API_VERSION, config.PUBLIC_BASE_URL);
   // The API description is public by design.
   const publicRead: Middleware[] = services.rateLimit ? [services.rateLimit('read')] : [];
   app.get(

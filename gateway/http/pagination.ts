@@ -5,7 +5,12 @@ import { InputError } from '../../shared/errors';
 
 export const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(200).optional(),
+  // base64url, as encodeCursor writes it.
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]*$/, 'not a cursor returned by this API')
+    .optional(),
 });
 export type PageQuery = z.infer<typeof pageQuery>;
 

@@ -20,6 +20,11 @@ export interface RouteSpec {
   permission: RouteAccess;
   rateClass: RouteClass;
   summary: string;
+  /**
+   * For the OpenAPI document (SDK method names): camelCase, unique. Without one it is derived from
+   * the method and path (gateway/http/operation-id.ts).
+   */
+  operationId?: string;
   tag: string;
   params?: z.ZodType;
   query?: z.ZodType;

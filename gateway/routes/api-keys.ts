@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { PERMISSIONS, type Permission } from '../../schemas/catalog';
-import { emptyBody } from '../../schemas/http/common';
+import { emptyBody, MAX_TIMESTAMP_LENGTH } from '../../schemas/http/common';
 import type { ApiKeyRow } from '../../shared/orm';
 import { ConflictError, InputError, PermissionDeniedError } from '../../shared/errors';
 import { defineRoute, type RouteSpec } from '../http/route-spec';
@@ -20,7 +20,7 @@ export const apiKeyCreateBody = z
     name: z.string().trim().min(1).max(100),
     role: z.enum(ROLES).optional(),
     permissions: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length).optional(),
-    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    expiresAt: z.iso.datetime({ offset: true }).max(MAX_TIMESTAMP_LENGTH).optional(),
   })
   .refine((b) => (b.role === undefined) !== (b.permissions === undefined), { message: 'give exactly one of role or permissions' });
 

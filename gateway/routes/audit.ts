@@ -7,6 +7,7 @@ import { defineRoute, type RouteSpec } from '../http/route-spec';
 import { parseInput } from '../http/validate';
 import { keysetPage, pageQuery } from '../http/pagination';
 import { tenantOf } from '../http/tenant-queries';
+import { MAX_TIMESTAMP_LENGTH } from '../../schemas/http/common';
 
 const auditQuery = pageQuery.extend({
   action: z.string().max(100).optional(),
@@ -15,8 +16,8 @@ const auditQuery = pageQuery.extend({
   resourceId: z.string().max(128).optional(),
   operationId: z.string().uuid().optional(),
   principal: z.string().max(200).optional(),
-  from: z.iso.datetime().optional(),
-  to: z.iso.datetime().optional(),
+  from: z.iso.datetime().max(MAX_TIMESTAMP_LENGTH).optional(),
+  to: z.iso.datetime().max(MAX_TIMESTAMP_LENGTH).optional(),
 });
 
 function view(r: AuditEventRow) {

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { commands } from '../../schemas/catalog';
 import { defineRoute, type RouteSpec } from '../http/route-spec';
+import { commandOperationId } from '../http/operation-id';
 import { inputErrorOf, parseInput } from '../http/validate';
 import type { CommandService } from '../services/command-service';
 import type { AuditTrail } from '../services/audit-trail';
@@ -26,6 +27,7 @@ export function commandRoutes(service: CommandService, audit: AuditTrail): Route
       permission: def.permission,
       rateClass: 'write',
       summary: def.summary,
+      operationId: commandOperationId(def.type),
       tag: def.domain,
       body: def.body,
       ...(hasId ? { params: idParams, ifMatch: true } : {}),

@@ -5,7 +5,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import { isFinalStatus, Operation, type OperationRow, type OperationStatus } from '../../shared/orm';
 import { NotFoundError } from '../../shared/errors';
 import { commands } from '../../schemas/catalog';
-import { emptyBody, identifier } from '../../schemas/http/common';
+import { emptyBody, identifier, MAX_TIMESTAMP_LENGTH } from '../../schemas/http/common';
 import { defineRoute, type RouteSpec } from '../http/route-spec';
 import { parseInput } from '../http/validate';
 import { keysetPage, NEWEST_FIRST, pageQuery } from '../http/pagination';
@@ -25,7 +25,7 @@ export const operationListQuery = pageQuery.extend({
   status: z.enum(STATUSES).optional(),
   type: z.enum(commands.map((c) => c.type) as [string, ...string[]]).optional(),
   resourceId: identifier.optional(),
-  createdAfter: z.iso.datetime({ offset: true }).optional(),
+  createdAfter: z.iso.datetime({ offset: true }).max(MAX_TIMESTAMP_LENGTH).optional(),
 });
 
 const EXAMPLE_OPERATION = {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: installs and starts what the tests need (Kafka, schema registry, Ceph radosgw,
-# promtool/amtool; PostgreSQL and Redis must already run), then lint, schema checks, the unit tier,
-# the integration + e2e tiers against the real services, the fault-injection scenarios, and the
-# Prometheus rule tests.
+# promtool/amtool; PostgreSQL and Redis must already run), then lint, schema checks, the OpenAPI
+# linters, the unit tier, the integration + e2e tiers against the real services, the
+# fault-injection scenarios, and the Prometheus rule tests.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -29,6 +29,9 @@ npm run --silent build
 
 step "schema contracts"
 npm run --silent schemas:check
+
+step "OpenAPI document (Redocly recommended; Spectral oas + OWASP API Security)"
+npm run --silent lint:openapi
 
 step "unit tier"
 npm run --silent test:unit

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 
-export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code, e.g. EUR');
+// `.length()` says what the pattern already demands, so the OpenAPI document can state the bound.
+export const currencyCode = z
+  .string()
+  .length(3)
+  .regex(/^[A-Z]{3}$/, 'ISO 4217 code, e.g. EUR');
+/**
+ * Longest timestamp accepted. zod's RFC 3339 pattern admits any number of fraction digits; one
+ * with nanoseconds and an offset has 35 characters.
+ */
+export const MAX_TIMESTAMP_LENGTH = 64;
 export const identifier = z
   .string()
   .min(1)
@@ -17,7 +26,10 @@ export const address = z.strictObject({
   line2: z.string().max(200).nullable().optional(),
   city: z.string().min(1).max(100),
   postalCode: z.string().min(1).max(20),
-  country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code'),
+  country: z
+    .string()
+    .length(2)
+    .regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code'),
 });
 
 export const orderLine = z.strictObject({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identifier, sku } from './common';
+import { identifier, MAX_TIMESTAMP_LENGTH, sku } from './common';
 
 export const warrantyMonths = z.number().int().min(1).max(120);
 
@@ -9,7 +9,7 @@ export const warrantyRegisterBody = z.strictObject({
   orderId: z.string().uuid().optional(),
   serialNumber: z.string().min(1).max(128).optional(),
   /** ISO 8601 instant with an offset; omitted = when the command is accepted. */
-  startsAt: z.string().datetime({ offset: true }).optional(),
+  startsAt: z.string().datetime({ offset: true }).max(MAX_TIMESTAMP_LENGTH).optional(),
   months: warrantyMonths,
 });
 
