@@ -60,7 +60,7 @@ export const envSchema = z
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
     // Longest wait for a pooled connection (or a new one) before the query fails as unavailable: a
     // slow or partitioned PostgreSQL builds no unbounded queue of waiting queries.
-    DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+    DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     // The least-privilege role a process drops to on every connection (`<schema>_gateway`, …; see
     // shared/orm/role-plan.ts). Unset: the login user's own rights. `stateset setup` ignores it.
     DATABASE_ROLE: z

@@ -44,7 +44,7 @@ export function ormOptions(config: OrmConfig): Options {
     // trip per connection), and tests can use a schema of their own.
     // connectionTimeoutMillis bounds both the wait for a free pooled client and a new connection's
     // handshake (pg-pool): past it the query fails with a timeout, which the edge answers with 503.
-    driverOptions: { options: connectionOptions(config), ssl, connectionTimeoutMillis: config.DATABASE_ACQUIRE_TIMEOUT_MS ?? 2000 },
+    driverOptions: { options: connectionOptions(config), ssl, connectionTimeoutMillis: config.DATABASE_ACQUIRE_TIMEOUT_MS ?? 5000 },
     migrations: {
       migrationsList,
       tableName: 'mikro_orm_migrations',

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { expect } from 'chai';
 import { createTenantKey, ownTopics, startGateway, testConfig, waitFor, type RunningGateway } from '../support/platform';
-import { pooled, readAll, repeatBound, reportFault, sleep, spawnCompiled, type ChildHandle } from '../support/faults';
+import { pooled, repeatBound, reportFault, sleep, spawnCompiled, type ChildHandle } from '../support/faults';
+import { countOrderEffects } from '../support/order-effects';
 import { createContainer, type Deps } from '../../shared/container';
 
 const COMMANDS = 10_000;
@@ -92,49 +93,23 @@ describe('fault: worker crash (SIGKILL ×20 during 10,000 commands)', function (
       clearInterval(supervisor);
     }
     const recoveredS = (Date.now() - lastKillAt) / 1000;
-    await waitFor(
-      'outbox drained',
-      async () => Number((await conn.execute<{ n: string }[]>('select count(*) as n from outbox where published_at is null'))[0]!.n) === 0,
-      120_000,
-    );
-
-    const rows = await conn.execute<{ id: string; status: string; resource_id: string | null; has_order: boolean }[]>(
-      `select o.id, o.status, o.resource_id, exists (select 1 from orders r where r.id::text = o.resource_id) as has_order
-       from operations o where o.id = any(?::uuid[])`,
-      [`{${accepted.join(',')}}`],
-    );
-    const succeeded = rows.filter((r) => r.status === 'succeeded');
-    const missingRows = succeeded.filter((r) => !r.has_order).length;
-    const { messages, repeatedEventIds } = await readAll(deps.kafka, [deps.topics.events('orders'), deps.topics.audit], 120_000);
-    // Distinct event-ids per effect: a second application would be a second event-id, not a repeat.
-    const createdFor = new Map<string, Set<string>>();
-    const succeededFor = new Map<string, Set<string>>();
-    for (const m of messages) {
-      const type = m.headers['event-type'];
-      if (type === 'order.created.v1') (createdFor.get(m.key) ?? createdFor.set(m.key, new Set()).get(m.key)!).add(m.headers['event-id']!);
-      if (type === 'audit.command.succeeded') {
-        const op = m.headers['operation-id']!;
-        (succeededFor.get(op) ?? succeededFor.set(op, new Set()).get(op)!).add(m.headers['event-id']!);
-      }
-    }
-    const twice = (m: Map<string, Set<string>>) => [...m.values()].reduce((n, s) => n + Math.max(0, s.size - 1), 0);
-    const duplicated = twice(createdFor) + twice(succeededFor);
-    const missingEvents = succeeded.filter((r) => !createdFor.has(r.resource_id!)).length + succeeded.filter((r) => !succeededFor.has(r.id)).length;
+    const effects = await countOrderEffects(deps, accepted);
     const summary = {
       sent: COMMANDS,
       accepted: accepted.length,
-      completed: rows.length,
-      lost: accepted.length - rows.filter((r) => r.status === 'succeeded' || r.status === 'failed').length + missingRows + missingEvents,
-      duplicated,
+      completed: effects.final,
+      lost: effects.lost,
+      duplicated: effects.duplicated,
       recoveredS,
-      repeatedEventIds,
+      repeatedEventIds: effects.repeatedEventIds,
       extra: { kills, 'restarted after exiting on its own': supervisorRestarts },
     };
     reportFault('worker-crash', summary);
     expect(accepted.length, 'every request accepted (the gateway was not under fault)').to.equal(COMMANDS);
     expect(summary.lost, 'lost').to.equal(0);
     expect(summary.duplicated, 'duplicated').to.equal(0);
-    expect(succeeded.length).to.equal(accepted.length);
-    expect(repeatedEventIds, 'repeats: at most the batch in flight at each kill').to.be.at.most(repeatBound(kills));
+    expect(effects.missingRows, 'succeeded without its order row').to.equal(0);
+    expect(effects.succeeded).to.equal(accepted.length);
+    expect(effects.repeatedEventIds, 'repeats: at most the batch in flight at each kill').to.be.at.most(repeatBound(kills));
   });
 });

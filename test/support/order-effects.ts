@@ -56,6 +56,16 @@ export async function orderEffects(deps: Deps, accepted: string[], onFinal: () =
     );
   await waitFor('every accepted command final', async () => (await finals()) === accepted.length, timeoutMs);
   onFinal();
+  return countOrderEffects(deps, accepted);
+}
+
+/**
+ * The counting half of orderEffects, for a scenario that waits for the final states itself: waits
+ * for the outbox to drain, then counts rows, `order.created` and `command.succeeded` per accepted create.
+ */
+export async function countOrderEffects(deps: Deps, accepted: string[]): Promise<OrderEffects> {
+  const conn = deps.orm.em.fork().getConnection();
+  const ids = `{${accepted.join(',')}}`;
   await waitFor(
     'outbox drained',
     async () => Number((await conn.execute<{ n: string }[]>('select count(*) as n from outbox where published_at is null'))[0]!.n) === 0,

@@ -82,6 +82,10 @@ export async function e2e(ctx: Ctx): Promise<ScenarioOutcome> {
         errorKinds: res.errorKinds,
       });
       const x = perRound.at(-1)!;
+      // Failed requests with a gateway that is no longer running: say so, with its last words.
+      if (x.errors > 0 && (gw.child.proc.exitCode !== null || gw.child.proc.signalCode !== null)) {
+        ctx.log(`  the gateway exited (${gw.child.proc.exitCode ?? gw.child.proc.signalCode}) during round ${r}:\n${gw.child.output().slice(-3000)}`);
+      }
       ctx.log(
         `  round ${r}: ${x.succeeded}/${x.sent} at ${x.achieved.toFixed(0)}/s: POST→succeeded p50 ${x.e2e.p50.toFixed(1)} p99 ${x.e2e.p99.toFixed(1)} ms; event p50 ${x.event.p50.toFixed(1)} p99 ${x.event.p99.toFixed(1)} ms (${x.event.n} events)${x.errors ? `; errors: ${JSON.stringify(x.errorKinds)}` : ''}`,
       );
