@@ -32,7 +32,7 @@ export function commandMethodName(type: string): string {
   return first + rest.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 }
 
-type BodyArgs<Body, Options> = object extends Body ? [body?: Body, options?: Options] : [body: Body, options?: Options];
+type BodyArgs<Body, Options> = Record<never, never> extends Body ? [body?: Body, options?: Options] : [body: Body, options?: Options];
 
 /** One command's method: `(id, body, options)` when its path names a resource, else `(body, options)`; the body type is the catalog's schema input. */
 export type CommandMethod<C extends CatalogCommand> = C['route']['path'] extends `${string}:id${string}`

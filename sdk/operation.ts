@@ -65,6 +65,7 @@ export class Operation implements OperationView {
       const leftS = Math.floor((deadline - Date.now()) / 1000);
       if (leftS < 1) throw new OperationTimeoutError(this.toJSON());
       const waitS = Math.min(MAX_WAIT_PER_REQUEST_S, leftS);
+      const asked = Date.now();
       const answer = await this.transport.send<OperationView>({
         method: 'GET',
         path: `/v1/operations/${encodeURIComponent(this.id)}`,
@@ -72,8 +73,9 @@ export class Operation implements OperationView {
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
       this.update(answer.body);
-      // Not waited for (the gateway's per-caller wait quota was used up): pause as it asks instead of spinning.
-      if (!this.done && !answer.headers.has('preference-applied')) {
+      // Answered before the time asked for without being done (the per-caller wait quota was used
+      // up, or the wait was cut short): pause as the answer asks instead of polling in a tight loop.
+      if (!this.done && Date.now() - asked < waitS * 1000) {
         const pauseS = Math.min(Number(answer.headers.get('retry-after')) || 1, Math.max(0, (deadline - Date.now()) / 1000));
         await new Promise((resolve) => setTimeout(resolve, pauseS * 1000));
       }
