@@ -22,7 +22,11 @@ type Camel<S extends string> = S extends `${infer A}.${infer B}`
   : S extends `${infer A}_${infer B}`
     ? `${A}${Capitalize<Camel<B>>}`
     : S;
-type WithoutVersion<S extends string> = S extends `${infer Head}.${infer Tail}` ? (Tail extends `${string}.${string}` ? `${Head}.${WithoutVersion<Tail>}` : Head) : never;
+type WithoutVersion<S extends string> = S extends `${infer Head}.${infer Tail}`
+  ? Tail extends `${string}.${string}`
+    ? `${Head}.${WithoutVersion<Tail>}`
+    : Head
+  : never;
 
 /** The SDK method of a command type: domain prefix and version left out, camelCase (`inventory.reservation.confirm.v1` → `reservationConfirm`). */
 export type CommandMethodName<T extends string> = T extends `${string}.${infer Rest}` ? Camel<WithoutVersion<Rest>> : never;

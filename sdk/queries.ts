@@ -75,14 +75,19 @@ export class Queries {
     return body;
   }
 
-  list<R>(name: QueryRouteName, params: Record<string, string>, query: object = {}, pageOpts: { cursorParam?: string; endsAtShortPage?: number } = {}): Paginator<R> {
+  list<R>(
+    name: QueryRouteName,
+    params: Record<string, string>,
+    query: object = {},
+    pageOpts: { cursorParam?: string; endsAtShortPage?: number } = {},
+  ): Paginator<R> {
     const { cursor, after, ...rest } = query as Record<string, QueryValue>;
     const cursorParam = pageOpts.cursorParam ?? 'cursor';
     const start = (cursorParam === 'after' ? after : cursor) ?? undefined;
-    return new Paginator<R>(
-      async (at) => (await this.call<Page<R>>(name, params, { query: { ...rest, [cursorParam]: at } })).body,
-      { ...(start !== undefined ? { cursor: String(start) } : {}), ...(pageOpts.endsAtShortPage ? { endsAtShortPage: pageOpts.endsAtShortPage } : {}) },
-    );
+    return new Paginator<R>(async (at) => (await this.call<Page<R>>(name, params, { query: { ...rest, [cursorParam]: at } })).body, {
+      ...(start !== undefined ? { cursor: String(start) } : {}),
+      ...(pageOpts.endsAtShortPage ? { endsAtShortPage: pageOpts.endsAtShortPage } : {}),
+    });
   }
 
   async body<R>(name: QueryRouteName, params: Record<string, string>, body?: unknown, opts: CallOptions = {}): Promise<R> {
@@ -136,7 +141,8 @@ export function queryNamespaces(transport: Transport) {
        * The event feed from `after` (default: its start) until now: the iteration ends when the
        * feed is caught up; `paginator.cursor` is then where to poll next time.
        */
-      list: (query: T.EventQuery = {}) => q.list<T.DomainEvent>('events.list', {}, { ...query, limit: query.limit ?? 25 }, { cursorParam: 'after', endsAtShortPage: query.limit ?? 25 }),
+      list: (query: T.EventQuery = {}) =>
+        q.list<T.DomainEvent>('events.list', {}, { ...query, limit: query.limit ?? 25 }, { cursorParam: 'after', endsAtShortPage: query.limit ?? 25 }),
     },
     audit: {
       list: (query: T.AuditQuery = {}) => q.list<T.AuditEvent>('audit.list', {}, query),

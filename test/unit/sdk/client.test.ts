@@ -144,14 +144,23 @@ describe('sdk client', () => {
       const { client } = setup([{ status: 400, body: problem(400, 'invalid-request', { errors: issues, requestId: 'req-1', instance: '/v1/orders' }) }]);
       const err = (await client.orders.create(ORDER).catch((e: unknown) => e)) as ProblemError;
       expect(err).to.be.instanceOf(ProblemError);
-      expect(err).to.include({ status: 400, type: 'https://stateset.io/problems/invalid-request', slug: 'invalid-request', requestId: 'req-1', instance: '/v1/orders' });
+      expect(err).to.include({
+        status: 400,
+        type: 'https://stateset.io/problems/invalid-request',
+        slug: 'invalid-request',
+        requestId: 'req-1',
+        instance: '/v1/orders',
+      });
       expect(err.errors).to.deep.equal(issues);
       expect(err.message).to.match(/^400 invalid-request: invalid-request happened$/);
     });
 
     it('makes a problem of an answer without one, with the X-Request-Id', async () => {
       const { client } = setup([{ status: 502, body: '<html>bad gateway</html>', headers: { 'content-type': 'text/html', 'x-request-id': 'req-9' } }]);
-      const err = (await client.orders.list().firstPage().catch((e: unknown) => e)) as ProblemError;
+      const err = (await client.orders
+        .list()
+        .firstPage()
+        .catch((e: unknown) => e)) as ProblemError;
       expect(err).to.include({ status: 502, type: 'about:blank', requestId: 'req-9' });
     });
   });

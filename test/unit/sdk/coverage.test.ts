@@ -30,7 +30,10 @@ describe('sdk: every route has a method', () => {
     const missing = documented.filter((d) => !NOT_IN_SDK.has(d.route) && !sdkRoutes.has(d.route)).map((d) => `${d.route} (${d.operationId})`);
     expect(missing, 'operations without an SDK method').to.deep.equal([]);
     const known = new Set(documented.map((d) => d.route));
-    expect([...sdkRoutes.keys()].filter((r) => !known.has(r)), 'SDK routes the API does not have').to.deep.equal([]);
+    expect(
+      [...sdkRoutes.keys()].filter((r) => !known.has(r)),
+      'SDK routes the API does not have',
+    ).to.deep.equal([]);
   });
 
   it('exposes each of those methods on the client', () => {

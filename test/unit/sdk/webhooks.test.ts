@@ -36,7 +36,8 @@ describe('sdk verifyWebhook (Standard Webhooks)', () => {
   it('refuses a wrong secret, a changed body, id or timestamp, a non-v1 signature and missing headers', () => {
     const s = secret();
     const headers = webhookHeaders([s], 'msg_5', nowS, BODY);
-    const refused = (sec: string, h: Record<string, string>, body: string) => expect(() => verifyWebhook(sec, h, body, { now: NOW })).to.throw(WebhookVerificationError);
+    const refused = (sec: string, h: Record<string, string>, body: string) =>
+      expect(() => verifyWebhook(sec, h, body, { now: NOW })).to.throw(WebhookVerificationError);
     refused(secret(), headers, BODY);
     refused(s, headers, BODY.replace('op-1', 'op-2'));
     refused(s, { ...headers, 'webhook-id': 'msg_6' }, BODY);
