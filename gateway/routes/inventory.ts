@@ -16,7 +16,7 @@ const reservationFilters = {
   orderId: z.string().max(128).optional(),
 };
 
-function reservationView(r: ReservationRow) {
+export function reservationView(r: ReservationRow) {
   return {
     id: r.id,
     orderId: r.orderId,

@@ -13,6 +13,10 @@ import { warrantyCommands, warrantyEvents } from './warranties';
 export * from './types';
 
 export const commands: readonly CommandDefinition[] = [...orderCommands, ...inventoryCommands, ...returnCommands, ...shipmentCommands, ...warrantyCommands];
+/** Every command with its literal type, path and body schema (what sdk/ derives its methods from). */
+export type CatalogCommand = (
+  typeof orderCommands | typeof inventoryCommands | typeof returnCommands | typeof shipmentCommands | typeof warrantyCommands
+)[number];
 export const events: readonly EventDefinition[] = [...orderEvents, ...inventoryEvents, ...returnEvents, ...shipmentEvents, ...warrantyEvents];
 
 export const AUDIT_SCHEMA_FILE = 'audit/AuditRecord.avsc';

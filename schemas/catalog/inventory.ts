@@ -1,10 +1,10 @@
 import { inventoryAdjustBody, inventoryItemCreateBody, inventoryReserveBody, reservationReleaseBody } from '../http/inventory';
 import { emptyBody, sku } from '../http/common';
-import { command, event, type CommandDefinition, type EventDefinition } from './types';
+import { command, event, type EventDefinition } from './types';
 
 const base = { domain: 'inventory', permission: 'inventory:write' } as const;
 
-export const inventoryCommands: CommandDefinition[] = [
+export const inventoryCommands = [
   command({
     ...base,
     type: 'inventory.item.create.v1',

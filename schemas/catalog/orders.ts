@@ -1,10 +1,10 @@
 import { orderCancelBody, orderCreateBody, orderTransitionBody, orderUpdateBody } from '../http/orders';
 import { emptyBody } from '../http/common';
-import { command, event, type CommandDefinition, type EventDefinition } from './types';
+import { command, event, type EventDefinition } from './types';
 
 const base = { domain: 'orders', keyField: 'orderId', permission: 'orders:write', resourceType: 'order' } as const;
 
-export const orderCommands: CommandDefinition[] = [
+export const orderCommands = [
   command({
     ...base,
     type: 'order.create.v1',

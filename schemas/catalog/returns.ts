@@ -1,10 +1,10 @@
 import { returnRejectBody, returnRequestBody } from '../http/returns';
 import { emptyBody } from '../http/common';
-import { command, event, type CommandDefinition, type EventDefinition } from './types';
+import { command, event, type EventDefinition } from './types';
 
 const base = { domain: 'returns', keyField: 'returnId', permission: 'returns:write', resourceType: 'return' } as const;
 
-export const returnCommands: CommandDefinition[] = [
+export const returnCommands = [
   command({
     ...base,
     type: 'return.request.v1',

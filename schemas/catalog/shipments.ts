@@ -1,10 +1,10 @@
 import { shipmentCreateBody, shipmentExceptionBody, shipmentShipBody } from '../http/shipments';
 import { emptyBody } from '../http/common';
-import { command, event, type CommandDefinition, type EventDefinition } from './types';
+import { command, event, type EventDefinition } from './types';
 
 const base = { domain: 'shipments', keyField: 'shipmentId', permission: 'shipments:write', resourceType: 'shipment' } as const;
 
-export const shipmentCommands: CommandDefinition[] = [
+export const shipmentCommands = [
   command({
     ...base,
     type: 'shipment.create.v1',

@@ -47,9 +47,9 @@ export type PathContext<P extends string> = P extends `${string}/:id${string}` ?
 export type Exact<R, Want> = R & Record<Exclude<keyof R, keyof Want>, never>;
 
 /** One command as a catalog file writes it: the payload, key field and schema file are checked against the command's .avsc. */
-export interface CommandSpec<T extends CommandType, TBody extends z.ZodType, P extends string, R extends CommandPayloads[T]> {
+export interface CommandSpec<T extends CommandType, TBody extends z.ZodType, P extends string, R extends CommandPayloads[T], D extends Domain = Domain> {
   type: T;
-  domain: Domain;
+  domain: D;
   /** Path below schemas/, the single source of truth of the message. */
   schemaFile: CommandSchemaFiles[T];
   /** Field of the payload used as Kafka key, so one aggregate's commands stay ordered. */
@@ -98,6 +98,17 @@ export interface ParsedCommandBody {
   toPayload(ctx: PayloadContext): CommandPayload;
 }
 
+/**
+ * A catalog command with its literal type, domain, path and body schema kept, so typed clients
+ * (sdk/) derive a method and its body type from the catalog itself.
+ */
+export type TypedCommandDefinition<T extends CommandType, D extends Domain, P extends string, TBody extends z.ZodType> = CommandDefinition & {
+  type: T;
+  domain: D;
+  route: { method: 'post' | 'patch' | 'delete'; path: P };
+  body: TBody;
+};
+
 export interface EventDefinition {
   type: EventType;
   domain: Domain;
@@ -110,9 +121,9 @@ export interface EventDefinition {
   versionOf: string | null;
 }
 
-export function command<T extends CommandType, TBody extends z.ZodType, P extends string, R extends CommandPayloads[T]>(
-  spec: CommandSpec<T, TBody, P, R>,
-): CommandDefinition {
+export function command<T extends CommandType, TBody extends z.ZodType, P extends string, R extends CommandPayloads[T], D extends Domain>(
+  spec: CommandSpec<T, TBody, P, R, D>,
+): TypedCommandDefinition<T, D, P, TBody> {
   const { toPayload, ...rest } = spec;
   const contextOf = (ctx: PayloadContext): CommandContextWithId => ({
     newId: ctx.newId,

@@ -7,12 +7,12 @@ import {
   warrantyRegisterBody,
   warrantyVoidBody,
 } from '../http/warranties';
-import { command, event, type CommandDefinition, type EventDefinition } from './types';
+import { command, event, type EventDefinition } from './types';
 
 const warranty = { domain: 'warranties', keyField: 'warrantyId', permission: 'warranties:write', resourceType: 'warranty' } as const;
 const claim = { domain: 'warranties', keyField: 'claimId', permission: 'warranties:write', resourceType: 'warranty_claim' } as const;
 
-export const warrantyCommands: CommandDefinition[] = [
+export const warrantyCommands = [
   command({
     ...warranty,
     type: 'warranty.register.v1',
