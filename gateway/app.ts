@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { strictTransportSecurity } from './middleware/strict-transport-security';
+import { docsContentSecurityPolicy } from './middleware/docs-content-security-policy';
 import cors from 'cors';
 import swaggerUi from 'swagger-ui-express';
 import type { Deps } from '../shared/container';
@@ -261,6 +262,7 @@ export function createApp(deps: Deps, services: GatewayServices = createGatewayS
       next();
     }, 'public'),
     ...publicRead,
+    docsContentSecurityPolicy(),
     swaggerUi.serve,
     swaggerUi.setup(openapi),
   );

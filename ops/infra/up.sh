@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Start the local infrastructure (idempotent: reuses whatever these scripts already run) and write
 # .infra/env with the `export` lines the tests and services read.
-#   ops/infra/up.sh [--with-s3] [--with-promtool] [--with-monitoring]
+#   ops/infra/up.sh [--with-s3] [--with-promtool] [--with-chromium] [--with-monitoring]
 #   source .infra/env
 # Kafka (127.0.0.1:9092, SASL_SSL 127.0.0.1:9094) and the schema registry (127.0.0.1:8081) always; Ceph radosgw S3
-# (127.0.0.1:7480) with --with-s3; promtool/amtool installed with --with-promtool; with --with-monitoring
+# (127.0.0.1:7480) with --with-s3; promtool/amtool installed with --with-promtool; Debian's chromium (the /docs
+# page test's browser) installed with --with-chromium; with --with-monitoring
 # (`npm start`) also Alertmanager (127.0.0.1:9095) and Prometheus (127.0.0.1:9090) scraping the platform.
 # PostgreSQL and Redis are expected to be running already (checked, not started); the TLS-only
 # Redis (127.0.0.1:6380) and PostgreSQL (127.0.0.1:5433) of the hardening tests are started here.
@@ -14,19 +15,22 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 with_s3=0
 with_promtool=0
+with_chromium=0
 with_monitoring=0
 for arg in "$@"; do
   case "$arg" in
     --with-s3) with_s3=1 ;;
     --with-promtool) with_promtool=1 ;;
+    --with-chromium) with_chromium=1 ;;
     --with-monitoring) with_monitoring=1 ;;
-    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
-    *) echo "usage: $0 [--with-s3] [--with-promtool] [--with-monitoring]" >&2; exit 2 ;;
+    -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "usage: $0 [--with-s3] [--with-promtool] [--with-chromium] [--with-monitoring]" >&2; exit 2 ;;
   esac
 done
 
 t0=$SECONDS
 if ((with_promtool || with_monitoring)); then bash "$INFRA_SCRIPTS_DIR/promtool.sh" install; fi
+if ((with_chromium)); then bash "$INFRA_SCRIPTS_DIR/chromium.sh" install; fi
 # The test CA and loopback server certificate of the TLS listeners (made once, kept while valid).
 bash "$INFRA_SCRIPTS_DIR/tls.sh" make
 # The TLS-only Redis (6380) and PostgreSQL (5433) of the hardening tests: seconds each, beside the machine's own.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: installs and starts what the tests need (Kafka, schema registry, Ceph radosgw,
-# promtool/amtool; PostgreSQL and Redis must already run), then lint, schema checks, the OpenAPI
+# promtool/amtool, Debian's chromium; PostgreSQL and Redis must already run), then lint, schema checks, the OpenAPI
 # linters, the unit tier, the integration + e2e tiers against the real services, the
 # fault-injection scenarios, and the Prometheus rule tests.
 set -euo pipefail
@@ -17,7 +17,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 step "infrastructure"
-bash ops/infra/up.sh --with-s3 --with-promtool
+bash ops/infra/up.sh --with-s3 --with-promtool --with-chromium
 # shellcheck disable=SC1091
 source .infra/env
 
