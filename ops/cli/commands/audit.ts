@@ -47,7 +47,8 @@ export function registerAudit(program: Command): void {
             ].join('\n')
           : `TAMPERED: ${result.kind} in segment ${result.segment}${result.sequence !== null ? ` at sequence ${result.sequence}` : ''}: ${result.reason}`,
       );
-      return code;
+      // Kafka or PostgreSQL down is not a tampered store: exit 3, and --no-anchors still verifies.
+      return !result.ok && result.kind === 'anchor-unavailable' ? EXIT.unavailable : code;
     }),
   );
   withJson(

@@ -10,20 +10,26 @@ export function withJson(cmd: Command): Command {
   return cmd.option('--json', 'print one JSON document on stdout (notes and errors go to stderr)');
 }
 
+/** An empty variable (`STATESET_API_KEY=`) counts as unset, as a shell user means it. */
+const unlessEmpty =
+  <T>(parse: (raw: string) => T) =>
+  (raw: string): T | undefined =>
+    raw === '' ? undefined : parse(raw);
+
 /** The HTTP commands' target: the gateway's base URL and an API key of the tenant. */
 export function withGateway(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--url <url>', 'the gateway base URL').env('STATESET_URL').default(DEFAULT_GATEWAY_URL).argParser(arg('url')))
+    .addOption(new Option('--url <url>', 'the gateway base URL').env('STATESET_URL').default(DEFAULT_GATEWAY_URL).argParser(unlessEmpty(arg('url'))))
     .addOption(
       new Option('--api-key <key>', 'an API key of the tenant (prefer the variable: a command line is visible to other users)')
         .env('STATESET_API_KEY')
-        .argParser(arg('api-key')),
+        .argParser(unlessEmpty(arg('api-key'))),
     );
 }
 
-export function gatewayTarget(opts: { url: string; apiKey?: string }): GatewayTarget {
+export function gatewayTarget(opts: { url?: string; apiKey?: string }): GatewayTarget {
   if (!opts.apiKey) throw new CliUsageError('an API key is required: set STATESET_API_KEY (or pass --api-key)');
-  return { url: opts.url, apiKey: opts.apiKey };
+  return { url: opts.url ?? DEFAULT_GATEWAY_URL, apiKey: opts.apiKey };
 }
 
 /** Pagination options of a listing, as the API takes them. */
