@@ -9,8 +9,9 @@ export function cliConfig(): Config {
 
 /**
  * The CLI's logger writes to stderr (stdout is the command's result, one JSON document with --json)
- * and says only what went wrong unless LOG_LEVEL asks for more than the default.
+ * and at the default LOG_LEVEL only at `quiet` and above: a read-only command that cannot reach Kafka
+ * says so once, in its error, not in every retry of the client.
  */
-export function cliLogger(config: Config, service: string): Logger {
-  return createLogger(service, config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, pino.destination({ dest: 2, sync: true }));
+export function cliLogger(config: Config, service: string, quiet: 'warn' | 'fatal' = 'warn'): Logger {
+  return createLogger(service, config.LOG_LEVEL === 'info' ? quiet : config.LOG_LEVEL, pino.destination({ dest: 2, sync: true }));
 }

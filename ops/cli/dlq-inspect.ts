@@ -107,7 +107,7 @@ export async function listDeadLetters(
   domain: Domain,
   opts: { limit: number; pending: boolean },
 ): Promise<{ letters: ListedDeadLetter[]; total: number }> {
-  const kafka = createKafka(kafkaOptions(config, `${config.KAFKA_CLIENT_ID}-dlq-list`), cliLogger(config, 'dlq-list'));
+  const kafka = createKafka(kafkaOptions(config, `${config.KAFKA_CLIENT_ID}-dlq-list`), cliLogger(config, 'dlq-list', 'fatal'));
   const { topic, highs, cursor } = await offsets(kafka, config, domain);
   const ranges = highs.map((h) => {
     const replayedTo = cursor.get(h.partition) ?? -1n;
@@ -123,7 +123,7 @@ export async function listDeadLetters(
 
 /** `stateset dlq show`: one dead letter whole — its headers (why, where from) and its payload decoded where it decodes. */
 export async function showDeadLetter(config: Config, domain: Domain, partition: number, offset: string): Promise<ShownDeadLetter | null> {
-  const kafka = createKafka(kafkaOptions(config, `${config.KAFKA_CLIENT_ID}-dlq-show`), cliLogger(config, 'dlq-show'));
+  const kafka = createKafka(kafkaOptions(config, `${config.KAFKA_CLIENT_ID}-dlq-show`), cliLogger(config, 'dlq-show', 'fatal'));
   const { topic, highs, cursor } = await offsets(kafka, config, domain);
   const at = BigInt(offset);
   const h = highs.find((x) => x.partition === partition);

@@ -39,7 +39,8 @@ const UNREACHABLE_CODES = new Set([
   'EAI_AGAIN',
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
-const UNREACHABLE_NAMES = /^KafkaJS(Connection|NumberOfRetriesExceeded|BrokerNotFound|RequestTimeout)Error$|^ConnectionException$/;
+const UNREACHABLE_NAMES =
+  /^KafkaJS(ConnectionError|ConnectionClosedError|NumberOfRetriesExceeded|BrokerNotFound|RequestTimeoutError|NoBrokerAvailableError)$|^ConnectionException$/;
 
 /** A dependency that could not be reached anywhere along the error's causes: exit 3 rather than 1. */
 export function isUnavailable(err: unknown, depth = 0): boolean {

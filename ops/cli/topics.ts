@@ -27,7 +27,7 @@ export interface GroupStatus {
  * `<KAFKA_TOPIC_PREFIX>stateset.`), the lag per partition of every topic it committed offsets on.
  */
 export async function topicsStatus(config: Config, opts: { group?: string } = {}): Promise<GroupStatus[]> {
-  const kafka = createKafka(kafkaOptions(config, `${config.KAFKA_CLIENT_ID}-topics-status`), cliLogger(config, 'topics-status'));
+  const kafka = createKafka(kafkaOptions(config, `${config.KAFKA_CLIENT_ID}-topics-status`), cliLogger(config, 'topics-status', 'fatal'));
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -19,7 +19,12 @@ const unlessEmpty =
 /** The HTTP commands' target: the gateway's base URL and an API key of the tenant. */
 export function withGateway(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--url <url>', 'the gateway base URL').env('STATESET_URL').default(DEFAULT_GATEWAY_URL).argParser(unlessEmpty(arg('url'))))
+    .addOption(
+      new Option('--url <url>', 'the gateway base URL')
+        .env('STATESET_URL')
+        .default(DEFAULT_GATEWAY_URL)
+        .argParser(unlessEmpty(arg('url'))),
+    )
     .addOption(
       new Option('--api-key <key>', 'an API key of the tenant (prefer the variable: a command line is visible to other users)')
         .env('STATESET_API_KEY')

@@ -4,7 +4,7 @@ import { emit, type OutputOptions } from '../output';
 import { EXIT } from '../exit-codes';
 import { gatewayTarget, run, withGateway, withJson, withPages } from './common';
 
-interface OperationView {
+export interface OperationView {
   id: string;
   type: string;
   status: 'accepted' | 'running' | 'succeeded' | 'failed' | 'cancelled';

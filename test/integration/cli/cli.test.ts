@@ -91,10 +91,20 @@ describe('stateset CLI (the built package bin, as a process)', function () {
     }
 
     it('--help for every command: exit 0, its options and the exit codes', async () => {
-      for (const cmd of [['keys', 'rotate'], ['operations', 'wait'], ['dlq', 'show'], ['topics', 'status'], ['audit', 'tail'], ['webhooks', 'deliveries']]) {
+      for (const cmd of [
+        ['keys', 'rotate'],
+        ['operations', 'wait'],
+        ['dlq', 'show'],
+        ['topics', 'status'],
+        ['audit', 'tail'],
+        ['webhooks', 'deliveries'],
+      ]) {
         const r = await stateset([...cmd, '--help']);
         expect(r.code, cmd.join(' ')).to.equal(0);
-        expect(r.stdout).to.include(`Usage: stateset ${cmd.join(' ')}`).and.include('--json').and.include('Exit codes:');
+        expect(r.stdout)
+          .to.include(`Usage: stateset ${cmd.join(' ')}`)
+          .and.include('--json')
+          .and.include('Exit codes:');
       }
     });
   });
@@ -215,7 +225,9 @@ describe('stateset CLI (the built package bin, as a process)', function () {
       expect(applied.stderr).to.match(/answered 409/);
       const wrongKey = await stateset(['operations', 'list'], { ...env, STATESET_API_KEY: `sk_test_${'x'.repeat(40)}` });
       expect(wrongKey.code).to.equal(1);
-      expect(wrongKey.stderr).to.match(/answered 401/).and.not.include('x'.repeat(40));
+      expect(wrongKey.stderr)
+        .to.match(/answered 401/)
+        .and.not.include('x'.repeat(40));
       const down = await stateset(['operations', 'list', '--url', 'http://127.0.0.1:1'], env);
       expect(down.code).to.equal(3);
       expect(down.stderr).to.match(/could not be reached/);
@@ -224,7 +236,13 @@ describe('stateset CLI (the built package bin, as a process)', function () {
     it('topics status: the inventory worker group, its partitions and its lag falling to 0', async () => {
       const config = testConfig();
       const group = workerGroupId(config.KAFKA_TOPIC_PREFIX, 'inventory');
-      type Status = { group: string; state: string; members: number; lag: number; partitions: { topic: string; partition: number; lag: number; end: string }[] }[];
+      type Status = {
+        group: string;
+        state: string;
+        members: number;
+        lag: number;
+        partitions: { topic: string; partition: number; lag: number; end: string }[];
+      }[];
       const status = await waitFor(
         'the worker group to catch up',
         async () => {
@@ -333,7 +351,9 @@ describe('stateset CLI (the built package bin, as a process)', function () {
     it('public-key gives the pinned key and its id; verify checks the store with it', async () => {
       const { keyId, pem: pub } = await json<{ keyId: string; pem: string }>(['audit', 'public-key'], env);
       expect(keyId).to.equal(keyIdOf(createPublicKey(createPrivateKey(pem))));
-      expect(pub).to.match(/^-----BEGIN PUBLIC KEY-----/).and.not.match(/PRIVATE/);
+      expect(pub)
+        .to.match(/^-----BEGIN PUBLIC KEY-----/)
+        .and.not.match(/PRIVATE/);
       const text = await stateset(['audit', 'public-key'], env);
       expect(text.stdout).to.equal(pub);
       expect(text.stderr).to.include(`key id ${keyId}`);
@@ -370,14 +390,20 @@ describe('stateset CLI (the built package bin, as a process)', function () {
         expect(last.map((l) => l.details.n)).to.deep.equal([2, 3]);
         expect((await json<unknown[]>(['audit', 'tail', '--tenant', tenant, '--action', 'api_key.revoked'])).length).to.equal(1);
 
-        const child = execFile(BIN, ['audit', 'tail', '--tenant', tenant, '--count', '1', '--follow', '--interval', '200', '--json'], { cwd: ROOT, env: process.env });
+        const child = execFile(BIN, ['audit', 'tail', '--tenant', tenant, '--count', '1', '--follow', '--interval', '200', '--json'], {
+          cwd: ROOT,
+          env: process.env,
+        });
         let out = '';
         child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
         try {
           await waitFor('the first line', async () => out.includes('\n'), 30_000);
           await orm.em.fork().insert(AuditEvent, row(4, 'api_key.rotated'));
           await waitFor('the followed record', async () => out.includes('api_key.rotated'), 30_000);
-          const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { details: { n: number } });
+          const lines = out
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as { details: { n: number } });
           expect(lines.map((l) => l.details.n)).to.deep.equal([3, 4]);
         } finally {
           child.kill('SIGINT');
