@@ -1,4 +1,3 @@
-import { SingleBar, Presets } from 'cli-progress';
 import type { Config } from '../../shared/config';
 import { createInclusionProof, ownPublicKey, trustedPublicKeyFor, verifyInclusionProof, verifyStore, type VerifyResult } from './audit-store';
 import { wormStoreConfig } from '../../workers/audit-sink/store-config';
@@ -7,7 +6,8 @@ import { failure } from '../../workers/audit-sink/store/segment-check';
 import { keyIdOf } from '../../workers/audit-sink/store/checkpoint';
 import type { PartitionHead } from '../../workers/audit-sink/store/types';
 import { createKafka, kafkaOptions } from '../../shared/kafka';
-import { createLogger } from '../../shared/logger';
+import { cliLogger } from './config';
+import { progressBar } from './progress';
 import { initORM } from '../../shared/orm';
 import { topicNames } from '../../schemas/topics';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -23,21 +23,10 @@ export async function auditVerify(
   opts: { progress: boolean; publicKey?: readonly string[]; anchors?: boolean },
 ): Promise<{ code: number; result: VerifyResult }> {
   const store = wormStoreConfig(config, kind);
-  const bar =
-    opts.progress && process.stderr.isTTY
-      ? new SingleBar({ format: 'verifying [{bar}] {value}/{total} segments', stream: process.stderr }, Presets.shades_classic)
-      : null;
-  let started = false;
+  const bar = progressBar({ json: !opts.progress }, 'verifying [{bar}] {value}/{total} segments');
   const result = await verifyStore(store, {
     publicKey: opts.publicKey,
-    onProgress(done, total) {
-      if (!bar) return;
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.update(done);
-    },
+    onProgress: (done, total) => bar?.update(done, total),
   });
   bar?.stop();
   if (!result.ok || opts.anchors === false) return { code: result.ok ? 0 : 1, result };
@@ -46,7 +35,7 @@ export async function auditVerify(
 }
 
 async function compareWithAnchors(config: Config, heads: PartitionHead[]): Promise<VerifyResult | null> {
-  const logger = createLogger('audit-verify', 'error');
+  const logger = cliLogger({ ...config, LOG_LEVEL: 'error' }, 'audit-verify');
   const kafka = createKafka(kafkaOptions(config, `${config.KAFKA_CLIENT_ID}-audit-verify`), logger);
   let orm: MikroORM | null = null;
   try {

@@ -2,6 +2,9 @@ import type { Config } from '../../shared/config';
 import { initORM, Tenant } from '../../shared/orm';
 import { ApiKeyStore } from '../../gateway/auth/api-key-store';
 import { ROLE_PERMISSIONS, isRole, type Role } from '../../gateway/auth/permissions';
+import type { Permission } from '../../schemas/catalog';
+import { CliExit } from './output';
+import { EXIT } from './exit-codes';
 import { OutboxWriter } from '../../shared/outbox';
 import { topicNames } from '../../schemas/topics';
 
@@ -76,6 +79,41 @@ export async function revokeKey(config: Config, tenant: string, id: string) {
     const row = await store(config, orm).revoke(tenant, id);
     await audited(orm, config, 'api_key.revoked', tenant, id, { via: 'cli', keyId: row.keyId });
     return row;
+  } finally {
+    await orm.close(true);
+  }
+}
+
+/**
+ * `stateset keys rotate`: as POST /v1/api-keys/{id}/rotate does it — a new key with the same name,
+ * role, permissions and expiry, and the old one revoked after API_KEY_ROTATION_OVERLAP_S so the
+ * holders can switch over. A key already revoked (or rotated) is refused.
+ */
+export async function rotateKey(config: Config, tenant: string, id: string) {
+  const orm = await initORM(config);
+  try {
+    const keys = store(config, orm);
+    const old = await keys.get(tenant, id);
+    if (old.revokedAt) throw new CliExit(EXIT.failure, `key ${id} is already revoked or rotated (${old.revokedAt.toISOString()})`);
+    const created = await keys.create({
+      tenantId: tenant,
+      name: old.name,
+      role: old.role,
+      permissions: old.permissions as Permission[],
+      createdBy: 'cli',
+      expiresAt: old.expiresAt,
+      rotatedFrom: old.id,
+    });
+    const revokesAt = new Date(Date.now() + config.API_KEY_ROTATION_OVERLAP_S * 1000);
+    await keys.revoke(tenant, old.id, revokesAt);
+    await audited(orm, config, 'api_key.rotated', tenant, old.id, {
+      via: 'cli',
+      oldKeyId: old.keyId,
+      newId: created.row.id,
+      newKeyId: created.row.keyId,
+      oldRevokesAt: revokesAt.toISOString(),
+    });
+    return { ...created, previous: { id: old.id, revokesAt } };
   } finally {
     await orm.close(true);
   }

@@ -3,7 +3,7 @@ import { applyRolePlan, initORM, migrate } from '../../shared/orm';
 import { aclPlan, applyAclPlan, createKafka, kafkaOptions, parseAclUsers, plannedTopics, provisionTopics, type PlannedAcl } from '../../shared/kafka';
 import { SchemaCodec, registerAllSchemas } from '../../shared/registry';
 import { topicNames } from '../../schemas/topics';
-import { createLogger } from '../../shared/logger';
+import { cliLogger } from './config';
 import { DOMAINS, findEvent, type Domain } from '../../schemas/catalog';
 import { workerGroupId } from '../../shared/worker';
 import { DOMAIN_WORKERS } from '../../workers/domains';
@@ -27,7 +27,7 @@ export interface SetupReport {
  * ALTER or DROP.
  */
 export async function setupPlatform(config: Config): Promise<SetupReport> {
-  const logger = createLogger('setup', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const logger = cliLogger(config, 'setup');
   const orm = await initORM({ ...config, DATABASE_ROLE: undefined });
   try {
     const migrations = await migrate(orm, config.DATABASE_SCHEMA);

@@ -30,8 +30,8 @@ export interface Deps {
   close(): Promise<void>;
 }
 
-export async function createContainer(config: Config, service: string): Promise<Deps> {
-  const logger = createLogger(service, config.LOG_LEVEL);
+/** `logger`: where the process's own logs go instead of stdout at LOG_LEVEL (the CLI keeps stdout for its result). */
+export async function createContainer(config: Config, service: string, logger: Logger = createLogger(service, config.LOG_LEVEL)): Promise<Deps> {
   const metrics = createMetrics(service);
   const orm = await initORM(config);
   const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX, config.REDIS_TLS_CA_FILE);
