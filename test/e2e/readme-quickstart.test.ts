@@ -9,6 +9,8 @@ import { createContainer, type Deps } from '../../shared/container';
 import { AuditSink } from '../../workers/audit-sink/sink';
 import { createWormStore } from '../../workers/audit-sink/store';
 import { wormStoreConfig } from '../../workers/audit-sink/store-config';
+import { setupPlatform } from '../../ops/cli/setup';
+import { dropProcessRoles } from '../../shared/orm';
 
 const README = path.resolve(__dirname, '..', '..', 'README.md');
 
@@ -44,12 +46,16 @@ describe("e2e: the README's quick start, as written, against a running platform"
   let key: string;
   let sinkDeps: Deps;
   let sink: AuditSink;
-  // Topics and a WORM store of its own, as `npm start` has: `audit verify` then checks exactly this run.
+  // Topics, a PostgreSQL schema and a WORM store of its own, as `npm start` has: `audit verify` then
+  // checks exactly this run (its anchors include the whole audit_events index of the schema).
   let own: Record<string, string>;
 
   before(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stateset-quickstart-'));
-    own = { ...(await ownTopics()), AUDIT_DIR: path.join(dir, 'audit'), AUDIT_CHECKPOINT_DIR: path.join(dir, 'audit-checkpoints') };
+    const schema = { DATABASE_SCHEMA: `${testConfig().DATABASE_SCHEMA}_quickstart` };
+    const topics = await ownTopics();
+    await setupPlatform(testConfig({ ...topics, ...schema }));
+    own = { ...topics, ...schema, AUDIT_DIR: path.join(dir, 'audit'), AUDIT_CHECKPOINT_DIR: path.join(dir, 'audit-checkpoints') };
     gw = await startGateway(own);
     for (const d of DOMAINS) workers.push(await startWorker(d, own));
     const config = testConfig(own);
@@ -63,6 +69,10 @@ describe("e2e: the README's quick start, as written, against a running platform"
     await sink?.stop();
     await sinkDeps?.close();
     for (const w of workers) await w.close();
+    if (gw) {
+      await gw.deps.orm.em.getConnection().execute(`drop schema if exists "${own.DATABASE_SCHEMA}" cascade`);
+      await dropProcessRoles(gw.deps.orm, own.DATABASE_SCHEMA!);
+    }
     await gw?.close();
   });
 

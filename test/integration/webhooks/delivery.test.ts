@@ -6,7 +6,13 @@ import { Webhook } from 'standardwebhooks';
 import { createContainer, type Deps } from '../../../shared/container';
 import { Outbox, WebhookDelivery, WebhookEndpoint } from '../../../shared/orm';
 import { startWebhookDispatcher, type WebhookDispatcher } from '../../../workers/webhooks/dispatcher';
-import { createTenantKey, startGateway, startWorker, testConfig, waitFor, type RunningGateway, type RunningWorker } from '../../support/platform';
+import { createTenantKey, ownTopics, startGateway, startWorker, testConfig, waitFor, type RunningGateway, type RunningWorker } from '../../support/platform';
+
+/**
+ * Topics of this file's own: the dispatcher's group reads the event and audit topics from the
+ * beginning, and on the run's shared topics it would first wade through every earlier test's messages.
+ */
+let own: Record<string, string> = {};
 
 interface Received {
   id: string;
@@ -83,7 +89,7 @@ const DISPATCHER_ENV = {
 async function dispatcher(env: Record<string, string> = {}): Promise<{ deps: Deps; d: WebhookDispatcher; close(): Promise<void> }> {
   // Under its least-privilege role (shared/orm/role-plan.ts), as in production.
   const role = { DATABASE_ROLE: `${process.env.DATABASE_SCHEMA}_webhooks` };
-  const deps = await createContainer(testConfig({ ...DISPATCHER_ENV, ...role, ...env }), 'webhooks');
+  const deps = await createContainer(testConfig({ ...own, ...DISPATCHER_ENV, ...role, ...env }), 'webhooks');
   const d = await startWebhookDispatcher(deps);
   return {
     deps,
@@ -104,8 +110,11 @@ describe('webhook dispatcher (real Kafka, PostgreSQL, a loopback receiver)', fun
   let endpointId: string;
 
   before(async () => {
-    gw = await startGateway({ WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32', DATABASE_ROLE: `${process.env.DATABASE_SCHEMA}_gateway` }, undefined, { relay: false });
-    orders = await startWorker('orders');
+    own = await ownTopics();
+    gw = await startGateway({ ...own, WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32', DATABASE_ROLE: `${process.env.DATABASE_SCHEMA}_gateway` }, undefined, {
+      relay: false,
+    });
+    orders = await startWorker('orders', own);
     receiver = new Receiver();
     await receiver.start();
     key = await createTenantKey(gw, 'tenant-webhook-delivery', 'admin');
