@@ -11,8 +11,9 @@ fake_node() { # fake_node <dir> <version>: a `node` that reports that version, a
   chmod +x "$1/node"
 }
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-# Warm the cache the way npm test does (a no-op when it already is).
-bash -c "source '$ROOT/ops/node/use-node24.sh'" >/dev/null 2>&1 || { echo "FAIL could not install Node 24"; exit 1; }
+# Warm the cache the way a fresh machine's first `npm test` does (a no-op when it already is): with the
+# machine's own PATH, not the caller's, which may already carry a Node 24 (then nothing would be cached).
+PATH="/usr/local/bin:/usr/bin:/bin" bash -c "source '$ROOT/ops/node/use-node24.sh'" >/dev/null 2>&1 || { echo "FAIL could not install Node 24"; exit 1; }
 
 fake_node "$tmp/old" 20.20.2
 out="$(PATH="$tmp/old:/usr/bin:/bin" bash -c "source '$ROOT/ops/node/use-node24.sh' && node --version && command -v node" 2>"$tmp/err")"
