@@ -80,7 +80,7 @@ describe('fault: audit sink crash mid-batch (SIGKILL ×20, fs and s3 stores)', f
         const mine = new Set(published);
         const storedMine = async () => (await storedEventIds(wormStoreConfig(config, kind))).filter((id) => mine.has(id));
         // After a SIGKILL the group waits out the dead member's session before the new one gets the partition.
-        await waitFor('every published record stored', async () => new Set(await storedMine()).size === published.length, 240_000).catch(async (err: Error) => {
+        await waitFor('every published record stored', async () => new Set(await storedMine()).size === published.length, 420_000).catch(async (err: Error) => {
           throw new Error(`${err.message}: ${new Set(await storedMine()).size}/${published.length}; sink output: ${sink.output().slice(-2000)}`);
         });
         const recoveredS = (Date.now() - lastKillAt) / 1000;

@@ -11,6 +11,9 @@ import { AuditSink } from './sink';
 import { ensureObjectLockBucket } from './s3-bucket';
 import { primeCounters } from '../../shared/metrics';
 
+/** Longer than a group rebalance takes while dead members' sessions (30 s) run out. */
+const SINK_KAFKA_REQUEST_TIMEOUT_MS = 40_000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const storeConfig = wormStoreConfig(config);
@@ -18,7 +21,13 @@ async function main(): Promise<void> {
   // every process refuses to start on (read once, there); with NODE_ENV forgotten it is refused on its own.
   const warnings = config.NODE_ENV === 'production' ? assertDeployable(config, 'audit-sink', await auditSinkChecks(config)) : [];
   if (config.NODE_ENV === undefined) await assertKeyCustody(storeConfig);
-  const deps = await createContainer(config, 'audit-sink');
+  // The sink answers no client: its Kafka requests may wait long enough for a SyncGroup during the
+  // rebalances that follow crashes. With the gateway's 5 s, a SyncGroup timed out, kafkajs restarted the
+  // consumer as a new member, and the group kept rebalancing (seen in the fault tier's s3 run).
+  const deps = await createContainer(
+    { ...config, KAFKA_REQUEST_TIMEOUT_MS: Math.max(config.KAFKA_REQUEST_TIMEOUT_MS, SINK_KAFKA_REQUEST_TIMEOUT_MS) },
+    'audit-sink',
+  );
   for (const w of warnings) deps.logger.warn({ check: w.check, fix: w.fix }, `deployment check: ${w.detail}`);
   const metricsServer = await startMetricsServer(
     deps.metrics.registry,
