@@ -9,7 +9,7 @@ import { applyItems, applyOne, OperationCancelledMeanwhileError, type Applicable
 import type { CommandHandler } from '../../../shared/worker';
 import type { Envelope } from '../../../shared/worker/envelope';
 import { anOperation } from '../../support/factories';
-import { createTenantKey, startWorker, workerOptions, type RunningGateway, type RunningWorker } from '../../support/platform';
+import { createTenantKey, startWorker, waitFor, workerOptions, type RunningGateway, type RunningWorker } from '../../support/platform';
 import { gateway, isProblem } from './support';
 
 const orderBody = (customerId: string) => ({ customerId, currency: 'EUR', items: [{ sku: 'OPS-1', quantity: 1, unitPriceMinor: 250 }] });
@@ -74,14 +74,17 @@ describe('operations resource: cancel, list (real PostgreSQL, Kafka, Redis)', fu
       expect(polled.headers['retry-after']).to.equal(undefined);
 
       worker = await startWorker('orders');
-      // A later command proves the worker went past the cancelled one.
+      // A later command is applied; it may sit on another partition than the cancelled one, so the
+      // cancelled one's claim is waited for, not assumed.
       const next = await post(keyA, '/v1/orders', orderBody('after-cancel'));
       appliedId = next.body.id;
       const done = await get(keyA, `/v1/operations/${appliedId}`).set('Prefer', 'wait=30');
       expect(done.body.status).to.equal('succeeded');
       const em = gw.deps.orm.em.fork();
-      const claimed = await em.execute<{ n: string }[]>(`select count(*) as n from inbox where consumer = 'orders' and message_id = ?`, [cancelledId]);
-      expect(Number(claimed[0]!.n), 'the cancelled command is claimed in the inbox').to.equal(1);
+      const claims = async () =>
+        Number((await em.execute<{ n: string }[]>(`select count(*) as n from inbox where consumer = 'orders' and message_id = ?`, [cancelledId]))[0]!.n);
+      await waitFor('the cancelled command claimed in the inbox', async () => (await claims()) === 1, 30_000);
+      expect(await claims(), 'the cancelled command is claimed in the inbox once').to.equal(1);
       expect(await em.findOne(Order, { id: cancelledOrderId }), 'no order was made').to.equal(null);
       expect(await em.count(DomainEvent, { operationId: cancelledId }), 'no event in the feed').to.equal(0);
       const outbox = await em.find(Outbox, {});
@@ -94,7 +97,11 @@ describe('operations resource: cancel, list (real PostgreSQL, Kafka, Redis)', fu
       expect(actions).to.include.members(['command.accepted', 'operation.cancelled', 'operation.cancel_requested', 'command.skipped_cancelled']);
       expect(actions).to.not.include('command.succeeded');
       expect((await em.findOneOrFail(Operation, { id: cancelledId })).status).to.equal('cancelled');
-      expect(await metricValue(worker, 'stateset_worker_commands_total', { type: 'order.create.v1', outcome: 'cancelled' })).to.equal(1);
+      await waitFor(
+        'the skip counted',
+        async () => (await metricValue(worker!, 'stateset_worker_commands_total', { type: 'order.create.v1', outcome: 'cancelled' })) === 1,
+        10_000,
+      );
     });
 
     it('an applied command answers 409 (problem+json) and stays as it was', async () => {
